@@ -1,0 +1,30 @@
+// A data model draws prompts (paper-spec §1). Each prompt of a group is filled from its own Gaussian
+// stream, one lane per prompt, so a prompt's numbers depend only on its key.
+//
+// Draw order inside a prompt is fixed: the task, then the query, then the context tokens in order.
+// Hence a prompt drawn for max_n = 40 starts with exactly the prompt drawn for max_n = 20, and the
+// model trained at n = 20 sees the same data whatever other n share its sweep.
+#pragma once
+
+#include <memory>
+
+#include "icl/config.hpp"
+#include "icl/lanes.hpp"
+#include "icl/prompt.hpp"
+#include "icl/rng.hpp"
+
+namespace icl {
+
+class DataModel {
+ public:
+  virtual ~DataModel() = default;
+  /** Fills every lane of the group from the lane streams of `gaussian` (already reset to the prompt keys). */
+  virtual void fill(GaussianStream<FloatBatch>& gaussian, PromptGroup<float>& group) const = 0;
+  /** The scalar twin (one lane). */
+  virtual void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const = 0;
+};
+
+/** The data model a config describes. */
+std::unique_ptr<DataModel> make_data_model(const Config& config);
+
+}  // namespace icl

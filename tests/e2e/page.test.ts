@@ -1,0 +1,180 @@
+// End-to-end: the built page in headless Chromium, training real models with the real wasm module.
+// The tests in this file share one browser profile and run in order; the last one checks every
+// request the earlier ones caused.
+
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { launchBrowser, openPage, type BrowserSession, type RecordedPage } from './browser.ts';
+import { fillConfig, lastResult, waitForState, waitUntilReady } from './page-driver.ts';
+
+const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
+
+/** A run small enough for seconds of training, big enough to land near theory: at d = 5 the
+ *  optimum is c* = 1/(n + d + 1) per diagonal entry, reached within a few hundred Adam steps. */
+const SMALL_RUN = {
+  d: '5',
+  'noise-variance': '0',
+  'n-list': '5, 10',
+  steps: '400',
+  seed: '7',
+  'batch-size': '256',
+  'eval-prompts': '20000',
+} as const;
+
+let session: BrowserSession;
+const openedPages: RecordedPage[] = [];
+
+async function freshPage(): Promise<RecordedPage> {
+  const recorded = await openPage(session, inject('baseUrl'));
+  openedPages.push(recorded);
+  await waitUntilReady(recorded.page);
+  return recorded;
+}
+
+function expectNoErrors(recorded: RecordedPage): void {
+  expect(recorded.pageErrors).toEqual([]);
+  expect(recorded.consoleErrors).toEqual([]);
+}
+
+beforeAll(async () => {
+  session = await launchBrowser();
+  await mkdir(OUTPUT_DIR, { recursive: true });
+});
+
+// Pages are closed after each test (their workers hold wasm memory); the recorded requests stay.
+afterEach(async () => {
+  for (const { page } of openedPages) if (!page.isClosed()) await page.close();
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('the playground page', () => {
+  test('loads with its defaults, typeset formulas and no console or page error', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    expect(await page.locator('#d').inputValue()).toMatch(/^\d+$/);
+    expect(await page.locator('#n-list').inputValue()).toMatch(/^\d+(, \d+)*$/);
+    expect(await page.locator('.katex').count()).toBeGreaterThan(5);
+    expect(await page.locator('#build-id').textContent()).not.toBe('…');
+    expect(await page.locator('#stop').isDisabled()).toBe(true);
+    expectNoErrors(recorded);
+  });
+
+  test('trains a small config to done and charts both curves close to each other', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await fillConfig(page, SMALL_RUN);
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['done', 'error'])).toBe('done');
+
+    const result = await lastResult(page);
+    expect(result?.status).toBe('done');
+    expect(result?.nValues).toEqual([5, 10]);
+    expect(result?.stepsDone).toBe(400);
+    for (const [i, empirical] of (result?.empirical ?? []).entries()) {
+      const theory = result?.theory[i] ?? Number.NaN;
+      expect(Number.isFinite(empirical)).toBe(true);
+      expect(Number.isFinite(theory)).toBe(true);
+      // A short run: loose here, the tight accuracy checks live in the native tests.
+      expect(Math.abs(empirical - theory) / theory).toBeLessThan(0.15);
+    }
+
+    const chart = page.locator('#chart svg');
+    await expect.poll(() => chart.count()).toBe(1);
+    expect(await chart.locator('g.series-empirical-line path').count()).toBe(1);
+    expect(await chart.locator('g.series-empirical-dots circle').count()).toBe(2);
+    expect(await chart.locator('g.series-theory path').count()).toBe(1);
+    expect(await chart.locator('g.series-theory').getAttribute('stroke-dasharray')).toBeTruthy();
+    expect(await chart.locator('g.series-empirical-line').getAttribute('stroke-dasharray')).toBeNull();
+    // The training-loss points are for the live view only.
+    expect(await chart.locator('g.series-train-loss circle').count()).toBe(0);
+    expect(await chart.innerHTML()).not.toContain('NaN');
+
+    const rows = page.locator('#results-body tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).locator('td').first().textContent()).toBe('5');
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe('10');
+
+    await page.screenshot({ path: `${OUTPUT_DIR}trained.png`, fullPage: true });
+    expectNoErrors(recorded);
+  });
+
+  test('Stop during a long run ends in state stopped with a finite partial result', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await fillConfig(page, { ...SMALL_RUN, steps: '1000000' });
+    await page.locator('#train').click();
+    await waitForState(page, ['training']);
+    expect(await page.locator('#train').isDisabled()).toBe(true);
+    // Wait for real progress, so the models are partly trained when stopped.
+    await page.waitForFunction(() => (document.querySelector('progress')?.value ?? 0) >= 50);
+    // While training, the live training-batch losses are on the chart.
+    await expect.poll(() => page.locator('#chart g.series-train-loss circle').count()).toBe(2);
+    await page.locator('#stop').click();
+    expect(await waitForState(page, ['stopped', 'done', 'error'])).toBe('stopped');
+
+    const result = await lastResult(page);
+    expect(result?.status).toBe('stopped');
+    expect(result?.stepsDone).toBeGreaterThan(0);
+    expect(result?.stepsDone).toBeLessThan(1_000_000);
+    expect(result?.empirical).toHaveLength(2);
+    for (const value of result?.empirical ?? []) expect(Number.isFinite(value)).toBe(true);
+    expect(await page.locator('#train').isDisabled()).toBe(false);
+    expect(await page.locator('#stop').isDisabled()).toBe(true);
+    expect(await page.locator('#chart svg').innerHTML()).not.toContain('NaN');
+    expectNoErrors(recorded);
+  });
+
+  test('an out-of-range value shows the validator message naming the field', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await fillConfig(page, { d: '0' });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['error', 'training'])).toBe('error');
+    const error = page.locator('#form-error');
+    expect(await error.isVisible()).toBe(true);
+    expect(await error.textContent()).toMatch(/\bd\b/);
+    expect(await page.locator('#d').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#chart svg').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain('NaN');
+    expectNoErrors(recorded);
+  });
+
+  test('non-numeric context lengths are rejected before training, naming the field', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await fillConfig(page, { 'n-list': '5, abc' });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['error', 'training'])).toBe('error');
+    const message = await page.locator('#form-error').textContent();
+    expect(message).toContain('context lengths n');
+    expect(message).toContain('abc');
+    expect(await page.locator('#n-list').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('body').innerText()).not.toContain('NaN');
+
+    // Fixing the field clears the error and trains.
+    await fillConfig(page, { ...SMALL_RUN, steps: '20' });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['done', 'error'])).toBe('done');
+    expect(await page.locator('#form-error').isVisible()).toBe(false);
+    expect(await page.locator('#n-list').getAttribute('aria-invalid')).toBeNull();
+    expectNoErrors(recorded);
+  });
+
+  test('every request of the tests above went to 127.0.0.1', () => {
+    const baseUrl = new URL(inject('baseUrl'));
+    expect(openedPages.length).toBeGreaterThan(0);
+    // The list must include the worker's fetch of the wasm binary, or it would prove nothing.
+    expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    const elsewhere = session.requests.filter((url) => {
+      const parsed = new URL(url);
+      // data: and blob: URLs never leave the browser.
+      if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
+      return parsed.hostname !== '127.0.0.1' || parsed.port !== baseUrl.port;
+    });
+    expect(elsewhere).toEqual([]);
+  });
+});

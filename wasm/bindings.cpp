@@ -1,0 +1,112 @@
+// Embind glue, kept thin: JSON text in, numbers out. Errors cross the boundary as messages (the core
+// never throws; exceptions are ignored under Emscripten). wasm/icl.js turns them into ConfigError.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "icl/config.hpp"
+#include "icl/experiment.hpp"
+#include "icl/theory_curves.hpp"
+
+using emscripten::val;
+
+namespace {
+
+int live_objects = 0;
+
+// A copy, not a typed_memory_view: a view into wasm memory dies when the memory grows.
+val to_float64_array(const std::vector<double>& values) {
+  return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
+}
+
+val error_object(const std::string& message) {
+  val result = val::object();
+  result.set("error", message);
+  return result;
+}
+
+// An experiment or the reason there is none; constructing never fails, so JavaScript sees no abort.
+class ExperimentHandle {
+ public:
+  explicit ExperimentHandle(const std::string& config_json) {
+    ++live_objects;
+    auto config = icl::parse_config(config_json);
+    if (!config.ok()) {
+      error_ = config.error();
+      return;
+    }
+    experiment_ = icl::Experiment::create(config.value());
+  }
+  ~ExperimentHandle() { --live_objects; }
+  ExperimentHandle(const ExperimentHandle&) = delete;
+  ExperimentHandle& operator=(const ExperimentHandle&) = delete;
+
+  std::string error() const { return error_; }
+  std::string config_json() const { return experiment_ ? icl::config_to_json(experiment_->config()) : ""; }
+  int step(int steps) { return experiment_ ? experiment_->step(steps) : 0; }
+  int steps_done() const { return experiment_ ? experiment_->steps_done() : 0; }
+  int total_steps() const { return experiment_ ? experiment_->total_steps() : 0; }
+  val last_train_loss() const { return to_float64_array(experiment_ ? experiment_->last_train_loss() : std::vector<double>{}); }
+  val evaluate() { return to_float64_array(experiment_ ? experiment_->evaluate() : std::vector<double>{}); }
+  val theory() const { return to_float64_array(experiment_ ? experiment_->theory() : std::vector<double>{}); }
+
+ private:
+  std::string error_;
+  std::unique_ptr<icl::Experiment> experiment_;
+};
+
+/** {"config": normalised} or {"error": message}, as JSON text. */
+std::string normalize_config(const std::string& config_json) {
+  const auto config = icl::parse_config(config_json);
+  if (!config.ok()) return nlohmann::json{{"error", config.error()}}.dump();
+  return "{\"config\":" + icl::config_to_json(config.value()) + "}";
+}
+
+std::string default_config() { return icl::config_to_json(icl::Config{}); }
+
+/** L*(n) at each n for the data of the config: a Float64Array, or {error}. */
+val theory_curve(const std::string& config_json, const val& n_values) {
+  const auto config = icl::parse_config(config_json);
+  if (!config.ok()) return error_object(config.error());
+  constexpr double kMaxTheoryN = 1e6;
+  const std::vector<double> requested = emscripten::convertJSArrayToNumberVector<double>(n_values);
+  std::vector<int> lengths;
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    const double n = requested[i];
+    if (!(n >= 0 && n <= kMaxTheoryN && n == std::floor(n))) {
+      return error_object("theoryCurve: n[" + std::to_string(i) + "] must be an integer in [0, 1000000]");
+    }
+    lengths.push_back(static_cast<int>(n));
+  }
+  const auto risks = icl::optimal_risk_curve(config.value(), lengths);
+  return risks.ok() ? to_float64_array(risks.value()) : error_object(risks.error());
+}
+
+int live_object_count() { return live_objects; }
+std::string build_id() { return ICL_BUILD_ID; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(icl) {
+  emscripten::class_<ExperimentHandle>("ExperimentHandle")
+      .constructor<const std::string&>()
+      .function("error", &ExperimentHandle::error)
+      .function("configJson", &ExperimentHandle::config_json)
+      .function("step", &ExperimentHandle::step)
+      .function("stepsDone", &ExperimentHandle::steps_done)
+      .function("totalSteps", &ExperimentHandle::total_steps)
+      .function("lastTrainLoss", &ExperimentHandle::last_train_loss)
+      .function("evaluate", &ExperimentHandle::evaluate)
+      .function("theory", &ExperimentHandle::theory);
+  emscripten::function("normalizeConfig", &normalize_config);
+  emscripten::function("defaultConfig", &default_config);
+  emscripten::function("theoryCurve", &theory_curve);
+  emscripten::function("liveObjectCount", &live_object_count);
+  emscripten::function("buildId", &build_id);
+}

@@ -1,0 +1,105 @@
+// The one entry point to the WebAssembly module, for the page, its workers, the command line and the
+// tests. It turns the thin Embind API (JSON text in, error messages out) into the API of icl.d.ts:
+// configs as objects, ConfigError exceptions, typed arrays.
+import createIclModule from '../build-wasm/dist/icl.mjs';
+
+export class ConfigError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+let modulePromise;
+
+export function loadIcl() {
+  modulePromise ??= instantiate();
+  return modulePromise;
+}
+
+async function instantiate() {
+  const options = {};
+  if (isNode) {
+    // Emscripten would fetch() the .wasm in Node too (Node has fetch) and fail: hand it the bytes.
+    const fs = process.getBuiltinModule('fs');
+    options.wasmBinary = fs.readFileSync(new URL('../build-wasm/dist/icl.wasm', import.meta.url));
+  }
+  return wrap(await createIclModule(options));
+}
+
+function toJsonText(config) {
+  if (typeof config === 'string') return config;
+  // JSON.stringify(undefined) is undefined; send null so the validator names the problem.
+  return JSON.stringify(config) ?? 'null';
+}
+
+function checked(result) {
+  if (result && typeof result === 'object' && typeof result.error === 'string') throw new ConfigError(result.error);
+  return result;
+}
+
+function wrap(raw) {
+  return {
+    buildId: raw.buildId(),
+    defaultConfig: () => JSON.parse(raw.defaultConfig()),
+    normalizeConfig: (config) => checked(JSON.parse(raw.normalizeConfig(toJsonText(config)))).config,
+    createExperiment: (config) => {
+      const handle = new raw.ExperimentHandle(toJsonText(config));
+      const error = handle.error();
+      if (error) {
+        handle.delete();
+        throw new ConfigError(error);
+      }
+      return new Experiment(handle);
+    },
+    theoryCurve: (config, n) => {
+      if (!Array.isArray(n)) throw new ConfigError('theoryCurve: n must be an array of integers');
+      return checked(raw.theoryCurve(toJsonText(config), n));
+    },
+    liveObjectCount: () => raw.liveObjectCount(),
+  };
+}
+
+class Experiment {
+  #handle;
+
+  constructor(handle) {
+    this.#handle = handle;
+    this.config = JSON.parse(handle.configJson());
+    this.nValues = [...this.config.n];
+    this.totalSteps = handle.totalSteps();
+  }
+
+  get stepsDone() {
+    return this.#live().stepsDone();
+  }
+
+  step(k) {
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`step: k must be a non-negative integer (got ${k})`);
+    return this.#live().step(Math.min(k, this.totalSteps));
+  }
+
+  lastTrainLoss() {
+    return this.#live().lastTrainLoss();
+  }
+
+  evaluate() {
+    return this.#live().evaluate();
+  }
+
+  theory() {
+    return this.#live().theory();
+  }
+
+  delete() {
+    this.#handle?.delete();
+    this.#handle = undefined;
+  }
+
+  #live() {
+    if (!this.#handle) throw new Error('this Experiment was deleted');
+    return this.#handle;
+  }
+}
