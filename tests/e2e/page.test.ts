@@ -97,8 +97,15 @@ describe('the playground page', () => {
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).locator('td').first().textContent()).toBe('5');
     expect(await rows.nth(1).locator('td').first().textContent()).toBe('10');
+    expect(await page.locator('#progress').evaluate((bar) => [(bar as HTMLProgressElement).value, (bar as HTMLProgressElement).max])).toEqual([400, 400]);
 
     await page.screenshot({ path: `${OUTPUT_DIR}trained.png`, fullPage: true });
+
+    // The logarithmic n axis redraws the same series (the theory curve from n = 1).
+    await page.locator('#log-n').check();
+    expect(await chart.locator('g.series-theory path').count()).toBe(1);
+    expect(await chart.locator('g.series-empirical-dots circle').count()).toBe(2);
+    expect(await page.locator('#chart svg').innerHTML()).not.toContain('NaN');
     expectNoErrors(recorded);
   });
 
@@ -106,14 +113,16 @@ describe('the playground page', () => {
     const recorded = await freshPage();
     const { page } = recorded;
     await fillConfig(page, { ...SMALL_RUN, steps: '1000000' });
-    await page.locator('#train').click();
+    // Keyboard only: Enter in a field submits the form, like the Train button.
+    await page.locator('#steps').press('Enter');
     await waitForState(page, ['training']);
     expect(await page.locator('#train').isDisabled()).toBe(true);
     // Wait for real progress, so the models are partly trained when stopped.
     await page.waitForFunction(() => (document.querySelector('progress')?.value ?? 0) >= 50);
     // While training, the live training-batch losses are on the chart.
     await expect.poll(() => page.locator('#chart g.series-train-loss circle').count()).toBe(2);
-    await page.locator('#stop').click();
+    await page.locator('#stop').focus();
+    await page.keyboard.press('Space');
     expect(await waitForState(page, ['stopped', 'done', 'error'])).toBe('stopped');
 
     const result = await lastResult(page);
@@ -125,6 +134,26 @@ describe('the playground page', () => {
     expect(await page.locator('#train').isDisabled()).toBe(false);
     expect(await page.locator('#stop').isDisabled()).toBe(true);
     expect(await page.locator('#chart svg').innerHTML()).not.toContain('NaN');
+    expectNoErrors(recorded);
+  });
+
+  test('the same config trained twice gives the same numbers', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await fillConfig(page, { ...SMALL_RUN, steps: '50' });
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      await page.locator('#train').click();
+      expect(await waitForState(page, ['done', 'error'])).toBe('done');
+      runs.push(await lastResult(page));
+      // The next run must be observed from its start, not mistaken for this one.
+      await page.evaluate(() => {
+        delete window.__iclResult;
+        document.body.dataset.state = 'idle';
+      });
+    }
+    expect(runs[0]?.empirical).toHaveLength(2);
+    expect(runs[1]?.empirical).toEqual(runs[0]?.empirical);
     expectNoErrors(recorded);
   });
 

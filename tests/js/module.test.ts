@@ -1,0 +1,170 @@
+// The wasm module in Node through wasm/icl.js: the bindings round trip, errors, theory values,
+// determinism (against the golden numbers the native suite checks too) and object lifetimes.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadIcl, type IclModule } from '../../wasm/icl.js';
+
+const golden = JSON.parse(readFileSync(new URL('../golden/determinism.json', import.meta.url), 'utf8'));
+const small = { seed: 3, d: 3, n: [2, 5], training: { steps: 12, batch_size: 30 }, evaluation: { prompts: 500 } };
+
+let icl: IclModule;
+beforeAll(async () => {
+  icl = await loadIcl();
+});
+
+function expectConfigError(action: () => unknown, message: string | RegExp) {
+  let error: unknown;
+  try {
+    action();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as Error).message).toMatch(message);
+}
+
+describe('bindings', () => {
+  it('loads once per process and reports a build id', async () => {
+    expect(await loadIcl()).toBe(icl);
+    expect(icl.buildId).toMatch(/^\d+\.\d+\.\d+\+\S+$/);
+  });
+
+  it('round-trips the default config through normalizeConfig', () => {
+    const defaults = icl.defaultConfig();
+    expect(defaults).toMatchObject({ version: 1, d: 20, n: [5, 10, 20, 40], data: { kind: 'iid' } });
+    expect(icl.normalizeConfig(defaults)).toEqual(defaults);
+    expect(icl.normalizeConfig(JSON.stringify(defaults))).toEqual(defaults);
+    expect(icl.normalizeConfig({})).toEqual(defaults);
+    expect(icl.defaultConfig()).not.toBe(defaults); // a fresh object each call
+  });
+
+  it('fills defaults and keeps what was given', () => {
+    const config = icl.normalizeConfig({ d: 4, n: 9, data: { task_spectrum: [1, 2, 3, 4] } });
+    expect(config.n).toEqual([9]);
+    expect(config.data.task_spectrum).toEqual([1, 2, 3, 4]);
+    expect(config.training.steps).toBe(4000);
+  });
+
+  it('trains, evaluates and reports theory through an Experiment', () => {
+    const experiment = icl.createExperiment(small);
+    try {
+      expect(experiment.nValues).toEqual([2, 5]);
+      expect(experiment.totalSteps).toBe(12);
+      expect(experiment.stepsDone).toBe(0);
+      expect(Array.from(experiment.lastTrainLoss()).every(Number.isNaN)).toBe(true);
+      expect(experiment.step(5)).toBe(5);
+      expect(experiment.step(100)).toBe(12);
+      const loss = experiment.lastTrainLoss();
+      const risk = experiment.evaluate();
+      const theory = experiment.theory();
+      for (const values of [loss, risk, theory]) {
+        expect(values).toBeInstanceOf(Float64Array);
+        expect(values).toHaveLength(2);
+        expect(Array.from(values).every(Number.isFinite)).toBe(true);
+      }
+      // Isotropic, noiseless: L*(n) = d - n d / (n + d + 1).
+      expect(theory[0]).toBeCloseTo(3 - 6 / 6, 12);
+      expect(theory[1]).toBeCloseTo(3 - 15 / 9, 12);
+    } finally {
+      experiment.delete();
+    }
+  });
+
+  it('rejects a bad step count', () => {
+    const experiment = icl.createExperiment(small);
+    try {
+      expect(() => experiment.step(-1)).toThrow(RangeError);
+      expect(() => experiment.step(1.5)).toThrow(/non-negative integer/);
+    } finally {
+      experiment.delete();
+    }
+  });
+});
+
+describe('theory', () => {
+  it('gives the reference values of paper-spec §3.9', () => {
+    const iid = icl.theoryCurve({ d: 20 }, [1, 10, 20, 40]);
+    [19.090909, 13.548387, 10.243902, 6.885246].forEach((value, i) => expect(iid[i]).toBeCloseTo(value, 6));
+    const noisy = icl.theoryCurve({ d: 20, data: { noise_variance: 1 } }, [10, 40]);
+    expect(noisy[0]).toBeCloseTo(14.75, 6);
+    expect(noisy[1]).toBeCloseTo(8.096774, 6);
+    const powerLaw = icl.theoryCurve({ d: 20, data: { task_spectrum: 'power_law' } }, [10]);
+    expect(powerLaw[0]).toBeCloseTo(11.355577, 6);
+    const powerLawNoisy = icl.theoryCurve({ d: 20, data: { task_spectrum: 'power_law', noise_variance: 0.5 } }, [40]);
+    expect(powerLawNoisy[0]).toBeCloseTo(6.416142, 6);
+  });
+
+  it('starts at E[y^2] for n = 0', () => {
+    expect(icl.theoryCurve({ d: 7, data: { noise_variance: 0.5 } }, [0])[0]).toBeCloseTo(7.5, 12);
+  });
+
+  it('rejects n outside [0, 1000000] and bad configs', () => {
+    expectConfigError(() => icl.theoryCurve({}, [-1]), /theoryCurve: n\[0\] must be an integer in \[0, 1000000\]/);
+    expectConfigError(() => icl.theoryCurve({}, [1, 2.5]), /n\[1\]/);
+    expectConfigError(() => icl.theoryCurve({}, 'x' as unknown as number[]), /n must be an array/);
+    expectConfigError(() => icl.theoryCurve({ d: 'x' }, [1]), /^d must be an integer in \[1, 64\]/);
+  });
+});
+
+describe('config errors', () => {
+  it('name the field and the allowed range', () => {
+    expectConfigError(() => icl.createExperiment({ d: 0 }), 'd must be an integer in [1, 64] (got 0)');
+    expectConfigError(() => icl.createExperiment({ n: [10, 5] }), /^n must be .* \(entry 1 is 5, not above 10\)$/);
+    expectConfigError(
+      () => icl.createExperiment({ training: { batch_size: 0 } }),
+      'training.batch_size must be an integer in [1, 65536] (got 0)',
+    );
+    expectConfigError(() => icl.normalizeConfig({ data: { noise_variance: NaN } }), /data.noise_variance .* \(got null\)/);
+    expectConfigError(() => icl.normalizeConfig({ trainng: {} }), /unknown field trainng/);
+    expectConfigError(() => icl.normalizeConfig('{"d": '), /not valid JSON/);
+    expectConfigError(() => icl.normalizeConfig(undefined), /must be a JSON object/);
+    expectConfigError(() => icl.normalizeConfig(42), /must be a JSON object/);
+  });
+
+  it('leave nothing alive behind', () => {
+    const before = icl.liveObjectCount();
+    for (let i = 0; i < 5; i++) expect(() => icl.createExperiment({ d: -1 })).toThrow(ConfigError);
+    expect(icl.liveObjectCount()).toBe(before);
+  });
+});
+
+describe('lifetimes', () => {
+  it('deleting every experiment leaves no live wasm object', () => {
+    const before = icl.liveObjectCount();
+    const experiments = [icl.createExperiment(small), icl.createExperiment(small)];
+    expect(icl.liveObjectCount()).toBe(before + 2);
+    for (const experiment of experiments) experiment.delete();
+    expect(icl.liveObjectCount()).toBe(before);
+  });
+
+  it('refuses to use a deleted experiment, and a second delete is harmless', () => {
+    const experiment = icl.createExperiment(small);
+    experiment.delete();
+    expect(() => experiment.step(1)).toThrow(/deleted/);
+    expect(() => experiment.evaluate()).toThrow(/deleted/);
+    expect(() => experiment.delete()).not.toThrow();
+  });
+});
+
+describe('determinism', () => {
+  function run(config: unknown, steps: number) {
+    const experiment = icl.createExperiment(config);
+    try {
+      experiment.step(steps);
+      return { loss: Array.from(experiment.lastTrainLoss()), risk: Array.from(experiment.evaluate()) };
+    } finally {
+      experiment.delete();
+    }
+  }
+
+  it('gives identical numbers for the same seed', () => {
+    expect(run(small, 12)).toEqual(run(small, 12));
+    expect(run({ ...small, seed: 4 }, 12)).not.toEqual(run(small, 12));
+  });
+
+  it('matches the native build (tests/golden/determinism.json, checked by ctest too)', () => {
+    const { loss, risk } = run(golden.config, golden.steps);
+    golden.evaluate.forEach((value: number, i: number) => expect(Math.abs(risk[i] / value - 1)).toBeLessThan(1e-5));
+    golden.last_train_loss.forEach((value: number, i: number) => expect(Math.abs(loss[i] / value - 1)).toBeLessThan(1e-5));
+  });
+});

@@ -1,0 +1,63 @@
+// Keeps wasm/icl.d.ts honest: the key lists below must name every member the typings declare (tsc
+// fails otherwise, via `satisfies`), and the runtime objects must have exactly those members.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadIcl, type Experiment, type IclModule } from '../../wasm/icl.js';
+
+const moduleMembers = {
+  buildId: 'string',
+  defaultConfig: 'function',
+  normalizeConfig: 'function',
+  createExperiment: 'function',
+  theoryCurve: 'function',
+  liveObjectCount: 'function',
+} as const satisfies Record<keyof IclModule, string>;
+
+const experimentMembers = {
+  config: 'object',
+  nValues: 'object',
+  totalSteps: 'number',
+  stepsDone: 'number',
+  step: 'function',
+  lastTrainLoss: 'function',
+  evaluate: 'function',
+  theory: 'function',
+  delete: 'function',
+} as const satisfies Record<keyof Experiment, string>;
+
+describe('typings', () => {
+  it('IclModule has exactly the declared members, of the declared kinds', async () => {
+    const icl = await loadIcl();
+    expect(Object.keys(icl).sort()).toEqual(Object.keys(moduleMembers).sort());
+    for (const [name, kind] of Object.entries(moduleMembers)) expect(typeof icl[name as keyof IclModule], name).toBe(kind);
+  });
+
+  it('Experiment has the declared members, of the declared kinds', async () => {
+    const icl = await loadIcl();
+    const experiment = icl.createExperiment({ d: 2, n: [1], training: { steps: 1, batch_size: 4 } });
+    try {
+      for (const [name, kind] of Object.entries(experimentMembers)) {
+        expect(typeof experiment[name as keyof Experiment], name).toBe(kind);
+      }
+      expect(Array.isArray(experiment.nValues)).toBe(true);
+    } finally {
+      experiment.delete();
+    }
+  });
+
+  it('the default config has the shape the typings declare', async () => {
+    const config = (await loadIcl()).defaultConfig();
+    const declared: Record<keyof typeof config, true> = {
+      version: true, seed: true, d: true, n: true, data: true, model: true, training: true, evaluation: true,
+    };
+    expect(Object.keys(config).sort()).toEqual(Object.keys(declared).sort());
+    expect(Object.keys(config.training).sort()).toEqual(
+      ['adam_beta1', 'adam_beta2', 'adam_epsilon', 'batch_size', 'learning_rate', 'lr_decay_at', 'lr_decay_factor', 'steps'],
+    );
+  });
+
+  it('ConfigError is an Error named ConfigError', () => {
+    const error = new ConfigError('x');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ConfigError');
+  });
+});
