@@ -55,6 +55,10 @@ class ExperimentHandle {
   val last_train_loss() const { return to_float64_array(experiment_ ? experiment_->last_train_loss() : std::vector<double>{}); }
   val evaluate() { return to_float64_array(experiment_ ? experiment_->evaluate() : std::vector<double>{}); }
   val theory() const { return to_float64_array(experiment_ ? experiment_->theory() : std::vector<double>{}); }
+  // For tests/bench only (not part of wasm/icl.js): times the prompt sampler alone.
+  void draw_batch_only() {
+    if (experiment_) experiment_->draw_batch_only();
+  }
 
  private:
   std::string error_;
@@ -103,7 +107,8 @@ EMSCRIPTEN_BINDINGS(icl) {
       .function("totalSteps", &ExperimentHandle::total_steps)
       .function("lastTrainLoss", &ExperimentHandle::last_train_loss)
       .function("evaluate", &ExperimentHandle::evaluate)
-      .function("theory", &ExperimentHandle::theory);
+      .function("theory", &ExperimentHandle::theory)
+      .function("drawBatchOnly", &ExperimentHandle::draw_batch_only);
   emscripten::function("normalizeConfig", &normalize_config);
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("theoryCurve", &theory_curve);
