@@ -111,6 +111,28 @@ class ObjectReader {
     return {};
   }
 
+  /** One of the names in `choices` (pairs of JSON name and value). */
+  template <class Enum>
+  std::string read_choice(const char* key, std::initializer_list<std::pair<const char*, Enum>> choices, Enum& out) {
+    if (!has(key)) return {};
+    const Json& value = at(key);
+    std::string names;
+    for (const auto& choice : choices) {
+      if (value.is_string() && value.get<std::string>() == choice.first) {
+        out = choice.second;
+        return {};
+      }
+      names += std::string(names.empty() ? "" : " or ") + "\"" + choice.first + "\"";
+    }
+    return field(key) + " must be " + names + " (got " + describe(value) + ")";
+  }
+
+  /** An error if `key` is present although it does not apply (`when` says when it does). */
+  std::string refuse(const char* key, const std::string& when) {
+    if (!has(key)) return {};
+    return field(key) + " applies only " + when;
+  }
+
   std::string read_object(const char* key, const Json*& out) {
     if (!has(key)) return {};
     const Json& value = at(key);
@@ -201,30 +223,94 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   ICL_CHECK(parent.read_object("data", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "data");
-  if (reader.has("kind")) {
-    const Json& kind = reader.at("kind");
-    if (!kind.is_string() || kind.get<std::string>() != "iid") {
-      return "data.kind must be \"iid\" (got " + describe(kind) + ")";
+  ICL_CHECK(reader.read_choice<DataKind>(
+      "kind", {{"iid", DataKind::Iid}, {"rag", DataKind::Rag}, {"alignment", DataKind::Alignment}, {"drift", DataKind::Drift}},
+      data.kind));
+  ICL_CHECK(reader.read_number("noise_variance", 0.0, false, kMaxNoiseVariance, false, data.noise_variance));
+  const DataKind kind = data.kind;
+  if (kind == DataKind::Iid) {
+    ICL_CHECK(read_spectrum(reader, "x_spectrum", d, data.x_spectrum));
+    ICL_CHECK(read_spectrum(reader, "task_spectrum", d, data.task_spectrum));
+  } else {
+    ICL_CHECK(reader.refuse("x_spectrum", "to data.kind \"iid\""));
+    ICL_CHECK(reader.refuse("task_spectrum", "to data.kind \"iid\""));
+  }
+  if (kind == DataKind::Rag) {
+    ICL_CHECK(reader.read_choice<RagForm>(
+        "form", {{"normalized", RagForm::Normalized}, {"unnormalized", RagForm::Unnormalized}, {"general", RagForm::General}},
+        data.rag_form));
+  } else {
+    ICL_CHECK(reader.refuse("form", "to data.kind \"rag\""));
+  }
+  const bool general = kind == DataKind::Rag && data.rag_form == RagForm::General;
+  if (general) {
+    if (!reader.has("a") || !reader.has("b")) return "data.a and data.b are required with data.form \"general\"";
+    ICL_CHECK(reader.read_number("a", 0.0, false, 10.0, false, data.rag_a));
+    ICL_CHECK(reader.read_number("b", 0.0, false, 10.0, false, data.rag_b));
+    ICL_CHECK(reader.refuse("alpha", "to data.kind \"alignment\" and to data.kind \"rag\" with a normalized or unnormalized form"));
+  } else {
+    ICL_CHECK(reader.refuse("a", "with data.form \"general\""));
+    ICL_CHECK(reader.refuse("b", "with data.form \"general\""));
+    if (kind == DataKind::Rag || kind == DataKind::Alignment) {
+      ICL_CHECK(reader.read_number("alpha", 0.0, false, 1.0, false, data.alpha));
+    } else {
+      ICL_CHECK(reader.refuse("alpha", "to data.kind \"rag\" and \"alignment\""));
     }
   }
-  ICL_CHECK(reader.read_number("noise_variance", 0.0, false, kMaxNoiseVariance, false, data.noise_variance));
-  ICL_CHECK(read_spectrum(reader, "x_spectrum", d, data.x_spectrum));
-  ICL_CHECK(read_spectrum(reader, "task_spectrum", d, data.task_spectrum));
+  if (kind == DataKind::Alignment) {
+    ICL_CHECK(reader.read_choice<AlignmentQuery>(
+        "query", {{"isotropic", AlignmentQuery::Isotropic}, {"aligned", AlignmentQuery::Aligned}}, data.query));
+  } else {
+    ICL_CHECK(reader.refuse("query", "to data.kind \"alignment\""));
+  }
+  if (kind == DataKind::Drift) {
+    ICL_CHECK(reader.read_number("gamma", 0.0, false, 1.0, true, data.gamma));
+  } else {
+    ICL_CHECK(reader.refuse("gamma", "to data.kind \"drift\""));
+  }
   return reader.unknown_key_error();
 }
 
-std::string read_model(ObjectReader& parent, ModelConfig& model) {
+std::string read_lora(ObjectReader& parent, int d, LoraConfig& lora) {
+  const Json* object = nullptr;
+  ICL_CHECK(parent.read_object("lora", object));
+  if (object == nullptr) return {};
+  lora.enabled = true;
+  ObjectReader reader(*object, "model.lora");
+  ICL_CHECK(reader.read_int("rank", 1, d + 1, lora.rank));
+  ICL_CHECK(reader.read_choice<LoraTarget>("adapt", {{"key", LoraTarget::Key}, {"key_query", LoraTarget::KeyAndQuery}},
+                                           lora.adapt));
+  ICL_CHECK(read_spectrum(reader, "pretrain_task_spectrum", d, lora.pretrain_task_spectrum));
+  ICL_CHECK(reader.read_int("pretrain_steps", 1, kMaxSteps, lora.pretrain_steps));
+  return reader.unknown_key_error();
+}
+
+std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   const Json* object = nullptr;
   ICL_CHECK(parent.read_object("model", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "model");
-  if (reader.has("kind")) {
-    const Json& kind = reader.at("kind");
-    if (!kind.is_string() || kind.get<std::string>() != "attention") {
-      return "model.kind must be \"attention\" (got " + describe(kind) + ")";
-    }
-  }
+  ICL_CHECK(reader.read_choice<ModelKind>("kind", {{"attention", ModelKind::Attention}, {"h3", ModelKind::H3}}, model.kind));
   ICL_CHECK(reader.read_number("init_std", 0.0, true, kMaxInitStd, false, model.init_std));
+  if (model.kind == ModelKind::Attention) {
+    ICL_CHECK(reader.read_int("rank", 1, d + 1, model.rank));
+    const bool low_rank = model.rank > 0 && model.rank < d + 1;
+    model.init = low_rank ? InitKind::Symmetric : InitKind::Gaussian;
+    ICL_CHECK(reader.read_choice<InitKind>("init", {{"gaussian", InitKind::Gaussian}, {"symmetric", InitKind::Symmetric}},
+                                           model.init));
+    ICL_CHECK(read_lora(reader, d, model.lora));
+    if (model.lora.enabled && low_rank) return "model.lora needs a full-rank model (model.rank = d + 1 = " + std::to_string(d + 1) + ")";
+    ICL_CHECK(reader.refuse("filter", "to model.kind \"h3\""));
+    ICL_CHECK(reader.refuse("ssm_states", "to model.kind \"h3\""));
+  } else {
+    ICL_CHECK(reader.read_choice<FilterKind>("filter", {{"free", FilterKind::Free}, {"ssm", FilterKind::Ssm}}, model.filter));
+    if (model.filter == FilterKind::Ssm) {
+      ICL_CHECK(reader.read_int("ssm_states", 1, 16, model.ssm_states));
+    } else {
+      ICL_CHECK(reader.refuse("ssm_states", "with model.filter \"ssm\""));
+    }
+    for (const char* key : {"rank", "init", "lora"}) ICL_CHECK(reader.refuse(key, "to model.kind \"attention\""));
+  }
   return reader.unknown_key_error();
 }
 
@@ -253,6 +339,17 @@ std::string read_evaluation(ObjectReader& parent, EvaluationConfig& evaluation) 
   return reader.unknown_key_error();
 }
 
+// Combinations the playground has no theory curve for are refused rather than trained without one.
+std::string check_theory_exists(const Config& config) {
+  const ModelConfig& model = config.model;
+  const bool iid = config.data.kind == DataKind::Iid;
+  if (model.kind == ModelKind::Attention && config.attention_rank() < config.d + 1 && !iid) {
+    return "model.rank below d + 1 needs data.kind \"iid\" (low-rank theory is for IID data)";
+  }
+  if (model.lora.enabled && !iid) return "model.lora needs data.kind \"iid\" (LoRA adapts between task covariances)";
+  return {};
+}
+
 std::string read_config(const Json& root, Config& config) {
   if (!root.is_object()) return "the config must be a JSON object (got " + describe(root) + ")";
   ObjectReader reader(root, "");
@@ -269,10 +366,11 @@ std::string read_config(const Json& root, Config& config) {
   ICL_CHECK(reader.read_int("d", 1, kMaxDimension, config.d));
   ICL_CHECK(read_context_lengths(reader, config.n));
   ICL_CHECK(read_data(reader, config.d, config.data));
-  ICL_CHECK(read_model(reader, config.model));
+  ICL_CHECK(read_model(reader, config.d, config.model));
   ICL_CHECK(read_training(reader, config.training));
   ICL_CHECK(read_evaluation(reader, config.evaluation));
-  return reader.unknown_key_error();
+  ICL_CHECK(reader.unknown_key_error());
+  return check_theory_exists(config);
 }
 
 OrderedJson spectrum_to_json(const SpectrumSpec& spectrum) {
@@ -282,6 +380,53 @@ OrderedJson spectrum_to_json(const SpectrumSpec& spectrum) {
     case SpectrumSpec::Kind::Explicit: break;
   }
   return spectrum.values;
+}
+
+OrderedJson data_to_json(const DataConfig& data) {
+  static const char* const kinds[] = {"iid", "rag", "alignment", "drift"};
+  OrderedJson json = {{"kind", kinds[static_cast<int>(data.kind)]}, {"noise_variance", data.noise_variance}};
+  switch (data.kind) {
+    case DataKind::Iid:
+      json["x_spectrum"] = spectrum_to_json(data.x_spectrum);
+      json["task_spectrum"] = spectrum_to_json(data.task_spectrum);
+      break;
+    case DataKind::Rag: {
+      static const char* const forms[] = {"normalized", "unnormalized", "general"};
+      json["form"] = forms[static_cast<int>(data.rag_form)];
+      if (data.rag_form == RagForm::General) {
+        json["a"] = data.rag_a;
+        json["b"] = data.rag_b;
+      } else {
+        json["alpha"] = data.alpha;
+      }
+      break;
+    }
+    case DataKind::Alignment:
+      json["alpha"] = data.alpha;
+      json["query"] = data.query == AlignmentQuery::Isotropic ? "isotropic" : "aligned";
+      break;
+    case DataKind::Drift: json["gamma"] = data.gamma; break;
+  }
+  return json;
+}
+
+OrderedJson model_to_json(const Config& config) {
+  const ModelConfig& model = config.model;
+  if (model.kind == ModelKind::H3) {
+    OrderedJson json = {{"kind", "h3"}, {"init_std", model.init_std},
+                        {"filter", model.filter == FilterKind::Free ? "free" : "ssm"}};
+    if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
+    return json;
+  }
+  OrderedJson json = {{"kind", "attention"}, {"init_std", model.init_std}, {"rank", config.attention_rank()},
+                      {"init", model.init == InitKind::Gaussian ? "gaussian" : "symmetric"}};
+  if (model.lora.enabled) {
+    json["lora"] = {{"rank", model.lora.rank},
+                    {"adapt", model.lora.adapt == LoraTarget::Key ? "key" : "key_query"},
+                    {"pretrain_task_spectrum", spectrum_to_json(model.lora.pretrain_task_spectrum)},
+                    {"pretrain_steps", model.lora.pretrain_steps}};
+  }
+  return json;
 }
 
 }  // namespace
@@ -299,6 +444,16 @@ std::vector<double> SpectrumSpec::eigenvalues(int d) const {
     case Kind::Explicit: break;
   }
   return values;
+}
+
+double DataConfig::scale_a() const {
+  return kind == DataKind::Rag && rag_form == RagForm::General ? rag_a : alpha;
+}
+
+double DataConfig::scale_b() const {
+  if (kind == DataKind::Rag && rag_form == RagForm::General) return rag_b;
+  if (kind == DataKind::Rag && rag_form == RagForm::Unnormalized) return 1.0;
+  return std::sqrt(1.0 - alpha * alpha);
 }
 
 double TrainingConfig::learning_rate_at(int step) const {
@@ -326,12 +481,8 @@ std::string config_to_json(const Config& config) {
       {"seed", config.seed},
       {"d", config.d},
       {"n", config.n},
-      {"data",
-       {{"kind", "iid"},
-        {"noise_variance", config.data.noise_variance},
-        {"x_spectrum", spectrum_to_json(config.data.x_spectrum)},
-        {"task_spectrum", spectrum_to_json(config.data.task_spectrum)}}},
-      {"model", {{"kind", "attention"}, {"init_std", config.model.init_std}}},
+      {"data", data_to_json(config.data)},
+      {"model", model_to_json(config)},
       {"training",
        {{"steps", t.steps},
         {"batch_size", t.batch_size},

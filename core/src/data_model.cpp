@@ -2,7 +2,10 @@
 
 #include <cmath>
 
+#include "icl/alignment_data.hpp"
+#include "icl/drift_data.hpp"
 #include "icl/iid_data.hpp"
+#include "icl/rag_data.hpp"
 
 namespace icl {
 
@@ -16,8 +19,17 @@ IidData::IidData(int d, const std::vector<double>& x_spectrum, const std::vector
 }
 
 std::unique_ptr<DataModel> make_data_model(const Config& config) {
-  return std::make_unique<IidData>(config.d, config.data.x_spectrum.eigenvalues(config.d),
-                                   config.data.task_spectrum.eigenvalues(config.d), config.data.noise_variance);
+  const DataConfig& data = config.data;
+  switch (data.kind) {
+    case DataKind::Iid: break;
+    case DataKind::Rag: return std::make_unique<RagData>(config.d, data.scale_a(), data.scale_b(), data.noise_variance);
+    case DataKind::Alignment:
+      return std::make_unique<AlignmentData>(config.d, data.scale_a(), data.scale_b(), data.noise_variance,
+                                             data.query == AlignmentQuery::Aligned);
+    case DataKind::Drift: return std::make_unique<DriftData>(config.d, data.gamma, data.noise_variance);
+  }
+  return std::make_unique<IidData>(config.d, data.x_spectrum.eigenvalues(config.d),
+                                   data.task_spectrum.eigenvalues(config.d), data.noise_variance);
 }
 
 }  // namespace icl

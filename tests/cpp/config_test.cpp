@@ -95,11 +95,88 @@ TEST(ConfigErrors, StructureAndKinds) {
   EXPECT_NE(error_of("").find("not valid JSON"), std::string::npos);
   EXPECT_EQ(error_of(R"({"version": 2})"), "version must be 1 (got 2)");
   EXPECT_EQ(error_of(R"({"training": 5})"), "training must be an object (got 5)");
-  EXPECT_EQ(error_of(R"({"data": {"kind": "rag"}})"), "data.kind must be \"iid\" (got \"rag\")");
-  EXPECT_EQ(error_of(R"({"model": {"kind": "h3"}})"), "model.kind must be \"attention\" (got \"h3\")");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "ar"}})"),
+            "data.kind must be \"iid\" or \"rag\" or \"alignment\" or \"drift\" (got \"ar\")");
+  EXPECT_EQ(error_of(R"({"model": {"kind": "mamba"}})"), "model.kind must be \"attention\" or \"h3\" (got \"mamba\")");
   EXPECT_NE(error_of(R"({"trainig": {}})").find("unknown field trainig"), std::string::npos);
   EXPECT_NE(error_of(R"({"training": {"step": 5}})").find("unknown field training.step (allowed here:"),
             std::string::npos);
+}
+
+TEST(ConfigErrors, FieldsThatDoNotApplyToTheKind) {
+  EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "task_spectrum": "power_law"}})"),
+            "data.task_spectrum applies only to data.kind \"iid\"");
+  EXPECT_EQ(error_of(R"({"data": {"gamma": 0.5}})"), "data.gamma applies only to data.kind \"drift\"");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "alpha": 0.5}})"),
+            "data.alpha applies only to data.kind \"rag\" and \"alignment\"");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "alignment", "form": "general"}})"), "data.form applies only to data.kind \"rag\"");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "form": "general", "a": 1}})"),
+            "data.a and data.b are required with data.form \"general\"");
+  EXPECT_EQ(error_of(R"({"model": {"kind": "h3", "rank": 3}})"), "model.rank applies only to model.kind \"attention\"");
+  EXPECT_EQ(error_of(R"({"model": {"filter": "ssm"}})"), "model.filter applies only to model.kind \"h3\"");
+  EXPECT_EQ(error_of(R"({"model": {"kind": "h3", "ssm_states": 2}})"),
+            "model.ssm_states applies only with model.filter \"ssm\"");
+}
+
+TEST(ConfigErrors, RangesOfTheNewDataAndModelFields) {
+  EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "alpha": 1.5}})"), "data.alpha must be a number in [0, 1] (got 1.5)");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "gamma": 1}})"), "data.gamma must be a number in [0, 1) (got 1)");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "alignment", "query": "up"}})"),
+            "data.query must be \"isotropic\" or \"aligned\" (got \"up\")");
+  EXPECT_EQ(error_of(R"({"d": 4, "model": {"rank": 6}})"), "model.rank must be an integer in [1, 5] (got 6)");
+  EXPECT_EQ(error_of(R"({"model": {"kind": "h3", "filter": "ssm", "ssm_states": 0}})"),
+            "model.ssm_states must be an integer in [1, 16] (got 0)");
+  EXPECT_EQ(error_of(R"({"d": 4, "model": {"lora": {"rank": 0}}})"), "model.lora.rank must be an integer in [1, 5] (got 0)");
+  EXPECT_EQ(error_of(R"({"d": 4, "model": {"rank": 2, "lora": {"rank": 1}}})"),
+            "model.lora needs a full-rank model (model.rank = d + 1 = 5)");
+}
+
+TEST(ConfigErrors, CombinationsWithoutATheoryCurve) {
+  EXPECT_EQ(error_of(R"({"data": {"kind": "rag"}, "model": {"rank": 2}})"),
+            "model.rank below d + 1 needs data.kind \"iid\" (low-rank theory is for IID data)");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "drift"}, "model": {"lora": {}}})"),
+            "model.lora needs data.kind \"iid\" (LoRA adapts between task covariances)");
+}
+
+TEST(Config, DataAndModelKindsRoundTrip) {
+  for (const char* json : {
+           R"({"data": {"kind": "rag", "alpha": 0.3, "noise_variance": 0.5}})",
+           R"({"data": {"kind": "rag", "form": "unnormalized", "alpha": 0.3}})",
+           R"({"data": {"kind": "rag", "form": "general", "a": 1, "b": 0.5}})",
+           R"({"data": {"kind": "alignment", "alpha": 0.3, "query": "aligned"}})",
+           R"({"data": {"kind": "drift", "gamma": 0.8}, "model": {"kind": "h3", "filter": "ssm", "ssm_states": 2}})",
+           R"({"d": 6, "model": {"rank": 2}})",
+           R"({"d": 6, "model": {"lora": {"rank": 2, "adapt": "key_query", "pretrain_task_spectrum": "power_law"}}})",
+       }) {
+    const auto first = parse_config(json);
+    ASSERT_TRUE(first.ok()) << json << ": " << first.error();
+    const std::string normalised = config_to_json(first.value());
+    const auto second = parse_config(normalised);
+    ASSERT_TRUE(second.ok()) << normalised << ": " << second.error();
+    EXPECT_EQ(config_to_json(second.value()), normalised);
+  }
+}
+
+TEST(Config, ContextScalesOfEachForm) {
+  DataConfig data;
+  data.kind = DataKind::Rag;
+  data.alpha = 0.6;
+  EXPECT_DOUBLE_EQ(data.scale_a(), 0.6);
+  EXPECT_DOUBLE_EQ(data.scale_b(), 0.8);
+  data.rag_form = RagForm::Unnormalized;
+  EXPECT_DOUBLE_EQ(data.scale_b(), 1.0);
+  data.rag_form = RagForm::General;
+  data.rag_a = 1.0;
+  data.rag_b = 0.25;
+  EXPECT_DOUBLE_EQ(data.scale_a(), 1.0);
+  EXPECT_DOUBLE_EQ(data.scale_b(), 0.25);
+}
+
+TEST(Config, LowRankAttentionDefaultsToTheSymmetricInitialisation) {
+  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2}})").value().model.init, InitKind::Symmetric);
+  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 7}})").value().model.init, InitKind::Gaussian);
+  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2, "init": "gaussian"}})").value().model.init, InitKind::Gaussian);
+  EXPECT_EQ(parse_config(R"({"d": 6})").value().attention_rank(), 7);
 }
 
 }  // namespace

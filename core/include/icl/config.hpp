@@ -22,14 +22,54 @@ struct SpectrumSpec {
   std::vector<double> eigenvalues(int d) const;
 };
 
+/** The data models of paper-spec §1. */
+enum class DataKind { Iid, Rag, Alignment, Drift };
+/** RAG context scales (x_i = a x + b g_i): normalised a = alpha, b = sqrt(1 - alpha^2); unnormalised b = 1; general (a, b). */
+enum class RagForm { Normalized, Unnormalized, General };
+/** Task-feature alignment: variant B (isotropic query, the default) or variant A (aligned query). */
+enum class AlignmentQuery { Isotropic, Aligned };
+
 struct DataConfig {
+  DataKind kind = DataKind::Iid;
   double noise_variance = 0.0;
-  SpectrumSpec x_spectrum;
-  SpectrumSpec task_spectrum;
+  SpectrumSpec x_spectrum;     // iid only
+  SpectrumSpec task_spectrum;  // iid only
+  double alpha = 0.2;          // rag, alignment
+  RagForm rag_form = RagForm::Normalized;
+  double rag_a = 1.0, rag_b = 1.0;  // rag with the general form
+  AlignmentQuery query = AlignmentQuery::Isotropic;  // alignment
+  double gamma = 0.9;                                 // drift: AR(1) correlation of the task along the prompt
+
+  /** The context scales (a, b) of rag and alignment: x_i = a * (x or beta) + b * g_i. */
+  double scale_a() const;
+  double scale_b() const;
+};
+
+enum class ModelKind { Attention, H3 };
+/** Gaussian: every weight N(0, init_std^2). Symmetric (paper-spec §3.7): W_k = W_q ~ N(0, init_std^2), w_v = e_D. */
+enum class InitKind { Gaussian, Symmetric };
+/** H3 filter: free lag weights f_0..f_n (initialised to ones), or a diagonal SSM with N states. */
+enum class FilterKind { Free, Ssm };
+/** LoRA adapts W_k only (effective rank r), or W_k and W_q (effective rank 2r). */
+enum class LoraTarget { Key, KeyAndQuery };
+
+/** Pretrain full-rank attention on an old task covariance, freeze it, train a rank-r adapter on the data's one. */
+struct LoraConfig {
+  bool enabled = false;
+  int rank = 1;
+  LoraTarget adapt = LoraTarget::Key;
+  SpectrumSpec pretrain_task_spectrum;
+  int pretrain_steps = 4000;
 };
 
 struct ModelConfig {
+  ModelKind kind = ModelKind::Attention;
   double init_std = 0.1;
+  int rank = 0;  // attention: columns of W_q and W_k; parse_config sets it (default d + 1, full rank)
+  InitKind init = InitKind::Gaussian;  // attention; default symmetric when rank < d + 1
+  FilterKind filter = FilterKind::Free;  // h3
+  int ssm_states = 1;                    // h3 with the ssm filter
+  LoraConfig lora;                       // attention
 };
 
 /** Adam with one step cut of the learning rate (paper-spec §4 defaults). */
@@ -64,6 +104,8 @@ struct Config {
   EvaluationConfig evaluation;
 
   int max_n() const { return n.back(); }
+  /** Columns of W_q and W_k of attention: model.rank, or d + 1 (full rank) when it was not set. */
+  int attention_rank() const { return model.rank > 0 ? model.rank : d + 1; }
 };
 
 /** Parses and validates JSON text; missing fields take their defaults. */

@@ -1,7 +1,10 @@
-// Where each number of a prompt lives. A prompt holds max_n context tokens z_t = [x_t, y_t] and the
-// query [x, y] (the model sees the query with its label masked to 0; y is the target). Prompts are
-// stored in groups of `lanes` prompts, lane-interleaved: value (slot, lane) sits at slot * lanes + lane,
-// so one SIMD load reads one slot of every prompt in the group.
+// Where each number of a prompt lives. A prompt holds max_n context tokens z = [x, y] and the query
+// [x, y] (the model sees the query with its label masked to 0; y is the target). Context token t is
+// the (t+1)-th most recent token before the query, i.e. at lag t+1: a model with context n reads
+// tokens 0..n-1, the n tokens right before the query. (Reading the most recent tokens, not the first
+// ones, is what keeps a drifting task's law right for every n of a sweep.)
+// Prompts are stored in groups of `lanes` prompts, lane-interleaved: value (slot, lane) sits at
+// slot * lanes + lane, so one SIMD load reads one slot of every prompt in the group.
 #pragma once
 
 #include <vector>
@@ -13,7 +16,7 @@ struct PromptLayout {
   int max_n = 0;
 
   int token_width() const { return d + 1; }
-  /** Feature f of context token t (f == d is its label). */
+  /** Feature f of context token t, the token at lag t+1 before the query (f == d is its label). */
   int slot(int token, int feature) const { return token * token_width() + feature; }
   /** Feature f of the query (f == d is the target label). */
   int query_slot(int feature) const { return max_n * token_width() + feature; }
