@@ -55,12 +55,16 @@ class ExperimentHandle {
   val last_train_loss() const { return to_float64_array(experiment_ ? experiment_->last_train_loss() : std::vector<double>{}); }
   val evaluate() { return to_float64_array(experiment_ ? experiment_->evaluate() : std::vector<double>{}); }
   val theory() const { return to_float64_array(experiment_ ? experiment_->theory() : std::vector<double>{}); }
+  val effective_weights(int model) const { return to_float64_array(valid(model) ? experiment_->effective_weights(model) : std::vector<double>{}); }
+  val sample_weights(int model) const { return to_float64_array(valid(model) ? experiment_->sample_weights(model) : std::vector<double>{}); }
   // For tests/bench only (not part of wasm/icl.js): times the prompt sampler alone.
   void draw_batch_only() {
     if (experiment_) experiment_->draw_batch_only();
   }
 
  private:
+  bool valid(int model) const { return experiment_ && model >= 0 && model < experiment_->model_count(); }
+
   std::string error_;
   std::unique_ptr<icl::Experiment> experiment_;
 };
@@ -74,22 +78,49 @@ std::string normalize_config(const std::string& config_json) {
 
 std::string default_config() { return icl::config_to_json(icl::Config{}); }
 
-/** L*(n) at each n for the data of the config: a Float64Array, or {error}. */
-val theory_curve(const std::string& config_json, const val& n_values) {
-  const auto config = icl::parse_config(config_json);
-  if (!config.ok()) return error_object(config.error());
+/** The context lengths of a theory request: integers in [0, 1e6], else an error message. */
+std::string read_lengths(const val& n_values, std::vector<int>& lengths) {
   constexpr double kMaxTheoryN = 1e6;
   const std::vector<double> requested = emscripten::convertJSArrayToNumberVector<double>(n_values);
-  std::vector<int> lengths;
   for (std::size_t i = 0; i < requested.size(); ++i) {
     const double n = requested[i];
     if (!(n >= 0 && n <= kMaxTheoryN && n == std::floor(n))) {
-      return error_object("theoryCurve: n[" + std::to_string(i) + "] must be an integer in [0, 1000000]");
+      return "n[" + std::to_string(i) + "] must be an integer in [0, 1000000]";
     }
     lengths.push_back(static_cast<int>(n));
   }
+  return {};
+}
+
+/** The theory of the config's model at each n: a Float64Array, or {error}. */
+val theory_curve(const std::string& config_json, const val& n_values) {
+  const auto config = icl::parse_config(config_json);
+  if (!config.ok()) return error_object(config.error());
+  std::vector<int> lengths;
+  const std::string error = read_lengths(n_values, lengths);
+  if (!error.empty()) return error_object("theoryCurve: " + error);
   const auto risks = icl::optimal_risk_curve(config.value(), lengths);
   return risks.ok() ? to_float64_array(risks.value()) : error_object(risks.error());
+}
+
+/** Every theory curve of the config, as JSON text: {"curves": [{name, label, values, standardError?}]} or {"error"}. */
+std::string theory_curves(const std::string& config_json, const val& n_values, bool bayes_optimal) {
+  const auto config = icl::parse_config(config_json);
+  if (!config.ok()) return nlohmann::json{{"error", config.error()}}.dump();
+  std::vector<int> lengths;
+  const std::string error = read_lengths(n_values, lengths);
+  if (!error.empty()) return nlohmann::json{{"error", "theoryCurves: " + error}}.dump();
+  icl::TheoryOptions options;
+  options.bayes_optimal = bayes_optimal;
+  const auto curves = icl::theory_curves(config.value(), lengths, options);
+  if (!curves.ok()) return nlohmann::json{{"error", curves.error()}}.dump();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& curve : curves.value()) {
+    nlohmann::json entry = {{"name", curve.name}, {"label", curve.label}, {"values", curve.risk}};
+    if (!curve.standard_error.empty()) entry["standardError"] = curve.standard_error;
+    list.push_back(std::move(entry));
+  }
+  return nlohmann::json{{"curves", std::move(list)}}.dump();
 }
 
 int live_object_count() { return live_objects; }
@@ -108,10 +139,13 @@ EMSCRIPTEN_BINDINGS(icl) {
       .function("lastTrainLoss", &ExperimentHandle::last_train_loss)
       .function("evaluate", &ExperimentHandle::evaluate)
       .function("theory", &ExperimentHandle::theory)
+      .function("effectiveWeights", &ExperimentHandle::effective_weights)
+      .function("sampleWeights", &ExperimentHandle::sample_weights)
       .function("drawBatchOnly", &ExperimentHandle::draw_batch_only);
   emscripten::function("normalizeConfig", &normalize_config);
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("theoryCurve", &theory_curve);
+  emscripten::function("theoryCurves", &theory_curves);
   emscripten::function("liveObjectCount", &live_object_count);
   emscripten::function("buildId", &build_id);
 }

@@ -4,6 +4,71 @@
 /** A covariance given by its eigenvalues: the identity, the power law of paper-spec §1c, or an explicit list of d positive numbers. */
 export type Spectrum = 'isotropic' | 'power_law' | number[];
 
+/** Data models of paper-spec §1. Fields not listed for a kind are rejected. */
+export type DataConfig =
+  | {
+      kind: 'iid';
+      /** Label noise variance sigma^2, in [0, 100] (every kind has it). */
+      noise_variance: number;
+      /** Spectrum of the feature covariance Sigma_x. */
+      x_spectrum: Spectrum;
+      /** Spectrum of the task covariance Sigma_beta. */
+      task_spectrum: Spectrum;
+    }
+  | {
+      /** Retrieval-augmented context x_i = a x + b g_i, correlated with the query x. */
+      kind: 'rag';
+      noise_variance: number;
+      /** normalized: (a, b) = (alpha, sqrt(1 - alpha^2)); unnormalized: (alpha, 1); general: a and b given. */
+      form: 'normalized' | 'unnormalized' | 'general';
+      /** In [0, 1]; not with form 'general'. */
+      alpha?: number;
+      /** In [0, 10]; form 'general' only. */
+      a?: number;
+      b?: number;
+    }
+  | {
+      /** Task-feature alignment x_i = alpha beta + sqrt(1 - alpha^2) g_i. */
+      kind: 'alignment';
+      noise_variance: number;
+      alpha: number;
+      /** isotropic: variant B (default); aligned: variant A, the query is aligned too. */
+      query: 'isotropic' | 'aligned';
+    }
+  | {
+      /** The task drifts along the prompt as an AR(1) with correlation gamma per position. */
+      kind: 'drift';
+      noise_variance: number;
+      /** In [0, 1). */
+      gamma: number;
+    };
+
+export type ModelConfig =
+  | {
+      kind: 'attention';
+      /** Standard deviation of the Gaussian initialisation, in (0, 10]. */
+      init_std: number;
+      /** Columns of W_q and W_k, integer in [1, d + 1]; absent (and the default) is full rank, d + 1. */
+      rank?: number;
+      /** gaussian: every weight N(0, init_std^2); symmetric: W_k = W_q, w_v = e_D. Absent: symmetric below full rank, else gaussian. */
+      init?: 'gaussian' | 'symmetric';
+      /** Pretrain on pretrain_task_spectrum, freeze, then train a rank-r adapter on data.task_spectrum (IID only). */
+      lora?: {
+        rank: number;
+        adapt: 'key' | 'key_query';
+        pretrain_task_spectrum: Spectrum;
+        pretrain_steps: number;
+      };
+    }
+  | {
+      kind: 'h3';
+      init_std: number;
+      /** free: lag weights f_0..f_n initialised to ones; ssm: f_k = sum_j c_j rho_j^k with ssm_states states. */
+      filter: 'free' | 'ssm';
+      /** Integer in [1, 16]; filter 'ssm' only. */
+      ssm_states?: number;
+    };
+
 /** One run, completely. Every field but `version` is optional in input; normalizeConfig fills the defaults. */
 export interface Config {
   version: 1;
@@ -13,20 +78,8 @@ export interface Config {
   d: number;
   /** Context lengths; one model is trained per entry. Strictly increasing integers in [1, 512], at most 32 of them. */
   n: number[];
-  data: {
-    kind: 'iid';
-    /** Label noise variance sigma^2, in [0, 100]. */
-    noise_variance: number;
-    /** Spectrum of the feature covariance Sigma_x. */
-    x_spectrum: Spectrum;
-    /** Spectrum of the task covariance Sigma_beta. */
-    task_spectrum: Spectrum;
-  };
-  model: {
-    kind: 'attention';
-    /** Standard deviation of the Gaussian initialisation of every weight, in (0, 10]. */
-    init_std: number;
-  };
+  data: DataConfig;
+  model: ModelConfig;
   training: {
     /** Adam steps, integer in [1, 1000000]; fresh prompts every step. */
     steps: number;
@@ -46,6 +99,15 @@ export interface Config {
   };
 }
 
+/** A named theory curve; `values[i]` is the risk at the i-th requested n. */
+export interface TheoryCurve {
+  name: string;
+  label: string;
+  values: number[];
+  /** Monte Carlo curves only. */
+  standardError?: number[];
+}
+
 /** Thrown for an invalid config; the message names the field and its allowed range. */
 export class ConfigError extends Error {
   name: 'ConfigError';
@@ -57,6 +119,7 @@ export interface Experiment {
   readonly config: Config;
   /** Context length of each model, in bank order (equals config.n). */
   readonly nValues: number[];
+  /** Training steps, LoRA's pretraining steps included. */
   readonly totalSteps: number;
   readonly stepsDone: number;
   /** Trains every model for up to k more steps (never past totalSteps); returns stepsDone. */
@@ -65,8 +128,12 @@ export interface Experiment {
   lastTrainLoss(): Float64Array;
   /** Per model: empirical test risk E[(y - yhat)^2] on the fixed evaluation set. Deterministic for a given seed and state. */
   evaluate(): Float64Array;
-  /** Per model: the theoretical optimum L*(n) (optimal preconditioned GD, paper-spec §3.2). */
+  /** Per model: the theory of the config's model at its n (the first curve of theoryCurves). */
   theory(): Float64Array;
+  /** The d x d preconditioner W_eff that model `model` (index into nValues) implements, row-major (paper-spec §2). */
+  effectiveWeights(model: number): Float64Array;
+  /** The weight of each context token (index 0 = the most recent): H3's lag weights; all ones for attention. */
+  sampleWeights(model: number): Float64Array;
   /** Frees the wasm memory; the object must not be used afterwards. */
   delete(): void;
 }
@@ -80,8 +147,14 @@ export interface IclModule {
   normalizeConfig(config: unknown): Config;
   /** Throws ConfigError for an invalid config. */
   createExperiment(config: unknown): Experiment;
-  /** L*(n) of optimal preconditioned GD for the data of `config`, at each n (integers >= 0). Throws ConfigError. */
+  /** The theory of the config's model at each n (integers in [0, 1e6]). Throws ConfigError. */
   theoryCurve(config: unknown, n: number[]): Float64Array;
+  /**
+   * Every theory curve of the config at each n: first the theory of the config's model, then references
+   * (asymptotic approximations, the full-rank optimum, uniform vs optimal weights; with bayesOptimal, the
+   * Bayes-optimal risk of IID data by Monte Carlo, with standard errors). Throws ConfigError.
+   */
+  theoryCurves(config: unknown, n: number[], options?: { bayesOptimal?: boolean }): TheoryCurve[];
   /** Number of wasm-side objects currently alive (experiments not yet deleted); for leak checks. */
   liveObjectCount(): number;
 }

@@ -58,6 +58,10 @@ function wrap(raw) {
       if (!Array.isArray(n)) throw new ConfigError('theoryCurve: n must be an array of integers');
       return checked(raw.theoryCurve(toJsonText(config), n));
     },
+    theoryCurves: (config, n, options = {}) => {
+      if (!Array.isArray(n)) throw new ConfigError('theoryCurves: n must be an array of integers');
+      return checked(JSON.parse(raw.theoryCurves(toJsonText(config), n, options.bayesOptimal === true))).curves;
+    },
     liveObjectCount: () => raw.liveObjectCount(),
   };
 }
@@ -93,9 +97,24 @@ class Experiment {
     return this.#live().theory();
   }
 
+  effectiveWeights(model) {
+    return this.#live().effectiveWeights(this.#model(model));
+  }
+
+  sampleWeights(model) {
+    return this.#live().sampleWeights(this.#model(model));
+  }
+
   delete() {
     this.#handle?.delete();
     this.#handle = undefined;
+  }
+
+  #model(index) {
+    if (!Number.isInteger(index) || index < 0 || index >= this.nValues.length) {
+      throw new RangeError(`model must be an integer in [0, ${this.nValues.length - 1}] (got ${index})`);
+    }
+    return index;
   }
 
   #live() {

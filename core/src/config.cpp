@@ -418,8 +418,14 @@ OrderedJson model_to_json(const Config& config) {
     if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
     return json;
   }
-  OrderedJson json = {{"kind", "attention"}, {"init_std", model.init_std}, {"rank", config.attention_rank()},
-                      {"init", model.init == InitKind::Gaussian ? "gaussian" : "symmetric"}};
+  // Full rank and each rank's default initialisation are left implicit, so that a normalised config
+  // stays valid when only d changes (full rank means d + 1).
+  OrderedJson json = {{"kind", "attention"}, {"init_std", model.init_std}};
+  const bool low_rank = config.attention_rank() < config.d + 1;
+  if (low_rank) json["rank"] = config.attention_rank();
+  if (model.init != (low_rank ? InitKind::Symmetric : InitKind::Gaussian)) {
+    json["init"] = model.init == InitKind::Gaussian ? "gaussian" : "symmetric";
+  }
   if (model.lora.enabled) {
     json["lora"] = {{"rank", model.lora.rank},
                     {"adapt", model.lora.adapt == LoraTarget::Key ? "key" : "key_query"},
@@ -456,8 +462,8 @@ double DataConfig::scale_b() const {
   return std::sqrt(1.0 - alpha * alpha);
 }
 
-double TrainingConfig::learning_rate_at(int step) const {
-  const int decay_step = static_cast<int>(std::floor(lr_decay_at * steps));
+double TrainingConfig::learning_rate_at(int step, int phase_steps) const {
+  const int decay_step = static_cast<int>(std::floor(lr_decay_at * (phase_steps > 0 ? phase_steps : steps)));
   return step >= decay_step ? learning_rate * lr_decay_factor : learning_rate;
 }
 

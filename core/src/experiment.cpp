@@ -4,8 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "icl/adam.hpp"
+#include "icl/bank_model.hpp"
 #include "icl/data_model.hpp"
+#include "icl/readout.hpp"
 #include "icl/rng.hpp"
 #include "icl/theory_curves.hpp"
 
@@ -15,21 +16,54 @@ namespace icl {
 class Experiment::Engine {
  public:
   virtual ~Engine() = default;
-  /** One Adam step of every model; writes each model's batch loss. */
-  virtual void train_step(int step, std::vector<double>& batch_loss) = 0;
-  /** Mean squared error of every model on the evaluation prompts. */
-  virtual std::vector<double> evaluate() = 0;
-  virtual void draw_batch(int step) = 0;
-  virtual std::vector<float>& parameters(int model) = 0;
+  /** One Adam step of every model on prompts of `data`; writes each model's batch loss. */
+  virtual void train_step(const DataModel& data, int step, double learning_rate, std::vector<double>& batch_loss) = 0;
+  /** Mean squared error of every model on the evaluation prompts of `data`. */
+  virtual std::vector<double> evaluate(const DataModel& data) = 0;
+  virtual void draw_batch(const DataModel& data, int step) = 0;
+  virtual std::vector<BankModel>& bank() = 0;
 };
 
 namespace {
 
-struct ModelState {
-  int n;
-  std::vector<float> parameters;
-  std::vector<float> gradient;
-  Adam adam;
+/** H3's per-model buffers for one lane type: its kernel weights C and lag weights, and its accumulator. */
+template <class V>
+struct H3State {
+  H3State(const BankModel& model)
+      : workspace(model.h3),
+        pair_weights(static_cast<std::size_t>(model.h3.pair_weight_count())),
+        lags(static_cast<std::size_t>(model.n + 1)),
+        lane_pair_weights(pair_weights.size()),
+        lane_lags(lags.size()),
+        accumulator(model.h3, model.n),
+        pair_gradient(pair_weights.size()),
+        lag_gradient(lags.size()) {}
+
+  /** C and f from the parameters, broadcast to lanes (once per step). */
+  void prepare(const BankModel& model) {
+    h3_lags(model, model.parameters.data() + model.h3.filter_offset(), lags.data());
+    h3_pair_weights(model.h3, model.parameters.data(), workspace, pair_weights.data());
+    for (std::size_t i = 0; i < pair_weights.size(); ++i) lane_pair_weights[i] = V(pair_weights[i]);
+    for (std::size_t k = 0; k < lags.size(); ++k) lane_lags[k] = V(lags[k]);
+  }
+
+  /** The gradient of the batch: the chain from the accumulator back to W_q, W_k, W_v and the filter. */
+  void finish(BankModel& model) {
+    accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
+    std::fill(model.gradient.begin(), model.gradient.end(), 0.0f);
+    h3_weight_gradient(model.h3, model.parameters.data(), pair_gradient.data(), workspace, model.gradient.data());
+    const int filter = model.h3.filter_offset();
+    h3_filter_backward(model, model.parameters.data() + filter, lag_gradient.data(), model.gradient.data() + filter);
+  }
+
+  H3Workspace<float> workspace;
+  std::vector<float> pair_weights;
+  std::vector<float> lags;
+  std::vector<V> lane_pair_weights;
+  std::vector<V> lane_lags;
+  H3Accumulator<V> accumulator;
+  std::vector<float> pair_gradient;
+  std::vector<float> lag_gradient;
 };
 
 template <class V>
@@ -38,88 +72,108 @@ class LaneEngine final : public Experiment::Engine {
   static constexpr int kLanes = static_cast<int>(Traits::width);
 
  public:
-  LaneEngine(const Config& config, const AttentionShape& shape)
+  explicit LaneEngine(const Config& config)
       : config_(config),
-        shape_(shape),
         layout_{config.d, config.max_n()},
-        data_(make_data_model(config)),
+        bank_(make_bank(config)),
         group_(layout_, Traits::width),
-        scratch_(shape.width()) {
-    const std::size_t count = static_cast<std::size_t>(shape.parameter_count());
-    // Every model of the bank starts from the same weights (common random numbers across curves).
-    std::vector<float> initial(count);
-    GaussianStream<float> init_stream;
-    const std::uint64_t init_key = stream_key(config.seed, Purpose::Initialisation, 0);
-    init_stream.reset(&init_key);
-    const float init_std = static_cast<float>(config.model.init_std);
-    for (float& weight : initial) weight = init_stream.next() * init_std;
-    for (int n : config.n) {
-      const TrainingConfig& t = config.training;
-      models_.push_back(ModelState{n, initial, std::vector<float>(count, 0.0f),
-                                   Adam(count, t.adam_beta1, t.adam_beta2, t.adam_epsilon)});
-      lane_weights_.emplace_back(count);
-      lane_gradients_.emplace_back(count);
+        attention_scratch_(bank_.front().attention) {
+    for (const BankModel& model : bank_) {
+      lane_weights_.emplace_back(model.weights.size());
+      lane_gradients_.emplace_back(model.weights.size());
+      h3_states_.push_back(model.kernel == KernelKind::H3 ? std::make_unique<H3State<V>>(model) : nullptr);
     }
+    if (bank_.front().kernel == KernelKind::H3) h3_scratch_ = std::make_unique<H3Scratch<V>>(bank_.front().h3, layout_);
   }
 
-  void train_step(int step, std::vector<double>& batch_loss) override {
+  void train_step(const DataModel& data, int step, double learning_rate, std::vector<double>& batch_loss) override {
     const int batch = config_.training.batch_size;
-    for (std::size_t m = 0; m < models_.size(); ++m) {
-      broadcast(models_[m].parameters, lane_weights_[m]);
-      std::fill(lane_gradients_[m].begin(), lane_gradients_[m].end(), V(0));
+    for (std::size_t m = 0; m < bank_.size(); ++m) {
+      prepare(m);
+      if (h3_states_[m]) h3_states_[m]->accumulator.reset();
+      // Sizes can change between phases (LoRA); assign() then reallocates once, not every step.
+      lane_gradients_[m].assign(bank_[m].weights.size(), V(0));
       batch_loss[m] = 0.0;
     }
     const V grad_scale = V(2.0f / static_cast<float>(batch));
-    run_prompts(Purpose::TrainingData, static_cast<std::uint64_t>(step), batch, grad_scale, batch_loss, true);
-    const double learning_rate = config_.training.learning_rate_at(step);
-    for (std::size_t m = 0; m < models_.size(); ++m) {
-      ModelState& model = models_[m];
-      for (std::size_t i = 0; i < model.gradient.size(); ++i) model.gradient[i] = Traits::sum(lane_gradients_[m][i]);
+    run_prompts(data, Purpose::TrainingData, static_cast<std::uint64_t>(step), batch, grad_scale, batch_loss, true);
+    for (std::size_t m = 0; m < bank_.size(); ++m) {
+      BankModel& model = bank_[m];
+      if (h3_states_[m]) {
+        h3_states_[m]->finish(model);
+      } else {
+        for (std::size_t i = 0; i < model.weight_gradient.size(); ++i) {
+          model.weight_gradient[i] = Traits::sum(lane_gradients_[m][i]);
+        }
+        model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
+      }
       model.adam.update(model.parameters, model.gradient, learning_rate);
       batch_loss[m] /= batch;
     }
   }
 
-  std::vector<double> evaluate() override {
+  std::vector<double> evaluate(const DataModel& data) override {
     const int prompts = config_.evaluation.prompts;
-    std::vector<double> loss(models_.size(), 0.0);
-    for (std::size_t m = 0; m < models_.size(); ++m) broadcast(models_[m].parameters, lane_weights_[m]);
-    run_prompts(Purpose::Evaluation, 0, prompts, V(0), loss, false);
+    std::vector<double> loss(bank_.size(), 0.0);
+    for (std::size_t m = 0; m < bank_.size(); ++m) prepare(m);
+    run_prompts(data, Purpose::Evaluation, 0, prompts, V(0), loss, false);
     for (double& value : loss) value /= prompts;
     return loss;
   }
 
-  void draw_batch(int step) override {
-    const int batch = config_.training.batch_size;
-    for (int first = 0; first < batch; first += kLanes) fill_group(Purpose::TrainingData, step, first);
+  void draw_batch(const DataModel& data, int step) override {
+    for (int first = 0; first < config_.training.batch_size; first += kLanes) {
+      fill_group(data, Purpose::TrainingData, static_cast<std::uint64_t>(step), first);
+    }
   }
 
-  std::vector<float>& parameters(int model) override { return models_[static_cast<std::size_t>(model)].parameters; }
+  std::vector<BankModel>& bank() override { return bank_; }
 
  private:
-  static void broadcast(const std::vector<float>& values, std::vector<V>& lanes) {
-    for (std::size_t i = 0; i < values.size(); ++i) lanes[i] = V(values[i]);
+  // The kernel's weights of model m from its parameters, broadcast to lanes (once per step).
+  void prepare(std::size_t m) {
+    BankModel& model = bank_[m];
+    if (h3_states_[m]) {
+      h3_states_[m]->prepare(model);
+      return;
+    }
+    model.parameterisation->materialise(model.parameters, model.weights);
+    lane_weights_[m].resize(model.weights.size());
+    for (std::size_t i = 0; i < model.weights.size(); ++i) lane_weights_[m][i] = V(model.weights[i]);
   }
 
-  void fill_group(Purpose purpose, std::uint64_t index, int first_prompt) {
+  void fill_group(const DataModel& data, Purpose purpose, std::uint64_t index, int first_prompt) {
     std::uint64_t keys[kLanes];
     for (int lane = 0; lane < kLanes; ++lane) {
       keys[lane] = stream_key(config_.seed, purpose, index, static_cast<std::uint64_t>(first_prompt + lane));
     }
     gaussian_.reset(keys);
-    data_->fill(gaussian_, group_);
+    data.fill(gaussian_, group_);
   }
 
   // Draws `prompts` prompts group by group and runs every model on each group while it is hot in cache.
-  void run_prompts(Purpose purpose, std::uint64_t index, int prompts, const V& grad_scale,
+  void run_prompts(const DataModel& data, Purpose purpose, std::uint64_t index, int prompts, const V& grad_scale,
                    std::vector<double>& loss, bool with_gradient) {
     for (int first = 0; first < prompts; first += kLanes) {
-      fill_group(purpose, index, first);
+      fill_group(data, purpose, index, first);
       const V lane_mask = lane_mask_for(prompts - first);
-      for (std::size_t m = 0; m < models_.size(); ++m) {
+      for (std::size_t m = 0; m < bank_.size(); ++m) {
+        const BankModel& model = bank_[m];
         V loss_sum = V(0);
-        attention_group<V>(shape_, layout_, models_[m].n, lane_weights_[m].data(), group_.values.data(), lane_mask,
-                           loss_sum, with_gradient ? lane_gradients_[m].data() : nullptr, grad_scale, scratch_);
+        V* gradient = with_gradient ? lane_gradients_[m].data() : nullptr;
+        switch (model.kernel) {
+          case KernelKind::Attention:
+            attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
+                               lane_mask, loss_sum, gradient, grad_scale, attention_scratch_);
+            break;
+          case KernelKind::H3: {
+            H3State<V>& state = *h3_states_[m];
+            h3_group<V>(model.h3, layout_, model.n, state.lane_pair_weights.data(), state.lane_lags.data(),
+                        group_.values.data(), lane_mask, loss_sum, with_gradient ? &state.accumulator : nullptr,
+                        grad_scale, *h3_scratch_);
+            break;
+          }
+        }
         loss[m] += static_cast<double>(Traits::sum(loss_sum));
       }
     }
@@ -134,27 +188,36 @@ class LaneEngine final : public Experiment::Engine {
   }
 
   const Config& config_;
-  AttentionShape shape_;
   PromptLayout layout_;
-  std::unique_ptr<DataModel> data_;
+  std::vector<BankModel> bank_;
   PromptGroup<float> group_;
-  AttentionScratch<V> scratch_;
+  AttentionScratch<V> attention_scratch_;
+  std::unique_ptr<H3Scratch<V>> h3_scratch_;                // H3 banks only
+  std::vector<std::unique_ptr<H3State<V>>> h3_states_;      // null for attention models
   GaussianStream<V> gaussian_;
-  std::vector<ModelState> models_;
   std::vector<std::vector<V>> lane_weights_;
   std::vector<std::vector<V>> lane_gradients_;
 };
+
+// LoRA pretrains on the old task covariance: the same data model with the pretraining task spectrum.
+std::unique_ptr<DataModel> make_pretraining_data(const Config& config) {
+  Config pretraining = config;
+  pretraining.data.task_spectrum = config.model.lora.pretrain_task_spectrum;
+  return make_data_model(pretraining);
+}
 
 }  // namespace
 
 Experiment::Experiment(const Config& config, Backend backend)
     : config_(config),
-      shape_{config.d},
+      pretrain_steps_(config.model.lora.enabled ? config.model.lora.pretrain_steps : 0),
+      data_(make_data_model(config_)),
       last_train_loss_(config.n.size(), std::numeric_limits<double>::quiet_NaN()) {
+  if (pretrain_steps_ > 0) pretraining_data_ = make_pretraining_data(config_);
   if (backend == Backend::Simd) {
-    engine_ = std::make_unique<LaneEngine<FloatBatch>>(config_, shape_);
+    engine_ = std::make_unique<LaneEngine<FloatBatch>>(config_);
   } else {
-    engine_ = std::make_unique<LaneEngine<float>>(config_, shape_);
+    engine_ = std::make_unique<LaneEngine<float>>(config_);
   }
 }
 
@@ -166,23 +229,60 @@ std::unique_ptr<Experiment> Experiment::create(const Config& config, Backend bac
 
 int Experiment::step(int steps) {
   const int target = std::min(total_steps(), steps_done_ + std::max(steps, 0));
+  const TrainingConfig& training = config_.training;
   while (steps_done_ < target) {
-    engine_->train_step(steps_done_, last_train_loss_);
+    if (steps_done_ < pretrain_steps_) {
+      engine_->train_step(*pretraining_data_, steps_done_, training.learning_rate_at(steps_done_, pretrain_steps_),
+                          last_train_loss_);
+    } else {
+      if (steps_done_ == pretrain_steps_ && pretrain_steps_ > 0) {
+        for (BankModel& model : engine_->bank()) begin_lora_adaptation(config_, model);
+      }
+      const int phase_step = steps_done_ - pretrain_steps_;
+      engine_->train_step(*data_, steps_done_, training.learning_rate_at(phase_step), last_train_loss_);
+    }
     ++steps_done_;
   }
   return steps_done_;
 }
 
-std::vector<double> Experiment::evaluate() { return engine_->evaluate(); }
+std::vector<double> Experiment::evaluate() { return engine_->evaluate(*data_); }
 
 std::vector<double> Experiment::theory() const {
   // A config from parse_config always has a valid theory, so value() is safe here.
   return optimal_risk_curve(config_, config_.n).value();
 }
 
-const std::vector<float>& Experiment::parameters(int model) const { return engine_->parameters(model); }
-std::vector<float>& Experiment::parameters(int model) { return engine_->parameters(model); }
+const std::vector<float>& Experiment::parameters(int model) const {
+  return engine_->bank()[static_cast<std::size_t>(model)].parameters;
+}
+std::vector<float>& Experiment::parameters(int model) { return engine_->bank()[static_cast<std::size_t>(model)].parameters; }
 
-void Experiment::draw_batch_only() { engine_->draw_batch(steps_done_); }
+std::vector<float> Experiment::weights(int model) const {
+  BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
+  std::vector<float> weights(bank_model.weights.size());
+  bank_model.parameterisation->materialise(bank_model.parameters, weights);
+  return weights;
+}
+
+std::vector<double> Experiment::effective_weights(int model) const {
+  const BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
+  const std::vector<float> weights = this->weights(model);
+  const std::vector<float> w_eff = bank_model.kernel == KernelKind::H3
+                                       ? h3_effective_weights(bank_model.h3, weights.data())
+                                       : attention_effective_weights(bank_model.attention, weights.data());
+  return std::vector<double>(w_eff.begin(), w_eff.end());
+}
+
+std::vector<double> Experiment::sample_weights(int model) const {
+  const BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
+  if (bank_model.kernel != KernelKind::H3) return std::vector<double>(static_cast<std::size_t>(bank_model.n), 1.0);
+  std::vector<float> lags(static_cast<std::size_t>(bank_model.n + 1));
+  h3_lags(bank_model, bank_model.parameters.data() + bank_model.h3.filter_offset(), lags.data());
+  const std::vector<float> omega = h3_sample_weights(lags.data(), bank_model.n);
+  return std::vector<double>(omega.begin(), omega.end());
+}
+
+void Experiment::draw_batch_only() { engine_->draw_batch(*data_, steps_done_); }
 
 }  // namespace icl

@@ -1,23 +1,172 @@
 #include "icl/theory_curves.hpp"
 
+#include <algorithm>
+#include <functional>
+
 #include "icl/theory.hpp"
+#include "icl/theory_alignment.hpp"
+#include "icl/theory_bayes.hpp"
+#include "icl/theory_low_rank.hpp"
+#include "icl/theory_weighting.hpp"
 
 namespace icl {
+namespace {
+
+using Curves = std::vector<TheoryCurve>;
+
+// Evaluates risk_at(n) at every n; the first failure is the result.
+Result<TheoryCurve> curve(std::string name, std::string label, const std::vector<int>& n,
+                          const std::function<Result<double>(int)>& risk_at) {
+  TheoryCurve result{std::move(name), std::move(label), {}, {}};
+  for (int length : n) {
+    auto risk = risk_at(length);
+    if (!risk.ok()) return Result<TheoryCurve>::failure(result.label + ": " + risk.error());
+    result.risk.push_back(risk.value());
+  }
+  return Result<TheoryCurve>::success(std::move(result));
+}
+
+Eigen::MatrixXd diagonal(const std::vector<double>& values) {
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size())).asDiagonal();
+}
+
+// Sigma = Sigma_x^{1/2} Sigma_beta Sigma_x^{1/2} has the products of the (diagonal) spectra as eigenvalues.
+std::vector<double> signal_spectrum(const Config& config, const SpectrumSpec& task) {
+  const std::vector<double> x = config.data.x_spectrum.eigenvalues(config.d);
+  std::vector<double> signal = task.eigenvalues(config.d);
+  for (std::size_t i = 0; i < signal.size(); ++i) signal[i] *= x[i];
+  return signal;
+}
+
+template <class T>
+Result<double> risk_of(const Result<T>& optimum) {
+  return optimum.ok() ? Result<double>::success(optimum.value().risk) : Result<double>::failure(optimum.error());
+}
+
+struct CurveList {
+  Curves curves;
+  std::string error;
+  void add(Result<TheoryCurve> c) {
+    if (!error.empty()) return;
+    if (c.ok()) {
+      curves.push_back(std::move(c.value()));
+    } else {
+      error = c.error();
+    }
+  }
+};
+
+void add_iid_curves(const Config& config, const std::vector<int>& n, CurveList& list) {
+  const double noise = config.data.noise_variance;
+  const std::vector<double> signal = signal_spectrum(config, config.data.task_spectrum);
+  const auto full_rank = [&](int length) { return theory::optimal_pgd_risk_from_spectrum(signal, noise, length); };
+  const ModelConfig& model = config.model;
+  const int d = config.d;
+  if (model.kind == ModelKind::Attention && model.lora.enabled) {
+    const LoraConfig& lora = model.lora;
+    // Adapting W_q too doubles the rank of the update (paper-spec §2).
+    const int rank = std::min(d, lora.adapt == LoraTarget::KeyAndQuery ? 2 * lora.rank : lora.rank);
+    const Eigen::MatrixXd sigma_x = diagonal(config.data.x_spectrum.eigenvalues(d));
+    const Eigen::MatrixXd old_task = diagonal(lora.pretrain_task_spectrum.eigenvalues(d));
+    const Eigen::MatrixXd new_task = diagonal(config.data.task_spectrum.eigenvalues(d));
+    const auto lora_at = [&](int r) {
+      return [&, r](int length) { return theory::lora_risk(sigma_x, old_task, new_task, noise, length, r); };
+    };
+    list.add(curve("lora", "LoRA rank " + std::to_string(rank) + " optimum L_LoRA(r)", n, lora_at(rank)));
+    list.add(curve("pgd_optimum", "full retraining L*(n)", n, full_rank));
+    list.add(curve("frozen", "pretrained model, not adapted", n, lora_at(0)));
+  } else if (model.kind == ModelKind::Attention && config.attention_rank() < d + 1) {
+    // A rank above d constrains nothing (W_eff is d x d), so the attention rank r caps at d.
+    const int rank = std::min(config.attention_rank(), d);
+    list.add(curve("low_rank_optimum", "rank-" + std::to_string(rank) + " optimum L*_r(n)", n, [&](int length) {
+      return theory::optimal_low_rank_risk_from_spectrum(signal, noise, length, rank);
+    }));
+    list.add(curve("pgd_optimum", "full-rank optimum L*(n)", n, full_rank));
+  } else {
+    list.add(curve("pgd_optimum", "optimal preconditioned GD L*(n)", n, full_rank));
+  }
+}
+
+void add_bayes_curve(const Config& config, const std::vector<int>& n, const TheoryOptions& options, CurveList& list) {
+  TheoryCurve bayes{"bayes_optimal", "Bayes-optimal estimator (posterior mean), Monte Carlo", {}, {}};
+  const std::vector<double> signal = signal_spectrum(config, config.data.task_spectrum);
+  for (int length : n) {
+    const auto estimate = theory::bayes_optimal_risk_from_spectrum(signal, config.data.noise_variance, length,
+                                                                   options.bayes_samples, config.seed);
+    if (!estimate.ok()) {
+      list.error = estimate.error();
+      return;
+    }
+    bayes.risk.push_back(estimate.value().mean);
+    bayes.standard_error.push_back(estimate.value().standard_error);
+  }
+  list.curves.push_back(std::move(bayes));
+}
+
+}  // namespace
+
+Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::vector<int>& n,
+                                               const TheoryOptions& options) {
+  const DataConfig& data = config.data;
+  const int d = config.d;
+  const double noise = data.noise_variance;
+  const double a = data.scale_a(), b = data.scale_b();
+  const bool normalised = data.kind == DataKind::Alignment || data.rag_form == RagForm::Normalized;
+  const auto isotropic_iid = [&](int length) {
+    return theory::optimal_pgd_risk_from_spectrum(std::vector<double>(static_cast<std::size_t>(d), 1.0), noise, length);
+  };
+  CurveList list;
+  switch (data.kind) {
+    case DataKind::Iid:
+      add_iid_curves(config, n, list);
+      if (options.bayes_optimal) add_bayes_curve(config, n, options, list);
+      break;
+    case DataKind::Rag:
+      list.add(curve("rag_exact", "optimal PGD on RAG data (exact)", n,
+                     [&](int length) { return risk_of(theory::rag_optimum(d, length, a, b, noise)); }));
+      if (normalised) {
+        list.add(curve("rag_asymptotic", "asymptotic form, n -> kappa n with kappa = alpha^2 d + 1 (approximation)", n,
+                       [&](int length) { return theory::rag_asymptotic_risk(d, length, data.alpha, noise); }));
+      }
+      list.add(curve("iid_reference", "IID context (alpha = 0)", n, isotropic_iid));
+      break;
+    case DataKind::Alignment: {
+      const auto query = data.query == AlignmentQuery::Aligned ? theory::AlignmentQuery::Aligned
+                                                                : theory::AlignmentQuery::Isotropic;
+      list.add(curve("alignment_exact", "optimal PGD on aligned data (exact)", n,
+                     [&](int length) { return risk_of(theory::alignment_optimum(d, length, a, b, noise, query)); }));
+      // The spec gives no asymptotic form for the aligned query with noisy labels.
+      if (!(query == theory::AlignmentQuery::Aligned && noise > 0)) {
+        list.add(curve("alignment_asymptotic", "asymptotic form with kappa = alpha^2 d + 1 (approximation)", n,
+                       [&](int length) { return theory::alignment_asymptotic_risk(d, length, data.alpha, noise, query); }));
+      }
+      if (query == theory::AlignmentQuery::Isotropic) list.add(curve("iid_reference", "IID context (alpha = 0)", n, isotropic_iid));
+      break;
+    }
+    case DataKind::Drift: {
+      auto weighted = curve("wpgd_optimum", "optimal sample weights WPGD* (H3 can reach it)", n, [&](int length) {
+        return risk_of(theory::drift_optimal_weights(d, length, data.gamma, noise));
+      });
+      auto uniform = curve("uniform_weights", "uniform sample weights (the attention optimum)", n,
+                           [&](int length) { return theory::drift_uniform_risk(d, length, data.gamma, noise); });
+      if (config.model.kind == ModelKind::H3) {
+        list.add(std::move(weighted));
+        list.add(std::move(uniform));
+      } else {
+        list.add(std::move(uniform));
+        list.add(std::move(weighted));
+      }
+      break;
+    }
+  }
+  if (!list.error.empty()) return Result<std::vector<TheoryCurve>>::failure(list.error);
+  return Result<std::vector<TheoryCurve>>::success(std::move(list.curves));
+}
 
 Result<std::vector<double>> optimal_risk_curve(const Config& config, const std::vector<int>& n) {
-  const std::vector<double> x = config.data.x_spectrum.eigenvalues(config.d);
-  const std::vector<double> task = config.data.task_spectrum.eigenvalues(config.d);
-  // Both covariances are diagonal, so Sigma = Sigma_x^{1/2} Sigma_beta Sigma_x^{1/2} has the products
-  // of their eigenvalues as its own.
-  std::vector<double> signal(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) signal[i] = x[i] * task[i];
-  std::vector<double> risks;
-  for (int length : n) {
-    auto risk = theory::optimal_pgd_risk_from_spectrum(signal, config.data.noise_variance, length);
-    if (!risk.ok()) return Result<std::vector<double>>::failure(risk.error());
-    risks.push_back(risk.value());
-  }
-  return Result<std::vector<double>>::success(std::move(risks));
+  auto curves = theory_curves(config, n);
+  if (!curves.ok()) return Result<std::vector<double>>::failure(curves.error());
+  return Result<std::vector<double>>::success(std::move(curves.value().front().risk));
 }
 
 }  // namespace icl

@@ -1,12 +1,18 @@
-// `npm run bench`: milliseconds per training step and per batch draw, wasm (in this Node process) beside
-// native (build-native/tests/bench/icl_bench), measured in the same run, with their ratio. Prints
-// figures only; it asserts nothing. Usage: node tests/bench/bench.mjs [repeats]
+// `npm run bench`: milliseconds per training step and per batch draw for each workload, wasm (in this
+// Node process) beside native (build-native/tests/bench/icl_bench), measured in the same run, with
+// their ratios. Prints figures only; it asserts nothing. Usage: node tests/bench/bench.mjs [repeats]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import createIclModule from '../../build-wasm/dist/icl.mjs';
 
 const repeats = Number(process.argv[2] ?? 30);
-const workload = { d: 20, n: [40], training: { steps: 1000000, batch_size: 1024 } };
+const base = { d: 20, n: [40], training: { steps: 1000000, batch_size: 1024 } };
+// Must match kWorkloads in bench_native.cpp.
+const workloads = [
+  { name: 'attention', config: base },
+  { name: 'attention rank 5', config: { ...base, model: { rank: 5 } } },
+  { name: 'h3', config: { ...base, model: { kind: 'h3' } } },
+];
 
 function timeEach(warmup, count, work) {
   for (let i = 0; i < warmup; i++) work();
@@ -23,24 +29,30 @@ function timeEach(warmup, count, work) {
 // The raw Embind module, for the drawBatchOnly hook that wasm/icl.js does not expose.
 const wasmBinary = readFileSync(new URL('../../build-wasm/dist/icl.wasm', import.meta.url));
 const raw = await createIclModule({ wasmBinary });
-const handle = new raw.ExperimentHandle(JSON.stringify(workload));
-if (handle.error()) throw new Error(handle.error());
-const wasmStep = timeEach(5, repeats, () => handle.step(1));
-const wasmDraw = timeEach(2, repeats, () => handle.drawBatchOnly());
-handle.delete();
-
 const nativeBinary = new URL('../../build-native/tests/bench/icl_bench', import.meta.url).pathname;
 const native = execFileSync(nativeBinary, [String(repeats)], { encoding: 'utf8' })
   .trim().split('\n').map((line) => JSON.parse(line));
-const simd = native.find((row) => row.backend === 'simd');
-const scalar = native.find((row) => row.backend === 'scalar');
 
 const f = (x) => x.toFixed(3).padStart(8);
-console.log(`linear attention, d=20, n=40, batch 1024: ms per step (median / min of ${repeats}, after warm-up)`);
-console.log('                          step median  step min   draw median  draw min');
-console.log(`wasm SIMD (Node ${process.versions.node})   ${f(wasmStep.median)}   ${f(wasmStep.min)}   ${f(wasmDraw.median)}   ${f(wasmDraw.min)}`);
-console.log(`native xsimd (SSE2)       ${f(simd.step_median_ms)}   ${f(simd.step_min_ms)}   ${f(simd.draw_median_ms)}   ${f(simd.draw_min_ms)}`);
-console.log(`native scalar twin        ${f(scalar.step_median_ms)}   ${f(scalar.step_min_ms)}   ${f(scalar.draw_median_ms)}   ${f(scalar.draw_min_ms)}`);
-console.log(`ratio wasm / native xsimd: step ${(wasmStep.median / simd.step_median_ms).toFixed(2)}x (median), ` +
-  `${(wasmStep.min / simd.step_min_ms).toFixed(2)}x (min); draw ${(wasmDraw.median / simd.draw_median_ms).toFixed(2)}x`);
-console.log(`ratio native scalar / xsimd: step ${(scalar.step_median_ms / simd.step_median_ms).toFixed(2)}x`);
+console.log(`d=20, n=40, batch 1024, one model: ms per training step and per batch draw`);
+console.log(`(median / min of ${repeats} after warm-up; wasm in Node ${process.versions.node}, native g++ -O3 SSE2)\n`);
+console.log('workload            build             step median  step min   draw median');
+const wasmStep = {};
+for (const { name, config } of workloads) {
+  const handle = new raw.ExperimentHandle(JSON.stringify(config));
+  if (handle.error()) throw new Error(handle.error());
+  const step = timeEach(5, repeats, () => handle.step(1));
+  const draw = timeEach(2, repeats, () => handle.drawBatchOnly());
+  handle.delete();
+  wasmStep[name] = step.median;
+  const simd = native.find((row) => row.workload === name && row.backend === 'simd');
+  const scalar = native.find((row) => row.workload === name && row.backend === 'scalar');
+  console.log(`${name.padEnd(20)}wasm SIMD       ${f(step.median)}   ${f(step.min)}   ${f(draw.median)}`);
+  console.log(`${''.padEnd(20)}native xsimd    ${f(simd.step_median_ms)}   ${f(simd.step_min_ms)}   ${f(simd.draw_median_ms)}`);
+  console.log(`${''.padEnd(20)}native scalar   ${f(scalar.step_median_ms)}   ${f(scalar.step_min_ms)}   ${f(scalar.draw_median_ms)}`);
+  console.log(`${''.padEnd(20)}ratios: wasm / native xsimd ${(step.median / simd.step_median_ms).toFixed(2)}x, ` +
+    `native scalar / xsimd ${(scalar.step_median_ms / simd.step_median_ms).toFixed(2)}x\n`);
+}
+const nativeMedian = (name) => native.find((row) => row.workload === name && row.backend === 'simd').step_median_ms;
+console.log(`H3 step / attention step: wasm ${(wasmStep.h3 / wasmStep.attention).toFixed(2)}x, ` +
+  `native ${(nativeMedian('h3') / nativeMedian('attention')).toFixed(2)}x`);

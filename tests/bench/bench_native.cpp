@@ -31,22 +31,35 @@ Timing time_each(int warmup, int repeats, Work work) {
 
 }  // namespace
 
+// The workloads of issues 2 and 4: d = 20, n = 40, batch 1024, one model each.
+struct Workload {
+  const char* name;
+  const char* config;
+};
+const Workload kWorkloads[] = {
+    {"attention", R"({"d": 20, "n": [40], "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"attention rank 5", R"({"d": 20, "n": [40], "model": {"rank": 5}, "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"h3", R"({"d": 20, "n": [40], "model": {"kind": "h3"}, "training": {"steps": 1000000, "batch_size": 1024}})"},
+};
+
 int main(int argc, char** argv) {
   const int repeats = argc > 1 ? std::stoi(argv[1]) : 30;
-  // The workload of issue 2: one linear-attention model, d = 20, n = 40, batch 1024.
-  const auto config = icl::parse_config(R"({"d": 20, "n": [40], "training": {"steps": 1000000, "batch_size": 1024}})");
-  if (!config.ok()) {
-    std::fprintf(stderr, "%s\n", config.error().c_str());
-    return 1;
-  }
-  for (const auto backend : {icl::Backend::Simd, icl::Backend::Scalar}) {
-    auto experiment = icl::Experiment::create(config.value(), backend);
-    const Timing step = time_each(5, repeats, [&] { experiment->step(1); });
-    const Timing draw = time_each(2, repeats, [&] { experiment->draw_batch_only(); });
-    std::printf(
-        "{\"workload\": \"attention d=20 n=40 batch=1024\", \"backend\": \"%s\", \"step_median_ms\": %.4f, "
-        "\"step_min_ms\": %.4f, \"draw_median_ms\": %.4f, \"draw_min_ms\": %.4f}\n",
-        backend == icl::Backend::Simd ? "simd" : "scalar", step.median_ms, step.min_ms, draw.median_ms, draw.min_ms);
+  for (const Workload& workload : kWorkloads) {
+    const auto config = icl::parse_config(workload.config);
+    if (!config.ok()) {
+      std::fprintf(stderr, "%s\n", config.error().c_str());
+      return 1;
+    }
+    for (const auto backend : {icl::Backend::Simd, icl::Backend::Scalar}) {
+      auto experiment = icl::Experiment::create(config.value(), backend);
+      const Timing step = time_each(5, repeats, [&] { experiment->step(1); });
+      const Timing draw = time_each(2, repeats, [&] { experiment->draw_batch_only(); });
+      std::printf(
+          "{\"workload\": \"%s\", \"backend\": \"%s\", \"step_median_ms\": %.4f, \"step_min_ms\": %.4f, "
+          "\"draw_median_ms\": %.4f, \"draw_min_ms\": %.4f}\n",
+          workload.name, backend == icl::Backend::Simd ? "simd" : "scalar", step.median_ms, step.min_ms,
+          draw.median_ms, draw.min_ms);
+    }
   }
   return 0;
 }

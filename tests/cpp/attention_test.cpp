@@ -23,7 +23,7 @@ PromptGroup<double> random_prompt(const PromptLayout& layout, std::mt19937_64& r
 // Sum over prompts of (yhat - y)^2, and its gradient when `gradient` is non-null.
 double squared_error(const AttentionShape& shape, const PromptLayout& layout, int n, const std::vector<double>& weights,
                      const std::vector<PromptGroup<double>>& prompts, std::vector<double>* gradient) {
-  AttentionScratch<double> scratch(shape.width());
+  AttentionScratch<double> scratch(shape);
   double loss = 0.0;
   for (const auto& prompt : prompts) {
     attention_group<double>(shape, layout, n, weights.data(), prompt.values.data(), 1.0, loss,
@@ -33,37 +33,39 @@ double squared_error(const AttentionShape& shape, const PromptLayout& layout, in
 }
 
 TEST(AttentionGradient, MatchesCentralFiniteDifferences) {
-  const AttentionShape shape{3};
-  const PromptLayout layout{3, 6};
-  const int n = 4;  // a prefix of the stored context, as in a sweep
-  std::mt19937_64 rng(42);
-  std::normal_distribution<double> normal(0.0, 0.5);
-  std::vector<double> weights(static_cast<std::size_t>(shape.parameter_count()));
-  for (double& w : weights) w = normal(rng);
-  std::vector<PromptGroup<double>> prompts;
-  for (int p = 0; p < 5; ++p) prompts.push_back(random_prompt(layout, rng));
+  for (int rank : {4, 2, 1}) {  // full rank (D = 4) and low rank
+    const AttentionShape shape{3, rank};
+    const PromptLayout layout{3, 6};
+    const int n = 4;  // fewer tokens than stored, as in a sweep
+    std::mt19937_64 rng(42);
+    std::normal_distribution<double> normal(0.0, 0.5);
+    std::vector<double> weights(static_cast<std::size_t>(shape.parameter_count()));
+    for (double& w : weights) w = normal(rng);
+    std::vector<PromptGroup<double>> prompts;
+    for (int p = 0; p < 5; ++p) prompts.push_back(random_prompt(layout, rng));
 
-  std::vector<double> analytic(weights.size(), 0.0);
-  squared_error(shape, layout, n, weights, prompts, &analytic);
-  const double h = 1e-6;
-  double worst = 0.0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    std::vector<double> plus = weights, minus = weights;
-    plus[i] += h;
-    minus[i] -= h;
-    const double numeric = (squared_error(shape, layout, n, plus, prompts, nullptr) -
-                            squared_error(shape, layout, n, minus, prompts, nullptr)) / (2 * h);
-    worst = std::max(worst, std::abs(numeric - analytic[i]) / std::max(1.0, std::abs(numeric)));
+    std::vector<double> analytic(weights.size(), 0.0);
+    squared_error(shape, layout, n, weights, prompts, &analytic);
+    const double h = 1e-6;
+    double worst = 0.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      std::vector<double> plus = weights, minus = weights;
+      plus[i] += h;
+      minus[i] -= h;
+      const double numeric = (squared_error(shape, layout, n, plus, prompts, nullptr) -
+                              squared_error(shape, layout, n, minus, prompts, nullptr)) / (2 * h);
+      worst = std::max(worst, std::abs(numeric - analytic[i]) / std::max(1.0, std::abs(numeric)));
+    }
+    EXPECT_LT(worst, 1e-7) << "rank " << rank;
+    // The label row of W_q never meets the (masked) query label, so its gradient is exactly zero.
+    for (int j = 0; j < rank; ++j) EXPECT_EQ(analytic[static_cast<std::size_t>(shape.d * rank + j)], 0.0);
   }
-  EXPECT_LT(worst, 1e-7);
-  // The label row of W_q never meets the (masked) query label, so its gradient is exactly zero.
-  for (int j = 0; j < shape.width(); ++j) EXPECT_EQ(analytic[static_cast<std::size_t>(shape.d * shape.width() + j)], 0.0);
 }
 
 TEST(AttentionConstruction, ReproducesPreconditionedGradientDescent) {
   // W_q = [[W, 0], [0, 0]], W_k = I, w_v = e_D gives yhat = x^T W X^T y exactly (paper-spec §2).
   const int d = 4, n = 7;
-  const AttentionShape shape{d};
+  const AttentionShape shape{d, d + 1};
   const PromptLayout layout{d, n};
   const int width = shape.width();
   std::mt19937_64 rng(7);
@@ -90,7 +92,7 @@ TEST(AttentionConstruction, ReproducesPreconditionedGradientDescent) {
     }
     // With the target set to the PGD prediction the attention residual must vanish.
     *prompt.slot(layout.query_slot(d)) = pgd;
-    AttentionScratch<double> scratch(width);
+    AttentionScratch<double> scratch(shape);
     double loss = 0.0;
     attention_group<double>(shape, layout, n, weights.data(), prompt.values.data(), 1.0, loss, nullptr, 0.0, scratch);
     EXPECT_LT(std::sqrt(loss), 1e-10 * std::max(1.0, std::abs(pgd)));
@@ -100,7 +102,7 @@ TEST(AttentionConstruction, ReproducesPreconditionedGradientDescent) {
 TEST(AttentionKernel, SimdMatchesScalarTwin) {
   constexpr std::size_t lanes = LaneTraits<FloatBatch>::width;
   const int d = 6, n = 9;
-  const AttentionShape shape{d};
+  const AttentionShape shape{d, 3};
   const PromptLayout layout{d, 12};
   const IidData data(d, std::vector<double>(d, 1.0), std::vector<double>(d, 1.0), 0.1);
   std::mt19937_64 rng(3);
@@ -116,7 +118,7 @@ TEST(AttentionKernel, SimdMatchesScalarTwin) {
   data.fill(simd_stream, simd_group);
   std::vector<FloatBatch> simd_weights, simd_gradient(weights.size(), FloatBatch(0.0f));
   for (float w : weights) simd_weights.emplace_back(w);
-  AttentionScratch<FloatBatch> simd_scratch(shape.width());
+  AttentionScratch<FloatBatch> simd_scratch(shape);
   FloatBatch simd_loss(0.0f);
   attention_group<FloatBatch>(shape, layout, n, simd_weights.data(), simd_group.values.data(), FloatBatch(1.0f),
                               simd_loss, simd_gradient.data(), FloatBatch(0.5f), simd_scratch);
@@ -124,7 +126,7 @@ TEST(AttentionKernel, SimdMatchesScalarTwin) {
   std::vector<float> scalar_gradient(weights.size(), 0.0f);
   float scalar_loss = 0.0f;
   PromptGroup<float> scalar_group(layout, 1);
-  AttentionScratch<float> scalar_scratch(shape.width());
+  AttentionScratch<float> scalar_scratch(shape);
   for (std::size_t lane = 0; lane < lanes; ++lane) {
     GaussianStream<float> stream;
     stream.reset(&keys[lane]);
@@ -142,12 +144,12 @@ TEST(AttentionKernel, SimdMatchesScalarTwin) {
 
 TEST(AttentionKernel, MaskedLanesContributeNothing) {
   const int d = 3;
-  const AttentionShape shape{d};
+  const AttentionShape shape{d, d + 1};
   const PromptLayout layout{d, 5};
   std::mt19937_64 rng(11);
   std::vector<double> weights(static_cast<std::size_t>(shape.parameter_count()), 0.2);
   PromptGroup<double> prompt = random_prompt(layout, rng);
-  AttentionScratch<double> scratch(shape.width());
+  AttentionScratch<double> scratch(shape);
   std::vector<double> gradient(weights.size(), 0.0);
   double loss = 0.0;
   attention_group<double>(shape, layout, 5, weights.data(), prompt.values.data(), 0.0, loss, gradient.data(), 1.0,

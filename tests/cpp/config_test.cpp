@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "icl/config.hpp"
 
 namespace icl {
@@ -170,6 +172,14 @@ TEST(Config, ContextScalesOfEachForm) {
   data.rag_b = 0.25;
   EXPECT_DOUBLE_EQ(data.scale_a(), 1.0);
   EXPECT_DOUBLE_EQ(data.scale_b(), 0.25);
+}
+
+TEST(Config, NormalisedDefaultsStayValidWhenDChanges) {
+  const std::string normalised = config_to_json(parse_config("{}").value());
+  EXPECT_EQ(normalised.find("\"rank\""), std::string::npos);
+  auto json = nlohmann::json::parse(normalised);
+  json["d"] = 3;
+  EXPECT_TRUE(parse_config(json.dump()).ok());
 }
 
 TEST(Config, LowRankAttentionDefaultsToTheSymmetricInitialisation) {

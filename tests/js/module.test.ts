@@ -41,7 +41,7 @@ describe('bindings', () => {
   it('fills defaults and keeps what was given', () => {
     const config = icl.normalizeConfig({ d: 4, n: 9, data: { task_spectrum: [1, 2, 3, 4] } });
     expect(config.n).toEqual([9]);
-    expect(config.data.task_spectrum).toEqual([1, 2, 3, 4]);
+    expect(config.data).toMatchObject({ kind: 'iid', task_spectrum: [1, 2, 3, 4] });
     expect(config.training.steps).toBe(4000);
   });
 
@@ -103,6 +103,54 @@ describe('theory', () => {
     expectConfigError(() => icl.theoryCurve({}, [1, 2.5]), /n\[1\]/);
     expectConfigError(() => icl.theoryCurve({}, 'x' as unknown as number[]), /n must be an array/);
     expectConfigError(() => icl.theoryCurve({ d: 'x' }, [1]), /^d must be an integer in \[1, 64\]/);
+  });
+});
+
+describe('theory curves', () => {
+  it('list the model curve first, then the references', () => {
+    const rag = icl.theoryCurves({ d: 20, data: { kind: 'rag', alpha: 0.2 } }, [10, 20, 40]);
+    expect(rag.map((c) => c.name)).toEqual(['rag_exact', 'rag_asymptotic', 'iid_reference']);
+    // paper-spec §3.9: RAG exact, alpha = .2
+    [10.767888, 7.449585, 4.699928].forEach((value, i) => expect(rag[0].values[i]).toBeCloseTo(value, 6));
+    const drift = icl.theoryCurves({ d: 5, n: 20, data: { kind: 'drift', gamma: 0.9, noise_variance: 0.25 }, model: { kind: 'h3' } }, [20]);
+    expect(drift.map((c) => c.name)).toEqual(['wpgd_optimum', 'uniform_weights']);
+    expect(drift[0].values[0]).toBeCloseTo(3.74872, 5);
+    expect(drift[1].values[0]).toBeCloseTo(4.3491, 5);
+  });
+
+  it('give low-rank and LoRA optima (paper-spec §3.9)', () => {
+    const lowRank = icl.theoryCurves({ d: 20, data: { task_spectrum: 'power_law' }, model: { rank: 5 } }, [20]);
+    expect(lowRank[0].name).toBe('low_rank_optimum');
+    expect(lowRank[0].values[0]).toBeCloseTo(10.987059, 6);
+    const lora = icl.theoryCurves(
+      { d: 20, data: { task_spectrum: 'power_law' }, model: { lora: { rank: 2, pretrain_task_spectrum: 'isotropic' } } },
+      [20],
+    );
+    expect(lora.map((c) => c.name)).toEqual(['lora', 'pgd_optimum', 'frozen']);
+    expect(lora[0].values[0]).toBeCloseTo(9.328209, 6);
+    expect(lora[2].values[0]).toBeCloseTo(10.243902, 6);
+  });
+
+  it('add the Bayes-optimal reference with its standard error on request', () => {
+    const curves = icl.theoryCurves({ d: 4, data: { noise_variance: 0.5 } }, [0, 8], { bayesOptimal: true });
+    const bayes = curves.find((c) => c.name === 'bayes_optimal')!;
+    expect(bayes.values[0]).toBeCloseTo(4.5, 12); // n = 0: E[y^2], exactly
+    expect(bayes.standardError).toHaveLength(2);
+    expect(bayes.values[1]).toBeLessThan(curves[0].values[1]); // beats one step of PGD
+  });
+});
+
+describe('read-outs', () => {
+  it('give W_eff (d x d) and the sample weights of every model', () => {
+    const experiment = icl.createExperiment({ d: 3, n: [4, 6], model: { kind: 'h3' }, training: { steps: 3, batch_size: 8 } });
+    try {
+      experiment.step(3);
+      expect(experiment.effectiveWeights(1)).toHaveLength(9);
+      expect(experiment.sampleWeights(1)).toHaveLength(6);
+      expect(() => experiment.sampleWeights(2)).toThrow(/model must be an integer in \[0, 1\]/);
+    } finally {
+      experiment.delete();
+    }
   });
 });
 

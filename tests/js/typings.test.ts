@@ -9,6 +9,7 @@ const moduleMembers = {
   normalizeConfig: 'function',
   createExperiment: 'function',
   theoryCurve: 'function',
+  theoryCurves: 'function',
   liveObjectCount: 'function',
 } as const satisfies Record<keyof IclModule, string>;
 
@@ -21,6 +22,8 @@ const experimentMembers = {
   lastTrainLoss: 'function',
   evaluate: 'function',
   theory: 'function',
+  effectiveWeights: 'function',
+  sampleWeights: 'function',
   delete: 'function',
 } as const satisfies Record<keyof Experiment, string>;
 

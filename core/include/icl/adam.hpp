@@ -7,6 +7,7 @@ namespace icl {
 
 class Adam {
  public:
+  Adam() = default;
   Adam(std::size_t parameter_count, double beta1, double beta2, double epsilon);
 
   /** One update of `parameters` from `gradient` at the given learning rate. */
@@ -15,7 +16,7 @@ class Adam {
   int steps() const { return steps_; }
 
  private:
-  double beta1_, beta2_, epsilon_;
+  double beta1_ = 0.9, beta2_ = 0.999, epsilon_ = 1e-8;
   std::vector<float> first_moment_;
   std::vector<float> second_moment_;
   double beta1_power_ = 1.0;

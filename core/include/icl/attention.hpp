@@ -1,4 +1,4 @@
-// One-layer linear attention, full rank (paper-spec §2):
+// One-layer linear attention (paper-spec §2), full rank (r = D) or low rank (W_q, W_k in R^{D x r}):
 //   yhat = z_q^T W_q W_k^T G w_v,   G = sum_{s<=n} z_s z_s^T,   z_q = [x, 0] (the query label is masked),
 // where only the last column w_v of W_v reaches the prediction, so only it is stored. The kernel never
 // forms G or the n x n attention matrix: G w_v = sum_s z_s (z_s . w_v) costs O(nD), the rest O(D^2).
@@ -15,20 +15,22 @@
 
 namespace icl {
 
-/** Offsets of the weights inside the flat parameter vector [W_q, W_k, w_v]; W is D x D, row-major. */
+/** Offsets of the weights inside the flat parameter vector [W_q, W_k, w_v]; W_q and W_k are D x r, row-major. */
 struct AttentionShape {
   int d = 0;
+  int rank = 0;  // r; d + 1 is full rank
   int width() const { return d + 1; }
   int query_offset() const { return 0; }
-  int key_offset() const { return width() * width(); }
-  int value_offset() const { return 2 * width() * width(); }
-  int parameter_count() const { return 2 * width() * width() + width(); }
+  int key_offset() const { return width() * rank; }
+  int value_offset() const { return 2 * width() * rank; }
+  int parameter_count() const { return 2 * width() * rank + width(); }
 };
 
 /** Per-prompt temporaries of the kernel, one entry per lane value; allocated once. */
 template <class V>
 struct AttentionScratch {
-  explicit AttentionScratch(int width) : gram_value(width), keyed(width), query(width), key_query(width), z_query(width) {}
+  explicit AttentionScratch(const AttentionShape& shape)
+      : gram_value(shape.width()), keyed(shape.rank), query(shape.rank), key_query(shape.width()), z_query(shape.width()) {}
   std::vector<V> gram_value;  // G w_v
   std::vector<V> keyed;       // u = W_k^T G w_v
   std::vector<V> query;       // q = W_q^T z_q
@@ -51,6 +53,7 @@ void attention_group(const AttentionShape& shape, const PromptLayout& layout, in
                      AttentionScratch<V>& scratch) {
   using Traits = LaneTraits<V>;
   const int width = shape.width();
+  const int rank = shape.rank;
   const int d = shape.d;
   const std::size_t lanes = Traits::width;
   const V* w_q = weights + shape.query_offset();
@@ -72,20 +75,20 @@ void attention_group(const AttentionShape& shape, const PromptLayout& layout, in
     for (int f = 0; f < width; ++f) gram_value[f] = gram_value[f] + value_at(row + f) * projection;
   }
   // u = W_k^T (G w_v) and q = W_q^T z_q (the masked label row of W_q does not contribute)
-  for (int j = 0; j < width; ++j) {
+  for (int j = 0; j < rank; ++j) {
     keyed[j] = V(0);
     query[j] = V(0);
   }
   for (int i = 0; i < width; ++i) {
     const V g_i = gram_value[i];
-    for (int j = 0; j < width; ++j) keyed[j] = keyed[j] + w_k[i * width + j] * g_i;
+    for (int j = 0; j < rank; ++j) keyed[j] = keyed[j] + w_k[i * rank + j] * g_i;
   }
   for (int i = 0; i < d; ++i) {
     z_query[i] = value_at(layout.query_slot(i));
-    for (int j = 0; j < width; ++j) query[j] = query[j] + w_q[i * width + j] * z_query[i];
+    for (int j = 0; j < rank; ++j) query[j] = query[j] + w_q[i * rank + j] * z_query[i];
   }
   V prediction = V(0);
-  for (int j = 0; j < width; ++j) prediction = prediction + query[j] * keyed[j];
+  for (int j = 0; j < rank; ++j) prediction = prediction + query[j] * keyed[j];
   const V residual = prediction - value_at(layout.query_slot(d));
   loss_sum = loss_sum + lane_mask * residual * residual;
   if (gradient == nullptr) return;
@@ -96,14 +99,14 @@ void attention_group(const AttentionShape& shape, const PromptLayout& layout, in
   V* grad_v = gradient + shape.value_offset();
   for (int i = 0; i < d; ++i) {
     const V scaled = g * z_query[i];
-    for (int j = 0; j < width; ++j) grad_q[i * width + j] = grad_q[i * width + j] + scaled * keyed[j];
+    for (int j = 0; j < rank; ++j) grad_q[i * rank + j] = grad_q[i * rank + j] + scaled * keyed[j];
   }
   for (int i = 0; i < width; ++i) {
     const V scaled = g * gram_value[i];
     V key_query_i = V(0);
-    for (int j = 0; j < width; ++j) {
-      grad_k[i * width + j] = grad_k[i * width + j] + scaled * query[j];
-      key_query_i = key_query_i + w_k[i * width + j] * query[j];
+    for (int j = 0; j < rank; ++j) {
+      grad_k[i * rank + j] = grad_k[i * rank + j] + scaled * query[j];
+      key_query_i = key_query_i + w_k[i * rank + j] * query[j];
     }
     key_query[i] = key_query_i;
   }

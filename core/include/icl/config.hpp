@@ -83,8 +83,8 @@ struct TrainingConfig {
   double adam_beta2 = 0.999;
   double adam_epsilon = 1e-8;
 
-  /** The learning rate in force at step t (0-based). */
-  double learning_rate_at(int step) const;
+  /** The learning rate in force at step t (0-based) of a phase of `phase_steps` steps (default: steps). */
+  double learning_rate_at(int step, int phase_steps = 0) const;
 };
 
 struct EvaluationConfig {
@@ -111,7 +111,10 @@ struct Config {
 /** Parses and validates JSON text; missing fields take their defaults. */
 Result<Config> parse_config(std::string_view json_text);
 
-/** The config as normalised JSON text (every field present), which parse_config reads back unchanged. */
+/**
+ * The config as normalised JSON text, which parse_config reads back unchanged: every field present but
+ * those whose default depends on d (model.rank at full rank, model.init at its rank's default).
+ */
 std::string config_to_json(const Config& config);
 
 }  // namespace icl

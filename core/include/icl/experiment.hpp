@@ -9,8 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "icl/attention.hpp"
 #include "icl/config.hpp"
+#include "icl/data_model.hpp"
 #include "icl/result.hpp"
 
 namespace icl {
@@ -28,7 +28,8 @@ class Experiment {
 
   const Config& config() const { return config_; }
   int model_count() const { return static_cast<int>(config_.n.size()); }
-  int total_steps() const { return config_.training.steps; }
+  /** Training steps, LoRA's pretraining steps included. */
+  int total_steps() const { return pretrain_steps_ + config_.training.steps; }
   int steps_done() const { return steps_done_; }
 
   /** Trains every model for up to `steps` more steps, never past total_steps(); returns steps_done(). */
@@ -40,10 +41,16 @@ class Experiment {
   /** Per model: the optimal preconditioned-GD risk L*(n) (paper-spec §3.2). */
   std::vector<double> theory() const;
 
-  /** The flat parameters [W_q, W_k, w_v] of a model (AttentionShape offsets). */
+  /** The trainable parameters of a model (for attention: [W_q, W_k, w_v], AttentionShape offsets). */
   const std::vector<float>& parameters(int model) const;
   std::vector<float>& parameters(int model);
-  const AttentionShape& shape() const { return shape_; }
+  /** The weights the model's kernel reads, computed from its parameters. */
+  std::vector<float> weights(int model) const;
+
+  /** The d x d preconditioner W_eff the model implements (paper-spec §2 read-out), row-major. */
+  std::vector<double> effective_weights(int model) const;
+  /** The weight of each context token, t = 0 the most recent: H3's lag weights f_{t+1}; ones for attention. */
+  std::vector<double> sample_weights(int model) const;
 
   /** Draws one training batch without training on it; for the benchmark of the sampler alone. */
   void draw_batch_only();
@@ -54,7 +61,9 @@ class Experiment {
   Experiment(const Config& config, Backend backend);
 
   Config config_;
-  AttentionShape shape_;
+  int pretrain_steps_;
+  std::unique_ptr<DataModel> data_;
+  std::unique_ptr<DataModel> pretraining_data_;  // LoRA only
   int steps_done_ = 0;
   std::vector<double> last_train_loss_;
   std::unique_ptr<Engine> engine_;

@@ -7,6 +7,10 @@
 // There is no 1/n factor in ŷ; a model that divides by n learns n·W*.
 //
 // Every function validates its input and reports a bad argument as a failed Result; nothing throws.
+//
+// The rest of §3 lives beside this header: icl/theory_weighting.hpp (§3.4 WPGD, drift, online),
+// icl/theory_alignment.hpp (§3.5 RAG, §3.6 task–feature alignment), icl/theory_low_rank.hpp (§3.7, §3.8)
+// and icl/theory_bayes.hpp (the Bayes-optimal reference).
 #pragma once
 
 #include <Eigen/Dense>
@@ -31,6 +35,16 @@ Result<double> pgd_risk(const Eigen::MatrixXd& W, const Eigen::VectorXd& omega, 
 struct PgdOptimum {
   Eigen::MatrixXd W;  ///< W* = Σ_x^{-1/2} K_n^{-1} Σ Σ_x^{-1/2}, symmetric, d×d.
   double risk;        ///< L* = σ² + Σ_i λ_i(λ_i + T + σ²)/((n+1)λ_i + T + σ²).
+};
+
+/**
+ * An optimum over a scalar preconditioner W = c·I (the models of paper-spec §3.4–3.6, where rotation
+ * invariance makes the optimal W a multiple of the identity).
+ */
+struct ScalarOptimum {
+  double c;                     ///< the optimal scale of W = c·I
+  double risk;                  ///< the risk at that c
+  double target_second_moment;  ///< E[y²] = the risk of predicting 0 (no context); for plotting L / E[y²]
 };
 
 /**

@@ -1,6 +1,8 @@
-// Theory curves for a config: what the charts draw dotted next to the trained models.
+// Theory curves for a config: what the charts draw dotted next to the trained models. The first curve
+// is the theory of the config's own model (what training should reach); the others are references.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "icl/config.hpp"
@@ -8,7 +10,24 @@
 
 namespace icl {
 
-/** Optimal preconditioned-GD risk L*(n) (paper-spec §3.2) of the config's data model at each n >= 0. */
+struct TheoryCurve {
+  std::string name;   // stable machine name, e.g. "pgd_optimum", "rag_asymptotic"
+  std::string label;  // for a legend
+  std::vector<double> risk;
+  std::vector<double> standard_error;  // Monte Carlo curves only; empty for closed forms
+};
+
+struct TheoryOptions {
+  /** Add the Bayes-optimal (posterior mean) reference for IID data, by Monte Carlo. */
+  bool bayes_optimal = false;
+  int bayes_samples = 20000;
+};
+
+/** The curves of the config at each n >= 0 (paper-spec §3). */
+Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::vector<int>& n,
+                                               const TheoryOptions& options = {});
+
+/** Just the first curve: the theory of the config's model at each n. */
 Result<std::vector<double>> optimal_risk_curve(const Config& config, const std::vector<int>& n);
 
 }  // namespace icl
