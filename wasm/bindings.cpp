@@ -123,6 +123,19 @@ std::string theory_curves(const std::string& config_json, const val& n_values, b
   return nlohmann::json{{"curves", std::move(list)}}.dump();
 }
 
+/** {preconditioner, sampleWeights} of the config's theory at context n, or {error}. */
+val optimal_weights(const std::string& config_json, int n) {
+  const auto config = icl::parse_config(config_json);
+  if (!config.ok()) return error_object(config.error());
+  if (n < 1 || n > 100000) return error_object("optimalWeights: n must be an integer in [1, 100000]");
+  const auto weights = icl::optimal_weights(config.value(), n);
+  if (!weights.ok()) return error_object(weights.error());
+  val result = val::object();
+  result.set("preconditioner", to_float64_array(weights.value().preconditioner));
+  result.set("sampleWeights", to_float64_array(weights.value().sample_weights));
+  return result;
+}
+
 int live_object_count() { return live_objects; }
 std::string build_id() { return ICL_BUILD_ID; }
 
@@ -146,6 +159,7 @@ EMSCRIPTEN_BINDINGS(icl) {
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("theoryCurve", &theory_curve);
   emscripten::function("theoryCurves", &theory_curves);
+  emscripten::function("optimalWeights", &optimal_weights);
   emscripten::function("liveObjectCount", &live_object_count);
   emscripten::function("buildId", &build_id);
 }

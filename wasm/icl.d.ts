@@ -155,6 +155,12 @@ export interface IclModule {
    * Bayes-optimal risk of IID data by Monte Carlo, with standard errors). Throws ConfigError.
    */
   theoryCurves(config: unknown, n: number[], options?: { bayesOptimal?: boolean }): TheoryCurve[];
+  /**
+   * The reduced form y_hat = x^T W X^T (omega ⊙ y) the config's model should learn at context n (paper-spec §3):
+   * W* (d x d, row-major) and omega* (one weight per context token, index 0 the most recent; mean 1), to set
+   * beside Experiment.effectiveWeights and sampleWeights. Throws ConfigError.
+   */
+  optimalWeights(config: unknown, n: number): { preconditioner: Float64Array; sampleWeights: Float64Array };
   /** Number of wasm-side objects currently alive (experiments not yet deleted); for leak checks. */
   liveObjectCount(): number;
 }

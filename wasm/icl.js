@@ -62,6 +62,10 @@ function wrap(raw) {
       if (!Array.isArray(n)) throw new ConfigError('theoryCurves: n must be an array of integers');
       return checked(JSON.parse(raw.theoryCurves(toJsonText(config), n, options.bayesOptimal === true))).curves;
     },
+    optimalWeights: (config, n) => {
+      if (!Number.isInteger(n)) throw new ConfigError(`optimalWeights: n must be an integer in [1, 100000] (got ${n})`);
+      return checked(raw.optimalWeights(toJsonText(config), n));
+    },
     liveObjectCount: () => raw.liveObjectCount(),
   };
 }

@@ -163,6 +163,71 @@ Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::
   return Result<std::vector<TheoryCurve>>::success(std::move(list.curves));
 }
 
+Result<OptimalWeights> optimal_weights(const Config& config, int n) {
+  using Out = Result<OptimalWeights>;
+  const DataConfig& data = config.data;
+  const int d = config.d;
+  const double noise = data.noise_variance;
+  OptimalWeights out{{}, std::vector<double>(static_cast<std::size_t>(n), 1.0)};
+  const auto set_matrix = [&](const Eigen::MatrixXd& w) {
+    for (int i = 0; i < d; ++i) {
+      for (int j = 0; j < d; ++j) out.preconditioner.push_back(w(i, j));
+    }
+  };
+  const auto set_scaled_identity = [&](double c) { set_matrix(c * Eigen::MatrixXd::Identity(d, d)); };
+  switch (data.kind) {
+    case DataKind::Iid: {
+      const Eigen::MatrixXd sigma_x = diagonal(data.x_spectrum.eigenvalues(d));
+      const Eigen::MatrixXd task = diagonal(data.task_spectrum.eigenvalues(d));
+      const ModelConfig& model = config.model;
+      if (model.kind == ModelKind::Attention && model.lora.enabled) {
+        const int rank = std::min(d, model.lora.adapt == LoraTarget::KeyAndQuery ? 2 * model.lora.rank : model.lora.rank);
+        const auto lora = theory::lora_optimum(sigma_x, diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d)), task,
+                                               noise, n, rank);
+        if (!lora.ok()) return Out::failure(lora.error());
+        set_matrix(lora.value().W);
+      } else if (model.kind == ModelKind::Attention && config.attention_rank() < d + 1) {
+        const auto low_rank = theory::optimal_low_rank_pgd(sigma_x, task, noise, n, std::min(config.attention_rank(), d));
+        if (!low_rank.ok()) return Out::failure(low_rank.error());
+        set_matrix(low_rank.value().W);
+      } else {
+        const auto optimum = theory::optimal_pgd(sigma_x, task, noise, n);
+        if (!optimum.ok()) return Out::failure(optimum.error());
+        set_matrix(optimum.value().W);
+      }
+      break;
+    }
+    case DataKind::Rag: {
+      const auto optimum = theory::rag_optimum(d, n, data.scale_a(), data.scale_b(), noise);
+      if (!optimum.ok()) return Out::failure(optimum.error());
+      set_scaled_identity(optimum.value().c);
+      break;
+    }
+    case DataKind::Alignment: {
+      const auto query = data.query == AlignmentQuery::Aligned ? theory::AlignmentQuery::Aligned
+                                                                : theory::AlignmentQuery::Isotropic;
+      const auto optimum = theory::alignment_optimum(d, n, data.scale_a(), data.scale_b(), noise, query);
+      if (!optimum.ok()) return Out::failure(optimum.error());
+      set_scaled_identity(optimum.value().c);
+      break;
+    }
+    case DataKind::Drift:
+      if (config.model.kind == ModelKind::H3) {
+        const auto optimum = theory::drift_optimal_weights(d, n, data.gamma, noise);
+        if (!optimum.ok()) return Out::failure(optimum.error());
+        set_scaled_identity(optimum.value().c);
+        // The theory lists omega oldest first (token i at lag n + 1 - i); tokens here are nearest first.
+        for (int t = 0; t < n; ++t) out.sample_weights[static_cast<std::size_t>(t)] = optimum.value().omega(n - 1 - t);
+      } else {
+        const auto optimum = theory::drift_uniform_optimum(d, n, data.gamma, noise);
+        if (!optimum.ok()) return Out::failure(optimum.error());
+        set_scaled_identity(optimum.value().c);
+      }
+      break;
+  }
+  return Out::success(std::move(out));
+}
+
 Result<std::vector<double>> optimal_risk_curve(const Config& config, const std::vector<int>& n) {
   auto curves = theory_curves(config, n);
   if (!curves.ok()) return Result<std::vector<double>>::failure(curves.error());

@@ -154,6 +154,28 @@ describe('read-outs', () => {
   });
 });
 
+describe('optimal weights', () => {
+  it('give W* = I / (n + d + 1 + sigma^2) for isotropic IID data, with uniform sample weights', () => {
+    const { preconditioner, sampleWeights } = icl.optimalWeights({ d: 3 }, 6);
+    expect(preconditioner).toHaveLength(9);
+    expect(preconditioner[0]).toBeCloseTo(1 / 10, 12);
+    expect(preconditioner[1]).toBe(0);
+    expect(Array.from(sampleWeights)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('give decaying weights for H3 on a drifting task, the most recent token first', () => {
+    const { sampleWeights } = icl.optimalWeights({ d: 5, data: { kind: 'drift', gamma: 0.9 }, model: { kind: 'h3' } }, 20);
+    expect(sampleWeights[0]).toBeGreaterThan(sampleWeights[1]);
+    expect(sampleWeights[1]).toBeGreaterThan(sampleWeights[19]);
+    expect(sampleWeights.reduce((a, b) => a + b, 0)).toBeCloseTo(20, 9); // mean weight 1
+  });
+
+  it('reject n outside [1, 100000]', () => {
+    expectConfigError(() => icl.optimalWeights({}, 0), /optimalWeights: n must be an integer in \[1, 100000\]/);
+    expectConfigError(() => icl.optimalWeights({}, 2.5), /optimalWeights: n must be an integer/);
+  });
+});
+
 describe('config errors', () => {
   it('name the field and the allowed range', () => {
     expectConfigError(() => icl.createExperiment({ d: 0 }), 'd must be an integer in [1, 64] (got 0)');

@@ -10,6 +10,7 @@ const moduleMembers = {
   createExperiment: 'function',
   theoryCurve: 'function',
   theoryCurves: 'function',
+  optimalWeights: 'function',
   liveObjectCount: 'function',
 } as const satisfies Record<keyof IclModule, string>;
 

@@ -27,6 +27,15 @@ struct TheoryOptions {
 Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::vector<int>& n,
                                                const TheoryOptions& options = {});
 
+/** The reduced form the config's model should learn at context n: y_hat = x^T W X^T (omega ⊙ y). */
+struct OptimalWeights {
+  std::vector<double> preconditioner;  // W*, d x d, row-major
+  std::vector<double> sample_weights;  // omega*, one per context token, t = 0 the most recent (mean 1)
+};
+
+/** W* and omega* of the first theory curve, to set beside a model's read-outs (paper-spec §3). */
+Result<OptimalWeights> optimal_weights(const Config& config, int n);
+
 /** Just the first curve: the theory of the config's model at each n. */
 Result<std::vector<double>> optimal_risk_curve(const Config& config, const std::vector<int>& n);
 
