@@ -2,15 +2,32 @@
 // The command line: runs the same wasm module as the page, headless in Node.
 //   icl-playground theory <config.json | ->   theory curves of the config as JSON
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
-// Results go to stdout, progress and errors to stderr; a bad config exits with status 2.
-import { readFileSync } from 'node:fs';
+//   icl-playground reproduce <preset | all> --out <dir> [--quick]   figure panels as CSV, JSON and SVG
+// Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a reproduction
+// whose gap to theory exceeds a panel's tolerance with status 1.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadIcl } from './icl.js';
+import { fidelityTable, writePanel } from './report.js';
+import { runPanel } from './sweep.js';
 
-const USAGE = `usage: icl-playground <command> <config.json | ->
+const presetDirectory = new URL('./presets/', import.meta.url);
+
+function loadPresets() {
+  return readdirSync(presetDirectory)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(new URL(name, presetDirectory), 'utf8')));
+}
+
+const USAGE = `usage: icl-playground theory <config.json | ->
+       icl-playground train <config.json | ->
+       icl-playground reproduce <preset | all> --out <dir> [--quick]
 
 commands:
-  theory   print the theory curves of the config at each of its context lengths n
-  train    train the config's models, then print their empirical test risk beside the theory
+  theory     print the theory curves of the config at each of its context lengths n
+  train      train the config's models, then print their empirical test risk beside the theory
+  reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
+             and fidelity.txt into <dir>; --quick runs each panel's reduced version
 
 '-' reads the config from standard input. The config format is described in README.md.`;
 
@@ -58,12 +75,53 @@ function train(icl, config) {
   }
 }
 
+function reproduce(icl, args) {
+  let out;
+  let quick = false;
+  const names = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--quick') quick = true;
+    else if (args[i] === '--out') out = args[++i];
+    else if (args[i].startsWith('--out=')) out = args[i].slice('--out='.length);
+    else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
+    else names.push(args[i]);
+  }
+  if (names.length !== 1) throw new UsageError('reproduce takes one preset name or all');
+  if (!out) throw new UsageError('reproduce needs --out <dir>');
+  const presets = loadPresets();
+  const chosen = names[0] === 'all' ? presets : presets.filter((preset) => preset.id === names[0]);
+  if (chosen.length === 0) {
+    throw new UsageError(`unknown preset '${names[0]}' (known: ${presets.map((preset) => preset.id).join(', ')}, all)`);
+  }
+  const results = [];
+  for (const preset of chosen) {
+    let lastJob = -1;
+    const result = runPanel(icl, preset, {
+      quick,
+      onProgress: (job, jobs, done, total) => {
+        if (job !== lastJob || done === total) {
+          process.stderr.write(`${preset.id}: job ${job + 1}/${jobs} step ${done}/${total}\n`);
+          lastJob = job;
+        }
+      },
+    });
+    const paths = writePanel(out, result);
+    process.stderr.write(`${preset.id}: ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
+    results.push(result);
+  }
+  const table = fidelityTable(results);
+  writeFileSync(`${out}/fidelity.txt`, `${table}\n`);
+  process.stdout.write(`${table}\n`);
+  return results.every((result) => result.fidelity.pass) ? 0 : 1;
+}
+
 async function main(argv) {
   const [command, path, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'reproduce') return reproduce(await loadIcl(), argv.slice(1));
   if (command !== 'theory' && command !== 'train') throw new UsageError(`unknown command '${command}'`);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const text = readConfigText(path);

@@ -1,0 +1,95 @@
+// The sweep engine (wasm/sweep.js): config merging, how a panel expands into jobs, aggregation, and
+// the quick version of every preset reproduced through the command line within its stated tolerance.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { aggregate, merge, panelJobs, resolvePanel } from '../../wasm/sweep.js';
+
+const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
+const presets = readdirSync(presetDir).filter((name) => name.endsWith('.json'))
+  .map((name) => JSON.parse(readFileSync(join(presetDir, name), 'utf8')));
+
+describe('sweep engine', () => {
+  it('merges configs key by key, with arrays replaced', () => {
+    const base = { d: 20, n: [1, 2], data: { kind: 'iid', noise_variance: 0.5 } };
+    expect(merge(base, { n: [3], data: { noise_variance: 1 } })).toEqual({ d: 20, n: [3], data: { kind: 'iid', noise_variance: 1 } });
+    expect(base.data.noise_variance).toBe(0.5); // inputs untouched
+  });
+
+  it('trains every n in one job along the n axis, one job per point elsewhere', () => {
+    const alongN = { base: { d: 4 }, axis: { field: 'n', values: [2, 4] }, curves: [{ label: 'a', patch: {} }, { label: 'b', patch: { model: { kind: 'h3' } } }], seeds: [1, 2] };
+    const jobs = panelJobs(alongN);
+    expect(jobs).toHaveLength(4);
+    expect(jobs[3]).toMatchObject({ curveIndex: 1, seed: 2, axisValue: null, config: { d: 4, n: [2, 4], seed: 2, model: { kind: 'h3' } } });
+    const alongGamma = { base: { n: [20], data: { kind: 'drift' } }, axis: { field: 'data.gamma', values: [0.8, 0.9] }, curves: [{ label: 'a' }], seeds: [5] };
+    expect(panelJobs(alongGamma).map((job) => (job.config.data as { gamma: number }).gamma)).toEqual([0.8, 0.9]);
+  });
+
+  it('aggregates seeds into mean, spread and gap, and judges fidelity', () => {
+    const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2], tolerance: { point: 0.03, median: 0.01 } };
+    const jobs = panelJobs({ ...panel, base: {} });
+    const { curves, fidelity } = aggregate(panel, jobs, [
+      { empirical: [10.2, 5.0], theory: [10, 5] },
+      { empirical: [10.0, 5.0], theory: [10, 5] },
+    ]);
+    expect(curves[0].points[0]).toMatchObject({ mean: 10.1, min: 10.0, max: 10.2, theory: 10 });
+    expect(curves[0].points[0].gap).toBeCloseTo(0.01, 12);
+    expect(fidelity.maxGap).toBeCloseTo(0.01, 12);
+    expect(fidelity.medianGap).toBeCloseTo(0.005, 12);
+    expect(fidelity.pass).toBe(true);
+  });
+
+  it('applies a preset quick patch only when asked', () => {
+    const preset = presets.find((p) => p.id === 'fig2a-noiseless-iid');
+    expect(resolvePanel(preset).base.d).toBe(20);
+    expect(resolvePanel(preset, { quick: true }).base.d).toBe(8);
+    expect(resolvePanel(preset, { quick: true }).quick).toBeUndefined();
+  });
+});
+
+describe('presets', () => {
+  it('cover every figure panel, at the paper-spec defaults', () => {
+    expect(presets.map((p) => p.id).sort()).toEqual([
+      'drift-h3-vs-attention', 'fig2a-noiseless-iid', 'fig2b-noisy-labels', 'fig2c-nonisotropic-task',
+      'fig3-alignment', 'fig3-lora', 'fig3-low-rank', 'fig3-rag',
+    ]);
+    for (const preset of presets) {
+      expect(preset.seeds, preset.id).toEqual([1, 2, 3]);
+      expect(preset.tolerance, preset.id).toEqual({ point: 0.03, median: 0.01 });
+      expect(preset.base.training, preset.id).toEqual({ steps: 4000, batch_size: 1024 });
+    }
+  });
+
+  it('reproduce --quick writes CSV, JSON and SVG per panel and every panel is within tolerance', () => {
+    const out = mkdtempSync(join(tmpdir(), 'icl-reproduce-'));
+    const cli = fileURLToPath(new URL('../../wasm/cli.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [cli, 'reproduce', 'all', '--quick', '--out', out], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/FAIL/);
+    for (const preset of presets) {
+      const json = JSON.parse(readFileSync(join(out, `${preset.id}.json`), 'utf8'));
+      expect(json.fidelity.pass, preset.id).toBe(true);
+      expect(json.fidelity.maxGap, preset.id).toBeLessThanOrEqual(0.05);
+      const csv = readFileSync(join(out, `${preset.id}.csv`), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('panel,curve,axis,x,seed,empirical,theory,relative_gap');
+      const points = json.curves.reduce((sum: number, curve: { points: unknown[] }) => sum + curve.points.length, 0);
+      expect(csv).toHaveLength(1 + 2 * points); // one seed and its mean per point
+      const svg = readFileSync(join(out, `${preset.id}.svg`), 'utf8');
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(svg).toContain('stroke-dasharray="2,3"'); // the dotted theory
+      expect(svg).not.toMatch(/NaN/);
+    }
+    expect(existsSync(join(out, 'fidelity.txt'))).toBe(true);
+  }, 180_000); // a guard against a hang, not a speed requirement: about 12 s here
+
+  it('refuses an unknown preset and a missing --out', () => {
+    const cli = fileURLToPath(new URL('../../wasm/cli.mjs', import.meta.url));
+    const unknown = spawnSync(process.execPath, [cli, 'reproduce', 'fig9', '--out', '/tmp/x'], { encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown preset 'fig9' \(known: drift-h3-vs-attention, /);
+    expect(spawnSync(process.execPath, [cli, 'reproduce', 'all'], { encoding: 'utf8' }).stderr).toMatch(/needs --out/);
+  });
+});

@@ -1,0 +1,82 @@
+// Typings of wasm/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
+import type { IclModule } from './icl.js';
+
+/** A figure panel (wasm/presets/*.json). */
+export interface Panel {
+  id: string;
+  title: string;
+  note?: string;
+  /** The config shared by every curve (README: the config format). */
+  base: Record<string, unknown>;
+  /** 'n' (one job trains every n), or a config field path such as 'data.alpha', 'model.rank', 'data.gamma', 'model.lora.rank'. */
+  axis: { field: string; label?: string; values: number[] };
+  /** Each curve patches the base config (deep merge; arrays replace). */
+  curves: { label: string; patch?: Record<string, unknown> }[];
+  seeds: number[];
+  /** Largest allowed |relative gap| of any point, and of the panel's median. */
+  tolerance: { point: number; median: number };
+  /** A patch of the whole panel for a reduced run (tests, previews). */
+  quick?: Record<string, unknown>;
+}
+
+export interface Job {
+  curveIndex: number;
+  seed: number;
+  /** The axis value of this job, or null along n (the job trains every n). */
+  axisValue: number | null;
+  config: Record<string, unknown>;
+}
+
+export interface Point {
+  x: number;
+  /** One empirical risk per seed. */
+  empirical: number[];
+  theory: number;
+  mean: number;
+  min: number;
+  max: number;
+  /** mean / theory - 1 */
+  gap: number;
+}
+
+export interface Fidelity {
+  medianGap: number;
+  maxGap: number;
+  tolerance: { point: number; median: number };
+  pass: boolean;
+}
+
+export interface CurveResult {
+  label: string;
+  points: Point[];
+  theoryLine?: { x: number[]; y: number[] };
+  asymptoticLine?: { x: number[]; y: number[]; label: string };
+}
+
+export interface PanelResult {
+  id: string;
+  title: string;
+  note: string;
+  quick: boolean;
+  buildId: string;
+  axis: Panel['axis'];
+  panel: Panel;
+  seconds: number;
+  curves: CurveResult[];
+  fidelity: Fidelity;
+}
+
+export function merge<T>(base: T, patch: unknown): T;
+export function resolvePanel(panel: Panel, options?: { quick?: boolean }): Panel;
+export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds'>): Job[];
+export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): { empirical: number[]; theory: number[] };
+export function aggregate(
+  panel: Pick<Panel, 'axis' | 'curves' | 'tolerance'>,
+  jobs: Job[],
+  outputs: { empirical: number[]; theory: number[] }[],
+): { curves: CurveResult[]; fidelity: Fidelity };
+export function runPanel(
+  icl: IclModule,
+  panel: Panel,
+  options?: { quick?: boolean; onProgress?: (job: number, jobs: number, stepsDone: number, totalSteps: number) => void },
+): PanelResult;
