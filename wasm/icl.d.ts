@@ -80,6 +80,12 @@ export interface Config {
   n: number[];
   data: DataConfig;
   model: ModelConfig;
+  /**
+   * query: train and evaluate on the query's label (default). all_positions: the online setting of paper-spec §3.4,
+   * every position predicted from the tokens before it, the loss averaged over the n + 1 positions (isotropic IID
+   * data; full-rank attention or H3 with the free filter).
+   */
+  objective: 'query' | 'all_positions';
   training: {
     /** Adam steps, integer in [1, 1000000]; fresh prompts every step. */
     steps: number;

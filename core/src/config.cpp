@@ -347,6 +347,18 @@ std::string check_theory_exists(const Config& config) {
     return "model.rank below d + 1 needs data.kind \"iid\" (low-rank theory is for IID data)";
   }
   if (model.lora.enabled && !iid) return "model.lora needs data.kind \"iid\" (LoRA adapts between task covariances)";
+  if (config.objective == Objective::AllPositions) {
+    // The online theory (paper-spec §3.4) is for isotropic IID data and W = cI with a free lag filter.
+    const bool isotropic = config.data.x_spectrum.kind == SpectrumSpec::Kind::Isotropic &&
+                           config.data.task_spectrum.kind == SpectrumSpec::Kind::Isotropic;
+    if (!iid || !isotropic) return "objective \"all_positions\" needs data.kind \"iid\" with isotropic spectra";
+    if (model.kind == ModelKind::Attention && (model.lora.enabled || config.attention_rank() < config.d + 1)) {
+      return "objective \"all_positions\" needs full-rank attention without LoRA";
+    }
+    if (model.kind == ModelKind::H3 && model.filter != FilterKind::Free) {
+      return "objective \"all_positions\" needs model.filter \"free\"";
+    }
+  }
   return {};
 }
 
@@ -367,6 +379,8 @@ std::string read_config(const Json& root, Config& config) {
   ICL_CHECK(read_context_lengths(reader, config.n));
   ICL_CHECK(read_data(reader, config.d, config.data));
   ICL_CHECK(read_model(reader, config.d, config.model));
+  ICL_CHECK(reader.read_choice<Objective>("objective", {{"query", Objective::Query}, {"all_positions", Objective::AllPositions}},
+                                          config.objective));
   ICL_CHECK(read_training(reader, config.training));
   ICL_CHECK(read_evaluation(reader, config.evaluation));
   ICL_CHECK(reader.unknown_key_error());
@@ -489,6 +503,7 @@ std::string config_to_json(const Config& config) {
       {"n", config.n},
       {"data", data_to_json(config.data)},
       {"model", model_to_json(config)},
+      {"objective", config.objective == Objective::Query ? "query" : "all_positions"},
       {"training",
        {{"steps", t.steps},
         {"batch_size", t.batch_size},

@@ -6,6 +6,7 @@
 
 #include "icl/bank_model.hpp"
 #include "icl/data_model.hpp"
+#include "icl/online.hpp"
 #include "icl/readout.hpp"
 #include "icl/rng.hpp"
 #include "icl/theory_curves.hpp"
@@ -26,36 +27,56 @@ class Experiment::Engine {
 
 namespace {
 
-/** H3's per-model buffers for one lane type: its kernel weights C and lag weights, and its accumulator. */
+/**
+ * H3's per-model buffers for one lane type. For the query objective the kernel reads the pair weights C
+ * and fills an accumulator; for the online objective it reads W_q, W_k, W_v and writes their gradient.
+ */
 template <class V>
 struct H3State {
-  H3State(const BankModel& model)
-      : workspace(model.h3),
+  H3State(const BankModel& model, bool online_objective)
+      : online(online_objective),
+        workspace(model.h3),
         pair_weights(static_cast<std::size_t>(model.h3.pair_weight_count())),
         lags(static_cast<std::size_t>(model.n + 1)),
         lane_pair_weights(pair_weights.size()),
         lane_lags(lags.size()),
         accumulator(model.h3, model.n),
         pair_gradient(pair_weights.size()),
-        lag_gradient(lags.size()) {}
+        lag_gradient(lags.size()),
+        lane_weights(online ? static_cast<std::size_t>(model.h3.weight_count()) : 0),
+        lane_weight_gradient(lane_weights.size()),
+        lane_lag_gradient(online ? lags.size() : 0) {}
 
-  /** C and f from the parameters, broadcast to lanes (once per step). */
+  /** The kernel's weights from the parameters, broadcast to lanes, and the gradient buffers cleared. */
   void prepare(const BankModel& model) {
     h3_lags(model, model.parameters.data() + model.h3.filter_offset(), lags.data());
-    h3_pair_weights(model.h3, model.parameters.data(), workspace, pair_weights.data());
-    for (std::size_t i = 0; i < pair_weights.size(); ++i) lane_pair_weights[i] = V(pair_weights[i]);
     for (std::size_t k = 0; k < lags.size(); ++k) lane_lags[k] = V(lags[k]);
+    if (online) {
+      for (std::size_t i = 0; i < lane_weights.size(); ++i) lane_weights[i] = V(model.parameters[i]);
+      std::fill(lane_weight_gradient.begin(), lane_weight_gradient.end(), V(0));
+      std::fill(lane_lag_gradient.begin(), lane_lag_gradient.end(), V(0));
+    } else {
+      h3_pair_weights(model.h3, model.parameters.data(), workspace, pair_weights.data());
+      for (std::size_t i = 0; i < pair_weights.size(); ++i) lane_pair_weights[i] = V(pair_weights[i]);
+      accumulator.reset();
+    }
   }
 
-  /** The gradient of the batch: the chain from the accumulator back to W_q, W_k, W_v and the filter. */
+  /** The gradient of the batch, chained back to W_q, W_k, W_v and the filter parameters. */
   void finish(BankModel& model) {
-    accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
     std::fill(model.gradient.begin(), model.gradient.end(), 0.0f);
-    h3_weight_gradient(model.h3, model.parameters.data(), pair_gradient.data(), workspace, model.gradient.data());
+    if (online) {
+      for (std::size_t i = 0; i < lane_weight_gradient.size(); ++i) model.gradient[i] = LaneTraits<V>::sum(lane_weight_gradient[i]);
+      for (std::size_t k = 0; k < lag_gradient.size(); ++k) lag_gradient[k] = LaneTraits<V>::sum(lane_lag_gradient[k]);
+    } else {
+      accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
+      h3_weight_gradient(model.h3, model.parameters.data(), pair_gradient.data(), workspace, model.gradient.data());
+    }
     const int filter = model.h3.filter_offset();
     h3_filter_backward(model, model.parameters.data() + filter, lag_gradient.data(), model.gradient.data() + filter);
   }
 
+  bool online;
   H3Workspace<float> workspace;
   std::vector<float> pair_weights;
   std::vector<float> lags;
@@ -64,6 +85,9 @@ struct H3State {
   H3Accumulator<V> accumulator;
   std::vector<float> pair_gradient;
   std::vector<float> lag_gradient;
+  std::vector<V> lane_weights;          // online only: W_q, W_k, W_v
+  std::vector<V> lane_weight_gradient;  // online only
+  std::vector<V> lane_lag_gradient;     // online only
 };
 
 template <class V>
@@ -77,20 +101,26 @@ class LaneEngine final : public Experiment::Engine {
         layout_{config.d, config.max_n()},
         bank_(make_bank(config)),
         group_(layout_, Traits::width),
+        online_(config.objective == Objective::AllPositions),
         attention_scratch_(bank_.front().attention) {
     for (const BankModel& model : bank_) {
       lane_weights_.emplace_back(model.weights.size());
       lane_gradients_.emplace_back(model.weights.size());
-      h3_states_.push_back(model.kernel == KernelKind::H3 ? std::make_unique<H3State<V>>(model) : nullptr);
+      h3_states_.push_back(model.kernel == KernelKind::H3 ? std::make_unique<H3State<V>>(model, online_) : nullptr);
     }
-    if (bank_.front().kernel == KernelKind::H3) h3_scratch_ = std::make_unique<H3Scratch<V>>(bank_.front().h3, layout_);
+    const BankModel& first = bank_.front();
+    if (first.kernel == KernelKind::H3) {
+      h3_scratch_ = std::make_unique<H3Scratch<V>>(first.h3, layout_);
+      if (online_) h3_online_scratch_ = std::make_unique<H3OnlineScratch<V>>(first.h3, layout_);
+    } else if (online_) {
+      attention_online_scratch_ = std::make_unique<AttentionOnlineScratch<V>>(first.attention, layout_);
+    }
   }
 
   void train_step(const DataModel& data, int step, double learning_rate, std::vector<double>& batch_loss) override {
     const int batch = config_.training.batch_size;
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       prepare(m);
-      if (h3_states_[m]) h3_states_[m]->accumulator.reset();
       // Sizes can change between phases (LoRA); assign() then reallocates once, not every step.
       lane_gradients_[m].assign(bank_[m].weights.size(), V(0));
       batch_loss[m] = 0.0;
@@ -163,14 +193,26 @@ class LaneEngine final : public Experiment::Engine {
         V* gradient = with_gradient ? lane_gradients_[m].data() : nullptr;
         switch (model.kernel) {
           case KernelKind::Attention:
-            attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
-                               lane_mask, loss_sum, gradient, grad_scale, attention_scratch_);
+            if (online_) {
+              attention_online_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
+                                        lane_mask, loss_sum, gradient, grad_scale, *attention_online_scratch_);
+            } else {
+              attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
+                                 lane_mask, loss_sum, gradient, grad_scale, attention_scratch_);
+            }
             break;
           case KernelKind::H3: {
             H3State<V>& state = *h3_states_[m];
-            h3_group<V>(model.h3, layout_, model.n, state.lane_pair_weights.data(), state.lane_lags.data(),
-                        group_.values.data(), lane_mask, loss_sum, with_gradient ? &state.accumulator : nullptr,
-                        grad_scale, *h3_scratch_);
+            if (online_) {
+              h3_online_group<V>(model.h3, layout_, model.n, state.lane_weights.data(), state.lane_lags.data(),
+                                 group_.values.data(), lane_mask, loss_sum,
+                                 with_gradient ? state.lane_weight_gradient.data() : nullptr,
+                                 with_gradient ? state.lane_lag_gradient.data() : nullptr, grad_scale, *h3_online_scratch_);
+            } else {
+              h3_group<V>(model.h3, layout_, model.n, state.lane_pair_weights.data(), state.lane_lags.data(),
+                          group_.values.data(), lane_mask, loss_sum, with_gradient ? &state.accumulator : nullptr,
+                          grad_scale, *h3_scratch_);
+            }
             break;
           }
         }
@@ -191,8 +233,11 @@ class LaneEngine final : public Experiment::Engine {
   PromptLayout layout_;
   std::vector<BankModel> bank_;
   PromptGroup<float> group_;
+  bool online_;
   AttentionScratch<V> attention_scratch_;
+  std::unique_ptr<AttentionOnlineScratch<V>> attention_online_scratch_;  // online attention banks only
   std::unique_ptr<H3Scratch<V>> h3_scratch_;                // H3 banks only
+  std::unique_ptr<H3OnlineScratch<V>> h3_online_scratch_;   // online H3 banks only
   std::vector<std::unique_ptr<H3State<V>>> h3_states_;      // null for attention models
   GaussianStream<V> gaussian_;
   std::vector<std::vector<V>> lane_weights_;

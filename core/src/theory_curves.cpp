@@ -43,6 +43,10 @@ Result<double> risk_of(const Result<T>& optimum) {
   return optimum.ok() ? Result<double>::success(optimum.value().risk) : Result<double>::failure(optimum.error());
 }
 
+Result<double> risk_of_online(const Result<theory::OnlineOptimum>& optimum) {
+  return optimum.ok() ? Result<double>::success(optimum.value().average_risk) : Result<double>::failure(optimum.error());
+}
+
 struct CurveList {
   Curves curves;
   std::string error;
@@ -116,6 +120,26 @@ Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::
     return theory::optimal_pgd_risk_from_spectrum(std::vector<double>(static_cast<std::size_t>(d), 1.0), noise, length);
   };
   CurveList list;
+  if (config.objective == Objective::AllPositions) {
+    // Online (§3.4): the mean risk over the n + 1 positions of a prompt with context n.
+    const auto uniform = [&](int length) {
+      return risk_of_online(theory::online_uniform_optimum(d, noise, length + 1));
+    };
+    const auto weighted = [&](int length) {
+      return risk_of_online(theory::online_weighted_optimum(d, noise, length + 1));
+    };
+    const char* uniform_label = "mean over positions, best shared W = cI (what attention can reach)";
+    const char* weighted_label = "mean over positions, best W = cI and lag filter (what H3 can reach)";
+    if (config.model.kind == ModelKind::H3) {
+      list.add(curve("online_weighted_optimum", weighted_label, n, weighted));
+      list.add(curve("online_uniform_optimum", uniform_label, n, uniform));
+    } else {
+      list.add(curve("online_uniform_optimum", uniform_label, n, uniform));
+      list.add(curve("online_weighted_optimum", weighted_label, n, weighted));
+    }
+    if (!list.error.empty()) return Result<std::vector<TheoryCurve>>::failure(list.error);
+    return Result<std::vector<TheoryCurve>>::success(std::move(list.curves));
+  }
   switch (data.kind) {
     case DataKind::Iid:
       add_iid_curves(config, n, list);
@@ -175,6 +199,17 @@ Result<OptimalWeights> optimal_weights(const Config& config, int n) {
     }
   };
   const auto set_scaled_identity = [&](double c) { set_matrix(c * Eigen::MatrixXd::Identity(d, d)); };
+  if (config.objective == Objective::AllPositions) {
+    const bool h3 = config.model.kind == ModelKind::H3;
+    const auto optimum = h3 ? theory::online_weighted_optimum(d, noise, n + 1) : theory::online_uniform_optimum(d, noise, n + 1);
+    if (!optimum.ok()) return Out::failure(optimum.error());
+    set_scaled_identity(optimum.value().c);
+    // f_1..f_n: the weight of the token at lag t + 1, so token order here.
+    if (h3) {
+      for (int t = 0; t < n; ++t) out.sample_weights[static_cast<std::size_t>(t)] = optimum.value().lag_filter(t);
+    }
+    return Out::success(std::move(out));
+  }
   switch (data.kind) {
     case DataKind::Iid: {
       const Eigen::MatrixXd sigma_x = diagonal(data.x_spectrum.eigenvalues(d));

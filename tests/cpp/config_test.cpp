@@ -140,6 +140,19 @@ TEST(ConfigErrors, CombinationsWithoutATheoryCurve) {
             "model.lora needs data.kind \"iid\" (LoRA adapts between task covariances)");
 }
 
+TEST(ConfigErrors, TheOnlineObjectiveNeedsItsTheory) {
+  EXPECT_EQ(error_of(R"({"objective": "every"})"), "objective must be \"query\" or \"all_positions\" (got \"every\")");
+  EXPECT_EQ(error_of(R"({"objective": "all_positions", "data": {"kind": "drift"}})"),
+            "objective \"all_positions\" needs data.kind \"iid\" with isotropic spectra");
+  EXPECT_EQ(error_of(R"({"objective": "all_positions", "data": {"task_spectrum": "power_law"}})"),
+            "objective \"all_positions\" needs data.kind \"iid\" with isotropic spectra");
+  EXPECT_EQ(error_of(R"({"d": 4, "objective": "all_positions", "model": {"rank": 2}})"),
+            "objective \"all_positions\" needs full-rank attention without LoRA");
+  EXPECT_EQ(error_of(R"({"objective": "all_positions", "model": {"kind": "h3", "filter": "ssm"}})"),
+            "objective \"all_positions\" needs model.filter \"free\"");
+  EXPECT_TRUE(parse_config(R"({"objective": "all_positions", "model": {"kind": "h3"}})").ok());
+}
+
 TEST(Config, DataAndModelKindsRoundTrip) {
   for (const char* json : {
            R"({"data": {"kind": "rag", "alpha": 0.3, "noise_variance": 0.5}})",
@@ -149,6 +162,7 @@ TEST(Config, DataAndModelKindsRoundTrip) {
            R"({"data": {"kind": "drift", "gamma": 0.8}, "model": {"kind": "h3", "filter": "ssm", "ssm_states": 2}})",
            R"({"d": 6, "model": {"rank": 2}})",
            R"({"d": 6, "model": {"lora": {"rank": 2, "adapt": "key_query", "pretrain_task_spectrum": "power_law"}}})",
+           R"({"objective": "all_positions", "model": {"kind": "h3"}})",
        }) {
     const auto first = parse_config(json);
     ASSERT_TRUE(first.ok()) << json << ": " << first.error();

@@ -114,5 +114,17 @@ TEST(Training, AttentionOnRagWithinThreePercent) {
   expect_within(trained, 0.03, "attention, RAG");
 }
 
+// paper-spec §3.4, the online setting: every position predicted from the tokens before it. H3 can
+// normalise across positions with its lag weights, attention cannot, so H3's optimum is lower.
+TEST(Training, OnlineObjectiveWithinThreePercentAndH3BelowAttention) {
+  const char* common = R"("d": 5, "n": [10], "objective": "all_positions", "evaluation": {"prompts": 200000})";
+  const Trained attention = train(std::string("{") + common + "}");
+  const Trained h3 = train(std::string("{") + common + R"(, "model": {"kind": "h3"}})");
+  expect_within(attention, 0.03, "attention, online");
+  expect_within(h3, 0.03, "H3, online");
+  EXPECT_LT(h3.theory[0], attention.theory[0]);
+  EXPECT_LT(h3.risk[0], attention.risk[0]);
+}
+
 }  // namespace
 }  // namespace icl

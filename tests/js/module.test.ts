@@ -131,6 +131,13 @@ describe('theory curves', () => {
     expect(lora[2].values[0]).toBeCloseTo(10.243902, 6);
   });
 
+  it('for the online objective, give the attention and H3 optima (paper-spec §3.4)', () => {
+    const curves = icl.theoryCurves({ d: 5, objective: 'all_positions', model: { kind: 'h3' } }, [0, 10]);
+    expect(curves.map((c) => c.name)).toEqual(['online_weighted_optimum', 'online_uniform_optimum']);
+    expect(curves[0].values[0]).toBeCloseTo(5, 12); // one position, no context: E[y^2] = d
+    expect(curves[0].values[1]).toBeLessThan(curves[1].values[1]);
+  });
+
   it('add the Bayes-optimal reference with its standard error on request', () => {
     const curves = icl.theoryCurves({ d: 4, data: { noise_variance: 0.5 } }, [0, 8], { bayesOptimal: true });
     const bayes = curves.find((c) => c.name === 'bayes_optimal')!;

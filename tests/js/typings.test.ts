@@ -51,7 +51,7 @@ describe('typings', () => {
   it('the default config has the shape the typings declare', async () => {
     const config = (await loadIcl()).defaultConfig();
     const declared: Record<keyof typeof config, true> = {
-      version: true, seed: true, d: true, n: true, data: true, model: true, training: true, evaluation: true,
+      version: true, seed: true, d: true, n: true, data: true, model: true, objective: true, training: true, evaluation: true,
     };
     expect(Object.keys(config).sort()).toEqual(Object.keys(declared).sort());
     expect(Object.keys(config.training).sort()).toEqual(

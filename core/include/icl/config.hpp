@@ -91,6 +91,13 @@ struct EvaluationConfig {
   int prompts = 100000;
 };
 
+/**
+ * What a model is trained and evaluated on: the query's label (the default), or every position of the
+ * prompt, each predicted from the tokens before it with one shared set of weights (paper-spec §3.4,
+ * the online setting; the loss is the mean over the n + 1 positions).
+ */
+enum class Objective { Query, AllPositions };
+
 struct Config {
   static constexpr int kVersion = 1;
   /** Largest feature dimension d; the kernels size their stack buffers by it. */
@@ -100,6 +107,7 @@ struct Config {
   std::vector<int> n{5, 10, 20, 40};
   DataConfig data;
   ModelConfig model;
+  Objective objective = Objective::Query;
   TrainingConfig training;
   EvaluationConfig evaluation;
 

@@ -28,10 +28,10 @@
 //   dW_k = sum_j' z_j' (lambda_j' ⊙ v_j')^T + z~_j' (mu_j' ⊙ v~_j')^T,
 //   dW_v = sum_j' z_j' (lambda_j' ⊙ k_j')^T + z~_j' (mu_j' ⊙ k~_j')^T,
 //   df_l = sum_j g_j q_j . psi_{j+l} (l >= 1),   df_0 = sum_j g_j q_j . (k~_j ⊙ v~_j).
-// Cost per prompt (multiply-adds): projections about 3(n+1)Dm, lag sums n(n+1)m/2 (forward); the gradient
-// adds about 3(n+1)Dm and n(n+1)m. So O(nDm + n^2 m): at d = 10, m = 11, n = 40 about 15 000 forward and
-// 55 000 with the gradient. Quadratic in n on purpose: the online objective is for small demonstration
-// configurations (d <= 10, n <= 40).
+// Cost per prompt (multiply-adds): forward, projections about 3(n+1)Dm plus lag sums n(n+1)m/2; the gradient
+// adds about 5(n+1)Dm (dW_q, dW_k, dW_v) plus n(n+1)m (lambda and the lag gradient). So O(nDm + n^2 m): at
+// d = 10, m = 11, n = 40 about 24 000 forward and 67 000 with the gradient (attention above: ~25 000). Quadratic
+// in n on purpose: the online objective is for small demonstration configurations (d <= 10, n <= 40).
 #pragma once
 
 #include <cstddef>
