@@ -6,9 +6,11 @@
 // Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a reproduction
 // whose gap to theory exceeds a panel's tolerance with status 1.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadIcl } from './icl.js';
+import { runJobsInPool } from './job-pool.mjs';
 import { fidelityTable, writePanel } from './report.js';
-import { runPanel } from './sweep.js';
+import { panelJobs, panelResult, resolvePanel } from './sweep.js';
 
 const presetDirectory = new URL('./presets/', import.meta.url);
 
@@ -21,13 +23,14 @@ function loadPresets() {
 
 const USAGE = `usage: icl-playground theory <config.json | ->
        icl-playground train <config.json | ->
-       icl-playground reproduce <preset | all> --out <dir> [--quick]
+       icl-playground reproduce <preset | all> --out <dir> [--quick] [--threads N]
 
 commands:
   theory     print the theory curves of the config at each of its context lengths n
   train      train the config's models, then print their empirical test risk beside the theory
   reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
-             and fidelity.txt into <dir>; --quick runs each panel's reduced version
+             and fidelity.txt into <dir>; --quick runs each panel's reduced version; its jobs run on
+             N worker threads (default: the number of cores)
 
 '-' reads the config from standard input. The config format is described in README.md.`;
 
@@ -75,36 +78,38 @@ function train(icl, config) {
   }
 }
 
-function reproduce(icl, args) {
+async function reproduce(icl, args) {
   let out;
   let quick = false;
+  let threads = availableParallelism();
   const names = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--quick') quick = true;
     else if (args[i] === '--out') out = args[++i];
     else if (args[i].startsWith('--out=')) out = args[i].slice('--out='.length);
+    else if (args[i] === '--threads') threads = Number(args[++i]);
     else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
     else names.push(args[i]);
   }
   if (names.length !== 1) throw new UsageError('reproduce takes one preset name or all');
   if (!out) throw new UsageError('reproduce needs --out <dir>');
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
   const presets = loadPresets();
   const chosen = names[0] === 'all' ? presets : presets.filter((preset) => preset.id === names[0]);
   if (chosen.length === 0) {
     throw new UsageError(`unknown preset '${names[0]}' (known: ${presets.map((preset) => preset.id).join(', ')}, all)`);
   }
   const results = [];
+  const started = performance.now();
   for (const preset of chosen) {
-    let lastJob = -1;
-    const result = runPanel(icl, preset, {
-      quick,
-      onProgress: (job, jobs, done, total) => {
-        if (job !== lastJob || done === total) {
-          process.stderr.write(`${preset.id}: job ${job + 1}/${jobs} step ${done}/${total}\n`);
-          lastJob = job;
-        }
-      },
+    const resolved = resolvePanel(preset, { quick });
+    const jobs = panelJobs(resolved);
+    const panelStarted = performance.now();
+    let reported = 0;
+    const outputs = await runJobsInPool(jobs, threads, (job, done, total) => {
+      if (done === total) process.stderr.write(`${preset.id}: job ${job + 1}/${jobs.length} done (${++reported} of ${jobs.length})\n`);
     });
+    const result = panelResult(icl, resolved, jobs, outputs, { quick, seconds: (performance.now() - panelStarted) / 1000 });
     const paths = writePanel(out, result);
     process.stderr.write(`${preset.id}: ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
     results.push(result);
@@ -112,6 +117,7 @@ function reproduce(icl, args) {
   const table = fidelityTable(results);
   writeFileSync(`${out}/fidelity.txt`, `${table}\n`);
   process.stdout.write(`${table}\n`);
+  process.stderr.write(`total ${((performance.now() - started) / 1000).toFixed(1)} s on ${threads} threads\n`);
   return results.every((result) => result.fidelity.pass) ? 0 : 1;
 }
 

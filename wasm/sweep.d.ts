@@ -75,6 +75,13 @@ export function aggregate(
   jobs: Job[],
   outputs: { empirical: number[]; theory: number[] }[],
 ): { curves: CurveResult[]; fidelity: Fidelity };
+export function panelResult(
+  icl: IclModule,
+  resolved: Panel,
+  jobs: Job[],
+  outputs: { empirical: number[]; theory: number[] }[],
+  options: { quick: boolean; seconds: number },
+): PanelResult;
 export function runPanel(
   icl: IclModule,
   panel: Panel,

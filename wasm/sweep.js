@@ -121,6 +121,11 @@ export function runPanel(icl, panel, { quick = false, onProgress = () => {} } = 
   const jobs = panelJobs(resolved);
   const started = performance.now();
   const outputs = jobs.map((job, j) => runJob(icl, job, (done, total) => onProgress(j, jobs.length, done, total)));
+  return panelResult(icl, resolved, jobs, outputs, { quick, seconds: (performance.now() - started) / 1000 });
+}
+
+/** The result of a resolved panel from its jobs' outputs (however they were run). */
+export function panelResult(icl, resolved, jobs, outputs, { quick, seconds }) {
   const aggregated = aggregate(resolved, jobs, outputs);
   addTheoryLines(icl, resolved, aggregated.curves);
   return {
@@ -131,7 +136,7 @@ export function runPanel(icl, panel, { quick = false, onProgress = () => {} } = 
     buildId: icl.buildId,
     axis: resolved.axis,
     panel: resolved,
-    seconds: (performance.now() - started) / 1000,
+    seconds,
     ...aggregated,
   };
 }

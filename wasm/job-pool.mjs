@@ -1,0 +1,51 @@
+// Runs sweep jobs on a pool of Node worker threads, each with its own instance of the wasm module, so a
+// panel uses every core. Results come back in job order, so they aggregate exactly as a serial run does
+// (every job is deterministic on its own). Node only; the page has its own pool of Web Workers.
+import { Worker } from 'node:worker_threads';
+
+const workerUrl = new URL('./job-worker.mjs', import.meta.url);
+
+/** Runs `jobs` on `threads` workers; onProgress(jobIndex, stepsDone, totalSteps). Resolves to the outputs. */
+export function runJobsInPool(jobs, threads, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const outputs = new Array(jobs.length);
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const workers = [];
+    const stopAll = () => workers.forEach((worker) => worker.terminate());
+    const feed = (worker) => {
+      if (next < jobs.length) worker.postMessage({ index: next, job: jobs[next++] });
+    };
+    const count = Math.max(1, Math.min(threads, jobs.length));
+    for (let w = 0; w < count; w++) {
+      const worker = new Worker(workerUrl);
+      workers.push(worker);
+      worker.on('message', (message) => {
+        if (message.type === 'progress') {
+          onProgress(message.index, message.stepsDone, message.totalSteps);
+        } else if (message.type === 'done') {
+          outputs[message.index] = message.output;
+          if (++finished === jobs.length) {
+            stopAll();
+            resolve(outputs);
+          } else {
+            feed(worker);
+          }
+        } else if (message.type === 'error' && !failed) {
+          failed = true;
+          stopAll();
+          reject(new Error(message.message));
+        }
+      });
+      worker.on('error', (error) => {
+        if (!failed) {
+          failed = true;
+          stopAll();
+          reject(error);
+        }
+      });
+      feed(worker);
+    }
+  });
+}
