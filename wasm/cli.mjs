@@ -8,8 +8,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadIcl } from './icl.js';
-import { runJobsInPool } from './job-pool.mjs';
-import { fidelityTable, writePanel } from './report.js';
 import { panelJobs, panelResult, resolvePanel } from './sweep.js';
 
 const presetDirectory = new URL('./presets/', import.meta.url);
@@ -79,6 +77,9 @@ function train(icl, config) {
 }
 
 async function reproduce(icl, args) {
+  // Loaded here, not at the top: the chart library and the thread pool are for this command only.
+  const { fidelityTable, writePanel } = await import('./report.js');
+  const { runJobsInPool } = await import('./job-pool.mjs');
   let out;
   let quick = false;
   let threads = availableParallelism();

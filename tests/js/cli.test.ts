@@ -10,7 +10,8 @@ function run(args: string[], input?: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('icl-playground command line', () => {
+// Each test starts Node processes; the timeout guards against a hang, it is not a speed requirement.
+describe('icl-playground command line', { timeout: 60_000 }, () => {
   it('prints the theory curves of a config read from stdin', () => {
     const { status, stdout } = run(['theory', '-'], JSON.stringify({ d: 20, n: [10, 40], data: { kind: 'alignment', alpha: 0.2 } }));
     expect(status).toBe(0);
