@@ -10,16 +10,14 @@
 
 namespace icl {
 
-class AlignmentData final : public DataModel {
+class AlignmentData final : public LaneDataModel<AlignmentData> {
  public:
   AlignmentData(int d, double a, double b, double noise_variance, bool aligned_query)
       : d_(d), a_(static_cast<float>(a)), b_(static_cast<float>(b)),
         noise_std_(static_cast<float>(std::sqrt(noise_variance))), aligned_query_(aligned_query) {}
 
-  void fill(GaussianStream<FloatBatch>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
-  void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
 
- private:
+  /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>
   void fill_lanes(GaussianStream<V>& gaussian, PromptGroup<float>& group) const {
     TokenScratch<V> s;
@@ -35,6 +33,7 @@ class AlignmentData final : public DataModel {
     for (int t = 0; t < group.layout.max_n; ++t) draw_token(group.layout.slot(t, 0), true);
   }
 
+ private:
   int d_;
   float a_, b_, noise_std_;
   bool aligned_query_;

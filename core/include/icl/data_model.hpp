@@ -24,6 +24,21 @@ class DataModel {
   virtual void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const = 0;
 };
 
+/**
+ * Implements both fill overrides with the derived generator's one template, fill_lanes<V>, so that every
+ * data model writes its law once for the SIMD and the scalar lane types.
+ */
+template <class Derived>
+class LaneDataModel : public DataModel {
+ public:
+  void fill(GaussianStream<FloatBatch>& gaussian, PromptGroup<float>& group) const final {
+    static_cast<const Derived*>(this)->fill_lanes(gaussian, group);
+  }
+  void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const final {
+    static_cast<const Derived*>(this)->fill_lanes(gaussian, group);
+  }
+};
+
 /** The data model a config describes. */
 std::unique_ptr<DataModel> make_data_model(const Config& config);
 

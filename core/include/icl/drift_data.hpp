@@ -12,16 +12,14 @@
 
 namespace icl {
 
-class DriftData final : public DataModel {
+class DriftData final : public LaneDataModel<DriftData> {
  public:
   DriftData(int d, double gamma, double noise_variance)
       : d_(d), gamma_(static_cast<float>(gamma)), innovation_std_(static_cast<float>(std::sqrt(1.0 - gamma * gamma))),
         noise_std_(static_cast<float>(std::sqrt(noise_variance))) {}
 
-  void fill(GaussianStream<FloatBatch>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
-  void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
 
- private:
+  /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>
   void fill_lanes(GaussianStream<V>& gaussian, PromptGroup<float>& group) const {
     TokenScratch<V> s;
@@ -38,6 +36,7 @@ class DriftData final : public DataModel {
     }
   }
 
+ private:
   int d_;
   float gamma_, innovation_std_, noise_std_;
 };

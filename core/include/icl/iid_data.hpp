@@ -10,15 +10,13 @@
 
 namespace icl {
 
-class IidData final : public DataModel {
+class IidData final : public LaneDataModel<IidData> {
  public:
   IidData(int d, const std::vector<double>& x_spectrum, const std::vector<double>& task_spectrum,
           double noise_variance);
 
-  void fill(GaussianStream<FloatBatch>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
-  void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
 
- private:
+  /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>
   void fill_lanes(GaussianStream<V>& gaussian, PromptGroup<float>& group) const {
     TokenScratch<V> s;
@@ -33,6 +31,7 @@ class IidData final : public DataModel {
     for (int t = 0; t < group.layout.max_n; ++t) draw_token(group.layout.slot(t, 0));
   }
 
+ private:
   int d_;
   std::vector<float> x_std_;
   std::vector<float> task_std_;

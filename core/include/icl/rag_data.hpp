@@ -10,15 +10,13 @@
 
 namespace icl {
 
-class RagData final : public DataModel {
+class RagData final : public LaneDataModel<RagData> {
  public:
   RagData(int d, double a, double b, double noise_variance)
       : d_(d), a_(static_cast<float>(a)), b_(static_cast<float>(b)), noise_std_(static_cast<float>(std::sqrt(noise_variance))) {}
 
-  void fill(GaussianStream<FloatBatch>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
-  void fill(GaussianStream<float>& gaussian, PromptGroup<float>& group) const override { fill_lanes(gaussian, group); }
 
- private:
+  /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>
   void fill_lanes(GaussianStream<V>& gaussian, PromptGroup<float>& group) const {
     TokenScratch<V> s;
@@ -33,6 +31,7 @@ class RagData final : public DataModel {
     }
   }
 
+ private:
   int d_;
   float a_, b_, noise_std_;
 };
