@@ -3,10 +3,37 @@
 import type { Page } from 'playwright-core';
 import type { TrainingResult } from '../../web/src/protocol.ts';
 
-export type PageState = 'idle' | 'training' | 'done' | 'stopped' | 'error';
+export type PageState = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'error';
 
-/** Input ids of the config form. */
-export type FieldId = 'd' | 'noise-variance' | 'n-list' | 'steps' | 'seed' | 'batch-size' | 'learning-rate' | 'eval-prompts';
+/** Text inputs of the config form (some shown only for some data models or architectures). */
+export type FieldId =
+  | 'd'
+  | 'noise-variance'
+  | 'n-list'
+  | 'steps'
+  | 'seed'
+  | 'batch-size'
+  | 'learning-rate'
+  | 'eval-prompts'
+  | 'alpha'
+  | 'gamma'
+  | 'rank'
+  | 'ssm-states'
+  | 'lora-rank'
+  | 'lora-pretrain-steps';
+
+/** Selects of the config form. */
+export type ChoiceId =
+  | 'data-kind'
+  | 'task-spectrum'
+  | 'rag-form'
+  | 'alignment-query'
+  | 'model-kind'
+  | 'rank-mode'
+  | 'init'
+  | 'lora-adapt'
+  | 'lora-pretrain-spectrum'
+  | 'h3-filter';
 
 export async function waitForState(page: Page, states: PageState[], timeout = 180_000): Promise<PageState> {
   const handle = await page.waitForFunction(
@@ -33,6 +60,17 @@ export async function fillConfig(page: Page, values: Partial<Record<FieldId, str
     await page.locator('#advanced > summary').click();
   }
   for (const [id, value] of Object.entries(values)) await page.locator(`#${id}`).fill(value);
+}
+
+/** Picks options (by value) in the order given, as a user would: each choice can reveal the next. */
+export async function choose(page: Page, choices: Partial<Record<ChoiceId, string>>): Promise<void> {
+  for (const [id, value] of Object.entries(choices)) await page.locator(`#${id}`).selectOption(value);
+}
+
+/** Whether each control's field is shown. */
+export async function visibleFields(page: Page, ids: readonly string[]): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(ids.map(async (id) => [id, await page.locator(`#${id}`).isVisible()] as const));
+  return Object.fromEntries(entries);
 }
 
 export async function lastResult(page: Page): Promise<TrainingResult | undefined> {

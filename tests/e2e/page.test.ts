@@ -131,6 +131,11 @@ describe('the playground page', () => {
     expect(result?.stepsDone).toBeLessThan(1_000_000);
     expect(result?.empirical).toHaveLength(2);
     for (const value of result?.empirical ?? []) expect(Number.isFinite(value)).toBe(true);
+    // The read-outs show the models as trained so far, the largest n first (d = 5: 2 x 25 cells).
+    expect(await page.locator('#readouts').isVisible()).toBe(true);
+    expect(await page.locator('#readout-n option:checked').textContent()).toBe('n = 10');
+    expect(await page.locator('#heatmaps g.heatmap-cells rect').count()).toBe(50);
+    expect(await page.locator('#readouts').innerHTML()).not.toContain('NaN');
     expect(await page.locator('#train').isDisabled()).toBe(false);
     expect(await page.locator('#stop').isDisabled()).toBe(true);
     expect(await page.locator('#chart svg').innerHTML()).not.toContain('NaN');
@@ -154,6 +159,8 @@ describe('the playground page', () => {
     }
     expect(runs[0]?.empirical).toHaveLength(2);
     expect(runs[1]?.empirical).toEqual(runs[0]?.empirical);
+    expect(runs[0]?.readouts).toHaveLength(2);
+    expect(runs[1]?.readouts).toEqual(runs[0]?.readouts);
     expectNoErrors(recorded);
   });
 

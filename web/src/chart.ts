@@ -1,19 +1,23 @@
-// The risk-vs-n chart (Observable Plot, SVG). Each series is a mark with its own class, so tests and
-// stylesheets can find it: .series-theory, .series-empirical-line, .series-empirical-dots,
-// .series-train-loss.
+// The risk-vs-n chart (Observable Plot, SVG) and its legend. Each series is a mark with its own class,
+// so tests and stylesheets can find it: .series-theory (the config's own model curve), .series-reference
+// (the other theory curves), .series-empirical-line, .series-empirical-dots, .series-train-loss. Every
+// theory curve's <g> also carries data-curve (the curve's name) and aria-label (its label).
 
 import * as Plot from '@observablehq/plot';
-import type { TheoryCurve } from './protocol.ts';
+import type { DenseTheoryCurve } from './protocol.ts';
 
 export interface ChartData {
   /** Context length of each trained model. */
   nValues: number[];
-  theoryCurve: TheoryCurve | null;
+  /** The config's theory curves, its model's own first. */
+  theoryCurves: DenseTheoryCurve[];
   /** Per model, once evaluated. */
   empirical: number[] | null;
   /** Per model, the latest training-batch loss; only while training. */
   trainLoss: number[] | null;
   logN: boolean;
+  /** Start the risk axis just below the lowest curve instead of at 0, so close curves separate. */
+  fitRisk: boolean;
 }
 
 interface Point {
@@ -22,8 +26,31 @@ interface Point {
 }
 
 const EMPIRICAL_COLOR = '#1f5fbf';
-const THEORY_COLOR = '#b3421b';
+const MODEL_THEORY_COLOR = '#b3421b';
+/** Reference curves: lighter, and told apart by hue. */
+const REFERENCE_COLORS = ['#6f7480', '#8a63b8', '#2b8a7e', '#c08a1e'];
 const HEIGHT = 380;
+
+/** The colour of theory curve `index` (0 is the model's own). */
+export function curveColor(index: number): string {
+  return index === 0 ? MODEL_THEORY_COLOR : (REFERENCE_COLORS[(index - 1) % REFERENCE_COLORS.length] as string);
+}
+
+/** The module words its labels in ASCII ("kappa = alpha^2 d + 1"); the page shows the symbols. */
+export function displayLabel(label: string): string {
+  return label
+    .replace(/->/g, '→')
+    .replace(/\balpha\^2/g, 'α²')
+    .replace(/\bsigma\^2/g, 'σ²')
+    .replace(/\balpha\b/g, 'α')
+    .replace(/\bkappa\b/g, 'κ')
+    .replace(/\bgamma\b/g, 'γ')
+    .replace(/\bsigma\b/g, 'σ')
+    .replace(/\bomega\b/g, 'ω')
+    .replace(/\bbeta\b/g, 'β')
+    .replace(/κ n\b/g, 'κn')
+    .replace(/α² d\b/g, 'α²d');
+}
 
 /** Only finite points reach the chart: a diverged model or a loss not yet computed (NaN) is left
  *  out rather than drawn as a broken path. */
@@ -37,7 +64,7 @@ function finitePoints(n: readonly number[], risk: readonly number[] | null, logN
 const formatRisk = (risk: number) => risk.toPrecision(4);
 
 /** Upper end of the risk axis: every theory and empirical point fits; training-batch losses (which
- *  can spike far above the curve early on) may stretch it to at most 1.5 times the theory maximum,
+ *  can spike far above the curves early on) may stretch it to at most 1.5 times the theory maximum,
  *  beyond which they are clipped. */
 function riskAxisTop(theory: Point[], empirical: Point[], trainLoss: Point[]): number {
   const maxOf = (points: Point[]) => points.reduce((max, p) => Math.max(max, p.risk), 0);
@@ -47,12 +74,55 @@ function riskAxisTop(theory: Point[], empirical: Point[], trainLoss: Point[]): n
   return top > 0 ? top * 1.05 : 1;
 }
 
+/** Lower end of the risk axis: 0, or with fitRisk a little below the lowest theory or empirical point
+ *  (training-batch losses are noisy and left to be clipped). */
+function riskAxisBottom(theory: Point[], empirical: Point[], top: number, fitRisk: boolean): number {
+  if (!fitRisk) return 0;
+  const lowest = [...theory, ...empirical].reduce((min, p) => Math.min(min, p.risk), Number.POSITIVE_INFINITY);
+  if (!Number.isFinite(lowest) || lowest >= top) return 0;
+  return Math.max(0, lowest - 0.05 * (top - lowest));
+}
+
+/** A Plot render transform that tags a theory curve's <g> with its name and label. */
+function tagCurve(curve: DenseTheoryCurve): Plot.RenderFunction {
+  return function (index, scales, values, dimensions, context, next) {
+    const g = next?.(index, scales, values, dimensions, context) ?? null;
+    if (g) {
+      g.setAttribute('data-curve', curve.name);
+      g.setAttribute('aria-label', displayLabel(curve.label));
+    }
+    return g;
+  };
+}
+
+function theoryMarks(curves: readonly { curve: DenseTheoryCurve; points: Point[] }[]): Plot.Markish[] {
+  // References first, so the model's own curve is drawn on top where they coincide.
+  const ordered = curves.map((entry, index) => ({ ...entry, index })).reverse();
+  return ordered.map(({ curve, points, index }) =>
+    Plot.line(points, {
+      x: 'n',
+      y: 'risk',
+      stroke: curveColor(index),
+      strokeWidth: index === 0 ? 2.8 : 2.2,
+      strokeOpacity: index === 0 ? 1 : 0.75,
+      // Near-zero dashes with round caps draw as dots; references a little sparser.
+      strokeDasharray: index === 0 ? '0.1 5' : '0.1 6',
+      strokeLinecap: 'round',
+      className: index === 0 ? 'series-theory' : 'series-reference',
+      ariaDescription: `${index === 0 ? 'theory of this model' : 'reference'}: ${displayLabel(curve.label)}`,
+      render: tagCurve(curve),
+    }),
+  );
+}
+
 export function renderChart(container: HTMLElement, data: ChartData): void {
-  const theory = finitePoints(data.theoryCurve?.n ?? [], data.theoryCurve?.risk ?? null, data.logN);
+  const curves = data.theoryCurves.map((curve) => ({ curve, points: finitePoints(curve.n, curve.risk, data.logN) }));
+  const theory = curves.flatMap((entry) => entry.points);
   const empirical = finitePoints(data.nValues, data.empirical, data.logN);
   const trainLoss = finitePoints(data.nValues, data.trainLoss, data.logN);
   const allN = [...theory, ...empirical, ...trainLoss].map((p) => p.n);
   const maxN = allN.length > 0 ? Math.max(...allN) : 1;
+  const riskTop = riskAxisTop(theory, empirical, trainLoss);
 
   const chart = Plot.plot({
     width: Math.max(320, container.clientWidth),
@@ -74,23 +144,13 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
     },
     y: {
       label: 'test risk E[(y − ŷ)²]',
-      domain: [0, riskAxisTop(theory, empirical, trainLoss)],
+      domain: [riskAxisBottom(theory, empirical, riskTop, data.fitRisk), riskTop],
       grid: true,
       labelArrow: 'none',
     },
     marks: [
       Plot.frame({ stroke: '#ccc' }),
-      Plot.line(theory, {
-        x: 'n',
-        y: 'risk',
-        stroke: THEORY_COLOR,
-        strokeWidth: 2.5,
-        // Near-zero dashes with round caps draw as dots.
-        strokeDasharray: '0.1 5',
-        strokeLinecap: 'round',
-        className: 'series-theory',
-        ariaDescription: 'theory L*(n), optimal preconditioned gradient descent',
-      }),
+      ...theoryMarks(curves),
       Plot.dot(trainLoss, {
         x: 'n',
         y: 'risk',
@@ -124,4 +184,51 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
     ],
   });
   container.replaceChildren(chart);
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** A dotted-line swatch in the colour and weight of theory curve `index`. */
+function curveSwatch(index: number): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('width', '34');
+  svg.setAttribute('height', '12');
+  svg.setAttribute('aria-hidden', 'true');
+  const line = document.createElementNS(SVG_NS, 'line');
+  for (const [name, value] of Object.entries({
+    x1: '3',
+    y1: '6',
+    x2: '32',
+    y2: '6',
+    stroke: curveColor(index),
+    'stroke-width': index === 0 ? '2.8' : '2.2',
+    'stroke-opacity': index === 0 ? '1' : '0.75',
+    'stroke-dasharray': index === 0 ? '0.1 5' : '0.1 6',
+    'stroke-linecap': 'round',
+  })) {
+    line.setAttribute(name, value);
+  }
+  svg.append(line);
+  return svg;
+}
+
+/**
+ * Writes one legend entry per theory curve into `legend`, after the empirical entry and before the
+ * training-loss entry (both static in index.html): the model's own curve first, then the references,
+ * each with its label as the module words it.
+ */
+export function renderCurveLegend(legend: HTMLElement, curves: readonly DenseTheoryCurve[]): void {
+  for (const stale of legend.querySelectorAll('li[data-curve]')) stale.remove();
+  const before = legend.querySelector('li[data-series="train-loss"]');
+  curves.forEach((curve, index) => {
+    const item = document.createElement('li');
+    item.dataset.curve = curve.name;
+    item.className = index === 0 ? 'legend-model-curve' : 'legend-reference-curve';
+    const text = document.createElement('span');
+    const role = document.createElement('strong');
+    role.textContent = index === 0 ? 'theory: ' : 'reference: ';
+    text.append(role, displayLabel(curve.label));
+    item.append(curveSwatch(index), text);
+    legend.insertBefore(item, before);
+  });
 }

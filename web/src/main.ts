@@ -3,15 +3,18 @@
 // with the worker's messages.
 
 import type { Config } from '../../wasm/icl.js';
-import { renderChart } from './chart.ts';
-import { inputIdForMessage, markInvalid, readConfig, showConfig } from './form.ts';
+import { displayLabel, renderChart, renderCurveLegend } from './chart.ts';
+import { inputIdForMessage, markInvalid, readConfig, showDefaults, updateVisibility } from './form.ts';
 import { renderFormulas } from './formula.ts';
-import type { FromWorker, TheoryCurve, ToWorker, TrainingResult } from './protocol.ts';
+import type { DenseTheoryCurve, FromWorker, ToWorker, TrainingResult } from './protocol.ts';
+import { renderReadout, type ReadoutElements } from './readouts.ts';
 import { renderTable } from './table.ts';
 import './styles.css';
 
-/** Exposed on document.body.dataset.state for tests and styling. Unset until the module is loaded. */
-type PageState = 'idle' | 'training' | 'done' | 'stopped' | 'error';
+/** Exposed on document.body.dataset.state for tests and styling. Unset until the module is loaded.
+ *  'starting': the config is with the worker for validation and theory; 'training' begins once the
+ *  experiment exists, so an invalid config goes from 'starting' straight to 'error'. */
+type PageState = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'error';
 
 declare global {
   interface Window {
@@ -37,20 +40,34 @@ const statusLine = byId('status', HTMLElement);
 const chartContainer = byId('chart', HTMLElement);
 const chartEmpty = byId('chart-empty', HTMLElement);
 const logNToggle = byId('log-n', HTMLInputElement);
+const fitRiskToggle = byId('fit-risk', HTMLInputElement);
 const trainLossLegend = byId('legend-train-loss', HTMLElement);
+const chartLegend = byId('chart-legend', HTMLElement);
 const resultsBody = byId('results-body', HTMLTableSectionElement);
+const tableNote = byId('table-note', HTMLElement);
+const readoutSection = byId('readouts', HTMLElement);
+const readoutSelect = byId('readout-n', HTMLSelectElement);
+const readoutElements: ReadoutElements = {
+  learnedHeatmap: byId('heatmap-learned', HTMLElement),
+  optimalHeatmap: byId('heatmap-optimal', HTMLElement),
+  colorLegend: byId('heatmap-legend', HTMLElement),
+  distance: byId('frobenius-distance', HTMLOutputElement),
+  sampleWeights: byId('sample-weights-chart', HTMLElement),
+};
 const buildIdLabel = byId('build-id', HTMLElement);
 
 /** What the chart and table show: the current (or last) run. */
 interface RunView {
   nValues: number[];
   theory: number[];
-  theoryCurve: TheoryCurve;
+  theoryCurves: DenseTheoryCurve[];
   empirical: number[] | null;
   trainLoss: number[] | null;
 }
 
 let defaults: Config | null = null;
+/** The form is filled with the defaults once; a worker restart keeps what the user entered. */
+let formFilled = false;
 let worker: Worker | null = null;
 let running = false;
 let run: RunView | null = null;
@@ -102,10 +119,11 @@ function drawChart(): void {
   chartEmpty.hidden = true;
   renderChart(chartContainer, {
     nValues: run.nValues,
-    theoryCurve: run.theoryCurve,
+    theoryCurves: run.theoryCurves,
     empirical: run.empirical,
     trainLoss: run.trainLoss,
     logN: logNToggle.checked,
+    fitRisk: fitRiskToggle.checked,
   });
 }
 
@@ -125,6 +143,38 @@ function drawTable(): void {
   );
 }
 
+/** Explains the table's theory column: the first theory curve, the config's own model. */
+function showTableNote(curves: readonly DenseTheoryCurve[]): void {
+  const first = curves[0];
+  tableNote.hidden = first === undefined;
+  tableNote.textContent = first
+    ? `Theory: ${displayLabel(first.label)}. Relative gap: empirical / theory − 1.`
+    : '';
+}
+
+let readouts: TrainingResult['readouts'] = [];
+
+function drawReadout(): void {
+  const readout = readouts[Number(readoutSelect.value)];
+  if (readout) renderReadout(readoutElements, readout);
+}
+
+/** Offers every trained n in the read-out select, the largest chosen, and draws its views. */
+function showReadouts(result: TrainingResult): void {
+  readouts = result.readouts;
+  readoutSelect.replaceChildren(
+    ...result.readouts.map((readout, index) => new Option(`n = ${readout.n}`, String(index))),
+  );
+  readoutSelect.value = String(result.readouts.length - 1);
+  readoutSection.hidden = result.readouts.length === 0;
+  drawReadout();
+}
+
+function hideReadouts(): void {
+  readouts = [];
+  readoutSection.hidden = true;
+}
+
 function onResult(result: TrainingResult): void {
   if (run) {
     run.empirical = result.empirical;
@@ -134,6 +184,7 @@ function onResult(result: TrainingResult): void {
   showSteps(result.stepsDone, result.totalSteps);
   drawChart();
   drawTable();
+  showReadouts(result);
   window.__iclResult = result;
   setRunning(false);
   const prompts = numberText(result.config.evaluation.prompts);
@@ -150,7 +201,8 @@ function handleMessage(message: FromWorker): void {
     case 'ready': {
       defaults = message.defaults;
       buildIdLabel.textContent = message.buildId;
-      showConfig(message.defaults);
+      if (!formFilled) showDefaults({ ...message.variants, default: message.defaults });
+      formFilled = true;
       setRunning(false);
       setStatus('Ready. Choose the settings and press Train.');
       // After a worker restart the page keeps showing the error that caused it.
@@ -171,10 +223,14 @@ function handleMessage(message: FromWorker): void {
       run = {
         nValues: message.nValues,
         theory: message.theory,
-        theoryCurve: message.theoryCurve,
+        theoryCurves: message.theoryCurves,
         empirical: null,
         trainLoss: null,
       };
+      renderCurveLegend(chartLegend, message.theoryCurves);
+      showTableNote(message.theoryCurves);
+      hideReadouts();
+      setState('training');
       showSteps(0, message.totalSteps);
       trainLossLegend.hidden = false;
       setStatus(`Training ${message.nValues.length} models for ${numberText(message.totalSteps)} steps…`);
@@ -237,7 +293,7 @@ form.addEventListener('submit', (event) => {
     return;
   }
   setRunning(true);
-  setState('training');
+  setState('starting');
   setStatus('Starting…');
   send({ type: 'train', config: reading.config });
 });
@@ -249,6 +305,10 @@ stopButton.addEventListener('click', () => {
 });
 
 logNToggle.addEventListener('change', drawChart);
+fitRiskToggle.addEventListener('change', drawChart);
+readoutSelect.addEventListener('change', drawReadout);
+// A new data model or architecture shows its own fields; the others are hidden and not sent.
+fields.addEventListener('change', updateVisibility);
 new ResizeObserver(scheduleChart).observe(chartContainer);
 
 renderFormulas(document);

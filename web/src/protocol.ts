@@ -12,10 +12,42 @@ export type ToWorker =
   /** Stop the running training after the current chunk of steps and evaluate the models as they are. */
   | { type: 'stop' };
 
-/** The dense theory curve L*(n) at every integer n in [0, max n]. */
-export interface TheoryCurve {
+/** One named theory curve of the config (icl's theoryCurves), dense: at every integer n in [0, max n]. */
+export interface DenseTheoryCurve {
+  /** Stable identifier, e.g. "rag_exact", "rag_asymptotic", "wpgd_optimum". */
+  name: string;
+  /** What the curve is, as the validator's module words it; approximations say so. */
+  label: string;
   n: number[];
   risk: number[];
+}
+
+/**
+ * The normalised configs of the kinds and variants the form offers, from the validator itself so the
+ * form's initial values never drift from the C++ defaults. Keys: "default" (the default config) and
+ * "rag", "alignment", "drift", "h3", "h3-ssm", "lora" (the default config with that data model or
+ * model switched on).
+ */
+export type ConfigVariants = Record<string, Config>;
+
+/** The reduced form one trained model implements, y_hat = x^T W X^T (omega ⊙ y), beside the optimum. */
+export interface ModelReadout {
+  n: number;
+  d: number;
+  /**
+   * The learned preconditioner W_eff (d x d, row-major), multiplied by the mean of the raw learned
+   * sample weights: the reduced form is unchanged by W -> c W, omega -> omega / c, so this is the W that
+   * goes with `learnedSampleWeights` normalised to mean 1, the convention of W* and omega*.
+   */
+  learnedPreconditioner: number[];
+  /** The learned weight of each context token, index 0 = lag 1 (the most recent), normalised to mean 1. */
+  learnedSampleWeights: number[];
+  /** The mean of the raw learned sample weights (1 for attention); the factor used above. NaN if unusable. */
+  sampleWeightScale: number;
+  /** W* and omega* (mean 1) of the config's theory at this n; null if the module could not give them. */
+  optimal: { preconditioner: number[]; sampleWeights: number[] } | null;
+  /** ||W_eff - W*||_F / ||W*||_F with W_eff as above; null when undefined (no W*, ||W*|| = 0, non-finite). */
+  relativeDistance: number | null;
 }
 
 /** A finished (or stopped) run: what the chart, the table and the tests read. */
@@ -30,17 +62,20 @@ export interface TrainingResult {
   totalSteps: number;
   /** Per model: empirical test risk E[(y - yhat)^2] on the fixed evaluation set. */
   empirical: number[];
-  /** Per model: the optimal preconditioned-GD risk L*(n). */
+  /** Per model: the theory of the config's own model at its n (the first of theoryCurves). */
   theory: number[];
-  theoryCurve: TheoryCurve;
+  /** Every theory curve of the config, the model's own first, then the references. */
+  theoryCurves: DenseTheoryCurve[];
+  /** Per model, in bank order: what it learned beside the optimum. */
+  readouts: ModelReadout[];
   /** Wall-clock seconds spent in training steps (not evaluation); for display only. */
   trainingSeconds: number;
 }
 
 /** What the worker tells the page. */
 export type FromWorker =
-  /** The wasm module is loaded; the defaults seed the form. */
-  | { type: 'ready'; buildId: string; defaults: Config }
+  /** The wasm module is loaded; the defaults and variants seed the form. */
+  | { type: 'ready'; buildId: string; defaults: Config; variants: ConfigVariants }
   /** The module could not be loaded; nothing can run. */
   | { type: 'loadFailed'; message: string }
   /** normalizeConfig rejected the config; the message names the field and its allowed range. */
@@ -52,7 +87,7 @@ export type FromWorker =
       nValues: number[];
       totalSteps: number;
       theory: number[];
-      theoryCurve: TheoryCurve;
+      theoryCurves: DenseTheoryCurve[];
     }
   /** After each chunk of steps. lastTrainLoss is per model, NaN before the first step. */
   | { type: 'progress'; stepsDone: number; totalSteps: number; lastTrainLoss: number[] }

@@ -1,8 +1,8 @@
 // The training worker: owns the wasm module and runs one experiment at a time, in chunks of steps,
 // so that the page stays responsive and a Stop message is seen between chunks.
 
-import { loadIcl, type Experiment, type IclModule } from '../../wasm/icl.js';
-import type { FromWorker, TheoryCurve, ToWorker, TrainingResult } from './protocol.ts';
+import { loadIcl, type Config, type Experiment, type IclModule } from '../../wasm/icl.js';
+import type { ConfigVariants, DenseTheoryCurve, FromWorker, ModelReadout, ToWorker, TrainingResult } from './protocol.ts';
 
 // The project's tsconfig uses the DOM library (the page is most of the code), and the DOM and
 // WebWorker libraries cannot be combined in one program. This is the part of the dedicated worker
@@ -38,9 +38,61 @@ function nextChunkSize(steps: number, elapsedMs: number): number {
   return Math.max(1, Math.min(MAX_CHUNK_STEPS, Math.round(Math.min(scaled, steps * 4))));
 }
 
-function denseTheoryCurve(icl: IclModule, config: unknown, maxN: number): TheoryCurve {
+/** Every theory curve of the config at every integer n in [0, maxN], for the chart's dotted lines. */
+function denseTheoryCurves(icl: IclModule, config: Config, maxN: number): DenseTheoryCurve[] {
   const n = Array.from({ length: maxN + 1 }, (_, i) => i);
-  return { n, risk: Array.from(icl.theoryCurve(config, n)) };
+  return icl.theoryCurves(config, n).map((curve) => ({
+    name: curve.name,
+    label: curve.label,
+    n,
+    risk: Array.from(curve.values),
+  }));
+}
+
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/** ||a - b||_F / ||b||_F, or null when it is not a finite number. */
+function relativeFrobeniusDistance(a: readonly number[], b: readonly number[]): number | null {
+  if (a.length !== b.length || a.length === 0) return null;
+  let difference = 0;
+  let reference = 0;
+  for (let i = 0; i < a.length; i++) {
+    difference += ((a[i] ?? Number.NaN) - (b[i] ?? Number.NaN)) ** 2;
+    reference += (b[i] ?? Number.NaN) ** 2;
+  }
+  const ratio = Math.sqrt(difference) / Math.sqrt(reference);
+  return reference > 0 && Number.isFinite(ratio) ? ratio : null;
+}
+
+/**
+ * What model `index` learned, in the reduced form y_hat = x^T W X^T (omega ⊙ y), beside W* and omega*.
+ * The form is invariant under W -> c W, omega -> omega / c; W* and omega* fix the scale by mean(omega*) = 1,
+ * so the learned omega is divided by its mean and W_eff multiplied by it before they are compared.
+ */
+function readModel(icl: IclModule, experiment: Experiment, config: Config, index: number, n: number): ModelReadout {
+  const rawWeights = Array.from(experiment.sampleWeights(index));
+  const rawPreconditioner = Array.from(experiment.effectiveWeights(index));
+  const scale = rawWeights.length > 0 ? mean(rawWeights) : Number.NaN;
+  // A mean of (nearly) zero has no meaningful normalisation: keep the raw values and say so (NaN scale).
+  const usable = Number.isFinite(scale) && Math.abs(scale) > 1e-12;
+  const learnedSampleWeights = usable ? rawWeights.map((w) => w / scale) : rawWeights;
+  const learnedPreconditioner = usable ? rawPreconditioner.map((w) => w * scale) : rawPreconditioner;
+  let optimal: ModelReadout['optimal'] = null;
+  try {
+    const weights = icl.optimalWeights(config, n);
+    optimal = { preconditioner: Array.from(weights.preconditioner), sampleWeights: Array.from(weights.sampleWeights) };
+  } catch {
+    // Leaves the optimum out of the view rather than losing the run's result.
+  }
+  return {
+    n,
+    d: config.d,
+    learnedPreconditioner,
+    learnedSampleWeights,
+    sampleWeightScale: usable ? scale : Number.NaN,
+    optimal,
+    relativeDistance: optimal ? relativeFrobeniusDistance(learnedPreconditioner, optimal.preconditioner) : null,
+  };
 }
 
 async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
@@ -60,8 +112,8 @@ async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
     const nValues = [...experiment.nValues];
     const totalSteps = experiment.totalSteps;
     const theory = Array.from(experiment.theory());
-    const theoryCurve = denseTheoryCurve(icl, config, Math.max(...nValues));
-    post({ type: 'started', config, nValues, totalSteps, theory, theoryCurve });
+    const theoryCurves = denseTheoryCurves(icl, config, Math.max(...nValues));
+    post({ type: 'started', config, nValues, totalSteps, theory, theoryCurves });
 
     let chunkSteps = FIRST_CHUNK_STEPS;
     let trainingMs = 0;
@@ -82,6 +134,9 @@ async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
 
     const stepsDone = experiment.stepsDone;
     post({ type: 'evaluating', stepsDone, totalSteps });
+    const empirical = Array.from(experiment.evaluate());
+    // Read out before delete() frees the weights.
+    const readouts = nValues.map((n, index) => readModel(icl, experiment, experiment.config, index, n));
     const result: TrainingResult = {
       status: stepsDone < totalSteps ? 'stopped' : 'done',
       buildId: icl.buildId,
@@ -89,15 +144,31 @@ async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
       nValues,
       stepsDone,
       totalSteps,
-      empirical: Array.from(experiment.evaluate()),
+      empirical,
       theory,
-      theoryCurve,
+      theoryCurves,
+      readouts,
       trainingSeconds: trainingMs / 1000,
     };
     post({ type: 'result', result });
   } finally {
     experiment.delete();
   }
+}
+
+/** The default config with each data model and model the form offers switched on, as the validator
+ *  fills it in: the form shows these values when the user picks that kind. */
+function configVariants(icl: IclModule): ConfigVariants {
+  const variant = (input: object) => icl.normalizeConfig(input);
+  return {
+    default: icl.defaultConfig(),
+    rag: variant({ data: { kind: 'rag' } }),
+    alignment: variant({ data: { kind: 'alignment' } }),
+    drift: variant({ data: { kind: 'drift' } }),
+    h3: variant({ model: { kind: 'h3' } }),
+    'h3-ssm': variant({ model: { kind: 'h3', filter: 'ssm' } }),
+    lora: variant({ model: { kind: 'attention', lora: {} } }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -134,7 +205,14 @@ async function main(): Promise<void> {
         return;
     }
   };
-  post({ type: 'ready', buildId: icl.buildId, defaults: icl.defaultConfig() });
+  let variants: ConfigVariants;
+  try {
+    variants = configVariants(icl);
+  } catch (error) {
+    post({ type: 'loadFailed', message: `the module rejected a built-in config: ${errorMessage(error)}` });
+    return;
+  }
+  post({ type: 'ready', buildId: icl.buildId, defaults: icl.defaultConfig(), variants });
   pending.splice(0).forEach((message) => handle(message));
 }
 

@@ -1,0 +1,300 @@
+// End-to-end: the data models and architectures beyond IID attention, their theory curves on the
+// chart and the read-out views of what a trained model computes. Small configs, real training in
+// the real wasm module; the last test checks every request the earlier ones caused.
+
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { launchBrowser, openPage, type BrowserSession, type RecordedPage } from './browser.ts';
+import { choose, fillConfig, lastResult, visibleFields, waitForState, waitUntilReady } from './page-driver.ts';
+
+const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
+
+/** H3 on a drifting task: its learned filter should favour recent tokens, as omega* does. */
+const H3_DRIFT_RUN = {
+  d: '4',
+  'n-list': '8',
+  gamma: '0.9',
+  'noise-variance': '0.25',
+  steps: '400',
+  seed: '3',
+  'batch-size': '256',
+  'eval-prompts': '20000',
+} as const;
+
+const RAG_RUN = {
+  d: '5',
+  'n-list': '5, 10, 20',
+  alpha: '0.3',
+  'noise-variance': '0',
+  steps: '400',
+  seed: '5',
+  'batch-size': '256',
+  'eval-prompts': '20000',
+} as const;
+
+/** Every control whose visibility depends on the data model or the architecture. */
+const KIND_SPECIFIC = [
+  'task-spectrum',
+  'alpha',
+  'rag-form',
+  'alignment-query',
+  'gamma',
+  'rank-mode',
+  'rank',
+  'init',
+  'lora',
+  'lora-rank',
+  'lora-adapt',
+  'lora-pretrain-spectrum',
+  'lora-pretrain-steps',
+  'h3-filter',
+  'ssm-states',
+] as const;
+
+let session: BrowserSession;
+const openedPages: RecordedPage[] = [];
+
+async function freshPage(): Promise<RecordedPage> {
+  const recorded = await openPage(session, inject('baseUrl'));
+  openedPages.push(recorded);
+  await waitUntilReady(recorded.page);
+  return recorded;
+}
+
+function expectNoErrors(recorded: RecordedPage): void {
+  expect(recorded.pageErrors).toEqual([]);
+  expect(recorded.consoleErrors).toEqual([]);
+}
+
+/** The kind-specific controls that are shown, sorted. */
+async function shownKindFields(page: Page): Promise<string[]> {
+  const visible = await visibleFields(page, KIND_SPECIFIC);
+  return Object.entries(visible)
+    .filter(([, shown]) => shown)
+    .map(([id]) => id)
+    .sort();
+}
+
+/** aria-label of the theory curve `name` on the chart, with its class (theory or reference). */
+async function chartCurve(page: Page, name: string): Promise<{ className: string | null; label: string | null; paths: number }> {
+  const g = page.locator(`#chart svg g[data-curve="${name}"]`);
+  if ((await g.count()) !== 1) return { className: null, label: null, paths: 0 };
+  return { className: await g.getAttribute('class'), label: await g.getAttribute('aria-label'), paths: await g.locator('path').count() };
+}
+
+beforeAll(async () => {
+  session = await launchBrowser();
+  await mkdir(OUTPUT_DIR, { recursive: true });
+});
+
+afterEach(async () => {
+  for (const { page } of openedPages) if (!page.isClosed()) await page.close();
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('data models, architectures and read-outs', () => {
+  test('H3 on a drifting task: both theory curves, W heatmaps and sample weights beside the optimum', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choose(page, { 'data-kind': 'drift', 'model-kind': 'h3', 'h3-filter': 'free' });
+    await fillConfig(page, H3_DRIFT_RUN);
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['done', 'error'])).toBe('done');
+
+    const result = await lastResult(page);
+    expect(result?.status).toBe('done');
+    // Only the fields that apply were sent; the validator filled in the rest.
+    expect(result?.config.data).toMatchObject({ kind: 'drift', noise_variance: 0.25, gamma: 0.9 });
+    expect(result?.config.model).toMatchObject({ kind: 'h3', filter: 'free' });
+    expect(result?.nValues).toEqual([8]);
+    expect(result?.theoryCurves.map((curve) => curve.name)).toEqual(['wpgd_optimum', 'uniform_weights']);
+    const empirical = result?.empirical[0] ?? Number.NaN;
+    const theory = result?.theory[0] ?? Number.NaN;
+    expect(Math.abs(empirical - theory) / theory).toBeLessThan(0.15);
+
+    // The chart: the model's own curve (WPGD*) prominent, the uniform-weights reference beside it.
+    const model = await chartCurve(page, 'wpgd_optimum');
+    expect(model.className).toBe('series-theory');
+    expect(model.paths).toBe(1);
+    expect(model.label).toContain('WPGD*');
+    const reference = await chartCurve(page, 'uniform_weights');
+    expect(reference.className).toBe('series-reference');
+    expect(reference.paths).toBe(1);
+    expect(reference.label).toContain('uniform');
+    expect(await page.locator('#chart g.series-empirical-dots circle').count()).toBe(1);
+    expect(await page.locator('#chart-legend li[data-curve="wpgd_optimum"]').textContent()).toContain('WPGD*');
+    expect(await page.locator('#chart-legend li[data-curve="uniform_weights"]').textContent()).toContain('uniform');
+    expect(await page.locator('#table-note').textContent()).toContain('WPGD*');
+
+    // The read-outs, for the one trained n.
+    expect(await page.locator('#readouts').isVisible()).toBe(true);
+    expect(await page.locator('#readout-n').inputValue()).toBe('0');
+    expect(await page.locator('#readout-n option').allTextContents()).toEqual(['n = 8']);
+    const d = 4;
+    expect(await page.locator('#heatmaps g.heatmap-cells rect').count()).toBe(2 * d * d);
+    expect(await page.locator('#heatmap-legend svg').count()).toBe(1);
+    const distanceText = (await page.locator('#frobenius-distance').textContent()) ?? '';
+    expect(Number.isFinite(Number(distanceText))).toBe(true);
+    const readout = result?.readouts[0];
+    expect(readout?.relativeDistance).toBeTypeOf('number');
+    expect(Number.isFinite(readout?.relativeDistance ?? Number.NaN)).toBe(true);
+    expect(await page.locator('#sample-weights-chart g.series-learned-weights path').count()).toBe(1);
+    expect(await page.locator('#sample-weights-chart g.series-optimal-weights path').count()).toBe(1);
+    // Both weight vectors are normalised to mean 1, and both favour the recent tokens under drift.
+    const learned = readout?.learnedSampleWeights ?? [];
+    const optimal = readout?.optimal?.sampleWeights ?? [];
+    expect(learned).toHaveLength(8);
+    expect(optimal).toHaveLength(8);
+    const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+    expect(mean(learned)).toBeCloseTo(1, 6);
+    expect(mean(optimal)).toBeCloseTo(1, 6);
+    expect(learned[0]).toBeGreaterThan(learned[7] ?? Number.POSITIVE_INFINITY);
+    expect(optimal[0]).toBeGreaterThan(optimal[7] ?? Number.POSITIVE_INFINITY);
+
+    // Fitting the risk axis to the curves separates the two theory curves; the same series are drawn.
+    await page.locator('#fit-risk').check();
+    expect((await chartCurve(page, 'wpgd_optimum')).paths).toBe(1);
+    expect((await chartCurve(page, 'uniform_weights')).paths).toBe(1);
+    expect(await page.locator('#chart g.series-empirical-dots circle').count()).toBe(1);
+    for (const selector of ['#chart', '#readouts']) {
+      expect(await page.locator(selector).innerHTML()).not.toContain('NaN');
+    }
+    await page.screenshot({ path: `${OUTPUT_DIR}h3-drift.png`, fullPage: true });
+    expectNoErrors(recorded);
+  });
+
+  test('the data model and architecture choose the fields; a RAG run charts the asymptotic κ curve as an approximation', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    // The defaults: IID data, full-rank attention.
+    expect(await shownKindFields(page)).toEqual(['lora', 'rank-mode', 'task-spectrum']);
+    await choose(page, { 'data-kind': 'rag' });
+    expect(await shownKindFields(page)).toEqual(['alpha', 'rag-form', 'rank-mode']);
+    await choose(page, { 'data-kind': 'alignment' });
+    expect(await shownKindFields(page)).toEqual(['alignment-query', 'alpha', 'rank-mode']);
+    const queries = await page.locator('#alignment-query option').allTextContents();
+    expect(queries.join(' | ')).toMatch(/variant B.*\|.*variant A/);
+    await choose(page, { 'data-kind': 'drift', 'model-kind': 'h3' });
+    expect(await shownKindFields(page)).toEqual(['gamma', 'h3-filter']);
+    await choose(page, { 'h3-filter': 'ssm' });
+    expect(await shownKindFields(page)).toEqual(['gamma', 'h3-filter', 'ssm-states']);
+    await choose(page, { 'data-kind': 'iid', 'model-kind': 'attention', 'rank-mode': 'low' });
+    expect(await shownKindFields(page)).toEqual(['init', 'rank', 'rank-mode', 'task-spectrum']);
+    await choose(page, { 'rank-mode': 'full' });
+    await page.locator('#lora').check();
+    expect(await shownKindFields(page)).toEqual([
+      'lora',
+      'lora-adapt',
+      'lora-pretrain-spectrum',
+      'lora-pretrain-steps',
+      'lora-rank',
+      'rank-mode',
+      'task-spectrum',
+    ]);
+    // Noise is part of every data model.
+    expect(await page.locator('#noise-variance').isVisible()).toBe(true);
+
+    await choose(page, { 'data-kind': 'rag', 'rag-form': 'normalized' });
+    await fillConfig(page, RAG_RUN);
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['done', 'error'])).toBe('done');
+    const result = await lastResult(page);
+    // The LoRA box is still ticked, but LoRA does not apply to RAG data, so it was not sent.
+    expect(result?.config.model).toMatchObject({ kind: 'attention' });
+    expect(result?.config.model).not.toHaveProperty('lora');
+    expect(result?.config.data).toMatchObject({ kind: 'rag', noise_variance: 0, form: 'normalized', alpha: 0.3 });
+    expect(result?.config.data).not.toHaveProperty('task_spectrum');
+
+    const model = await chartCurve(page, 'rag_exact');
+    expect(model.className).toBe('series-theory');
+    const asymptotic = await chartCurve(page, 'rag_asymptotic');
+    expect(asymptotic.className).toBe('series-reference');
+    expect(asymptotic.paths).toBe(1);
+    expect(asymptotic.label).toContain('approximation');
+    expect(asymptotic.label).toContain('κ');
+    const legendEntry = page.locator('#chart-legend li[data-curve="rag_asymptotic"]');
+    expect(await legendEntry.isVisible()).toBe(true);
+    expect(await legendEntry.textContent()).toContain('approximation');
+    expect(await page.locator('#chart g.series-empirical-dots circle').count()).toBe(3);
+    expect(await page.locator('#chart').innerHTML()).not.toContain('NaN');
+
+    // The read-out select offers every trained n, the largest first chosen; another n redraws.
+    expect(await page.locator('#readout-n option').allTextContents()).toEqual(['n = 5', 'n = 10', 'n = 20']);
+    expect(await page.locator('#readout-n').inputValue()).toBe('2');
+    expect(await page.locator('#heatmaps g.heatmap-cells rect').count()).toBe(2 * 5 * 5);
+    await page.locator('#readout-n').selectOption('0');
+    expect(await page.locator('#sample-weights-chart g.series-learned-weights-dots circle').count()).toBe(5);
+    await page.locator('#readout-n').selectOption('2');
+    expect(await page.locator('#readouts').innerHTML()).not.toContain('NaN');
+    await page.screenshot({ path: `${OUTPUT_DIR}rag.png`, fullPage: true });
+    expectNoErrors(recorded);
+  });
+
+  test('an out-of-range kind-specific value shows the validator message naming the field', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choose(page, { 'data-kind': 'rag' });
+    await fillConfig(page, { alpha: '1.5' });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['error', 'training'])).toBe('error');
+    const error = page.locator('#form-error');
+    expect(await error.isVisible()).toBe(true);
+    expect(await error.textContent()).toContain('data.alpha');
+    expect(await page.locator('#alpha').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#d').getAttribute('aria-invalid')).toBeNull();
+
+    // A model field too: the SSM's state count.
+    await choose(page, { 'data-kind': 'drift', 'model-kind': 'h3', 'h3-filter': 'ssm' });
+    await fillConfig(page, { 'ssm-states': '99' });
+    await page.evaluate(() => {
+      document.body.dataset.state = 'idle';
+    });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['error', 'training'])).toBe('error');
+    expect(await error.textContent()).toContain('model.ssm_states');
+    expect(await page.locator('#ssm-states').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#alpha').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#chart svg').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toContain('NaN');
+    expectNoErrors(recorded);
+  });
+
+  test('LoRA pretrains, then adapts, and charts its curve beside full retraining and the frozen model', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choose(page, { 'data-kind': 'iid', 'task-spectrum': 'power_law', 'model-kind': 'attention', 'rank-mode': 'full' });
+    await page.locator('#lora').check();
+    await choose(page, { 'lora-adapt': 'key', 'lora-pretrain-spectrum': 'isotropic' });
+    await fillConfig(page, { d: '4', 'n-list': '8', steps: '150', 'lora-rank': '1', 'lora-pretrain-steps': '150', 'batch-size': '256', 'eval-prompts': '5000' });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['done', 'error'])).toBe('done');
+    const result = await lastResult(page);
+    expect(result?.config.model).toMatchObject({ kind: 'attention', lora: { rank: 1, adapt: 'key', pretrain_steps: 150 } });
+    // The progress counts the pretraining steps too.
+    expect(result?.totalSteps).toBe(300);
+    expect(result?.theoryCurves.map((curve) => curve.name)).toEqual(['lora', 'pgd_optimum', 'frozen']);
+    expect((await chartCurve(page, 'lora')).className).toBe('series-theory');
+    expect((await chartCurve(page, 'frozen')).className).toBe('series-reference');
+    expect(Number.isFinite(result?.empirical[0] ?? Number.NaN)).toBe(true);
+    expect(await page.locator('#heatmaps g.heatmap-cells rect').count()).toBe(2 * 4 * 4);
+    expect(await page.locator('#readouts').innerHTML()).not.toContain('NaN');
+    expectNoErrors(recorded);
+  });
+
+  test('every request of the tests above went to 127.0.0.1', () => {
+    const baseUrl = new URL(inject('baseUrl'));
+    expect(openedPages.length).toBeGreaterThan(0);
+    expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    const elsewhere = session.requests.filter((url) => {
+      const parsed = new URL(url);
+      if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
+      return parsed.hostname !== '127.0.0.1' || parsed.port !== baseUrl.port;
+    });
+    expect(elsewhere).toEqual([]);
+  });
+});
