@@ -44,11 +44,11 @@ export function panelSvg(result) {
     width: 760,
     height: 460,
     marginLeft: 60,
-    marginRight: 150,
+    marginRight: 24,
     style: { background: 'white', fontSize: '11px' },
     x: { label: result.axis.label ?? result.axis.field, grid: true },
     y: { label: 'test risk E[(y - y_hat)^2]', grid: true, zero: true },
-    // Curves are labelled at their right ends instead of by a legend (a legend would be HTML).
+    // Plot's own legend is HTML; the legend here is SVG text marks (below).
     color: { domain: result.curves.map((curve) => curve.label) },
     marks: [
       seedCount > 1 ? Plot.areaY(empirical, { x: 'x', y1: 'min', y2: 'max', fill: 'curve', fillOpacity: 0.15 }) : null,
@@ -56,15 +56,10 @@ export function panelSvg(result) {
       Plot.line(theory, { x: 'x', y: 'y', z: 'curve', stroke: 'curve', strokeDasharray: '2,3', strokeWidth: 1.5 }),
       Plot.line(empirical, { x: 'x', y: 'mean', z: 'curve', stroke: 'curve', strokeWidth: 1.8 }),
       Plot.dot(empirical, { x: 'x', y: 'mean', fill: 'curve', r: 2.5 }),
-      Plot.text(result.curves, {
-        x: (curve) => curve.points.at(-1).x,
-        y: (curve) => curve.points.at(-1).mean,
-        text: 'label',
-        fill: 'label',
-        z: null,
-        dx: 8,
-        textAnchor: 'start',
-      }),
+      // A legend stacked in the frame's top-right corner (curves that coincide would overlap end labels).
+      ...result.curves.map((curve, i) =>
+        Plot.text([curve.label], { frameAnchor: 'top-right', dx: -6, dy: 8 + 15 * i, text: (label) => `— ${label}`, fill: () => curve.label, textAnchor: 'end', fontSize: 12 }),
+      ),
     ].filter(Boolean),
   });
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
