@@ -7,30 +7,12 @@
 
 #include "icl/attention.hpp"
 #include "icl/iid_data.hpp"
+#include "test_prompts.hpp"
 
 namespace icl {
 namespace {
 
-// A prompt group of one lane in double with random tokens (labels random too: the kernel must be
-// right for any input, not just for consistent prompts).
-PromptGroup<double> random_prompt(const PromptLayout& layout, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal;
-  PromptGroup<double> group(layout, 1);
-  for (double& value : group.values) value = normal(rng);
-  return group;
-}
-
-// Sum over prompts of (yhat - y)^2, and its gradient when `gradient` is non-null.
-double squared_error(const AttentionShape& shape, const PromptLayout& layout, int n, const std::vector<double>& weights,
-                     const std::vector<PromptGroup<double>>& prompts, std::vector<double>* gradient) {
-  AttentionScratch<double> scratch(shape);
-  double loss = 0.0;
-  for (const auto& prompt : prompts) {
-    attention_group<double>(shape, layout, n, weights.data(), prompt.values.data(), 1.0, loss,
-                            gradient ? gradient->data() : nullptr, 2.0, scratch);
-  }
-  return loss;
-}
+using namespace testing_support;
 
 TEST(AttentionGradient, MatchesCentralFiniteDifferences) {
   for (int rank : {4, 2, 1}) {  // full rank (D = 4) and low rank
@@ -38,26 +20,16 @@ TEST(AttentionGradient, MatchesCentralFiniteDifferences) {
     const PromptLayout layout{3, 6};
     const int n = 4;  // fewer tokens than stored, as in a sweep
     std::mt19937_64 rng(42);
-    std::normal_distribution<double> normal(0.0, 0.5);
-    std::vector<double> weights(static_cast<std::size_t>(shape.parameter_count()));
-    for (double& w : weights) w = normal(rng);
-    std::vector<PromptGroup<double>> prompts;
-    for (int p = 0; p < 5; ++p) prompts.push_back(random_prompt(layout, rng));
+    const std::vector<double> weights = random_vector(static_cast<std::size_t>(shape.parameter_count()), 0.5, rng);
+    const Prompts prompts = random_prompts(layout, 5, rng);
 
-    std::vector<double> analytic(weights.size(), 0.0);
-    squared_error(shape, layout, n, weights, prompts, &analytic);
-    const double h = 1e-6;
-    double worst = 0.0;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-      std::vector<double> plus = weights, minus = weights;
-      plus[i] += h;
-      minus[i] -= h;
-      const double numeric = (squared_error(shape, layout, n, plus, prompts, nullptr) -
-                              squared_error(shape, layout, n, minus, prompts, nullptr)) / (2 * h);
-      worst = std::max(worst, std::abs(numeric - analytic[i]) / std::max(1.0, std::abs(numeric)));
-    }
-    EXPECT_LT(worst, 1e-7) << "rank " << rank;
+    const auto loss = [&](const std::vector<double>& w, std::vector<double>* gradient) {
+      return attention_query_loss(shape, layout, n, w, prompts, gradient);
+    };
+    EXPECT_LT(worst_relative_error(loss, weights), 1e-7) << "rank " << rank;
     // The label row of W_q never meets the (masked) query label, so its gradient is exactly zero.
+    std::vector<double> analytic;
+    loss(weights, &analytic);
     for (int j = 0; j < rank; ++j) EXPECT_EQ(analytic[static_cast<std::size_t>(shape.d * rank + j)], 0.0);
   }
 }
@@ -69,10 +41,8 @@ TEST(AttentionConstruction, ReproducesPreconditionedGradientDescent) {
   const PromptLayout layout{d, n};
   const int width = shape.width();
   std::mt19937_64 rng(7);
-  std::normal_distribution<double> normal;
   std::vector<double> weights(static_cast<std::size_t>(shape.parameter_count()), 0.0);
-  std::vector<double> w(static_cast<std::size_t>(d * d));
-  for (double& value : w) value = normal(rng);  // any W, not symmetric
+  const std::vector<double> w = random_vector(static_cast<std::size_t>(d * d), 1.0, rng);  // any W, not symmetric
   for (int i = 0; i < d; ++i) {
     for (int j = 0; j < d; ++j) weights[static_cast<std::size_t>(shape.query_offset() + i * width + j)] = w[i * d + j];
   }

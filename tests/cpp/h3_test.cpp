@@ -12,27 +12,12 @@
 #include "icl/attention.hpp"
 #include "icl/h3.hpp"
 #include "icl/readout.hpp"
+#include "test_prompts.hpp"
 
 namespace icl {
 namespace {
 
-using Prompts = std::vector<PromptGroup<double>>;
-
-PromptGroup<double> random_prompt(const PromptLayout& layout, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal;
-  PromptGroup<double> group(layout, 1);
-  for (double& value : group.values) value = normal(rng);
-  return group;
-}
-
-std::vector<double> random_vector(std::size_t size, double scale, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, scale);
-  std::vector<double> values(size);
-  for (double& value : values) value = normal(rng);
-  return values;
-}
-
-double& at(PromptGroup<double>& prompt, int slot) { return *prompt.slot(slot); }
+using namespace testing_support;
 
 // yhat straight from the definition: k_s, v_s for every token, h = sum_s f_lag (k_s ⊙ v_s), yhat = q^T h.
 double naive_prediction(const H3Shape& shape, const PromptLayout& layout, int n, const std::vector<double>& parameters,
@@ -66,66 +51,30 @@ double naive_prediction(const H3Shape& shape, const PromptLayout& layout, int n,
   return prediction;
 }
 
-// Everything a training step does, in double: lags from the filter, C, the kernel over the prompts, and
-// the chain back to the parameters. Returns the summed squared error.
-template <class Filter>
-double h3_loss(const H3Shape& shape, const PromptLayout& layout, int n, const Filter& filter,
-               const std::vector<double>& parameters, const Prompts& prompts, std::vector<double>* gradient) {
-  std::vector<double> lags(static_cast<std::size_t>(n + 1));
-  filter.lags(parameters.data() + shape.filter_offset(), lags.data());
-  H3Workspace<double> workspace(shape);
-  std::vector<double> pair_weights(static_cast<std::size_t>(shape.pair_weight_count()));
-  h3_pair_weights(shape, parameters.data(), workspace, pair_weights.data());
-  H3Accumulator<double> accumulator(shape, n);
-  H3Scratch<double> scratch(shape, layout);
-  double loss = 0.0;
-  for (const auto& prompt : prompts) {
-    h3_group<double>(shape, layout, n, pair_weights.data(), lags.data(), prompt.values.data(), 1.0, loss,
-                     gradient ? &accumulator : nullptr, 2.0, scratch);
-  }
-  if (gradient != nullptr) {
-    std::vector<double> pair_gradient(pair_weights.size()), lag_gradient(lags.size());
-    accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
-    gradient->assign(parameters.size(), 0.0);
-    h3_weight_gradient(shape, parameters.data(), pair_gradient.data(), workspace, gradient->data());
-    filter.backward(parameters.data() + shape.filter_offset(), lag_gradient.data(),
-                    gradient->data() + shape.filter_offset());
-  }
-  return loss;
-}
-
 // The kernel's prediction for one prompt, recovered from two losses (targets 0 and 1).
 double h3_prediction(const H3Shape& shape, const PromptLayout& layout, int n, const std::vector<double>& parameters,
-                     const std::vector<double>& lags, PromptGroup<double> prompt) {
+                     const std::vector<double>& lags, const PromptGroup<double>& prompt) {
   const FreeFilter filter{n};
   std::vector<double> with_lags = parameters;
   with_lags.resize(static_cast<std::size_t>(shape.weight_count()));
   with_lags.insert(with_lags.end(), lags.begin(), lags.end());
   H3Shape free_shape = shape;
   free_shape.filter_parameters = n + 1;
-  at(prompt, layout.query_slot(shape.d)) = 0.0;
-  const double loss_at_zero = h3_loss(free_shape, layout, n, filter, with_lags, {prompt}, nullptr);
-  at(prompt, layout.query_slot(shape.d)) = 1.0;
-  const double loss_at_one = h3_loss(free_shape, layout, n, filter, with_lags, {prompt}, nullptr);
-  return (loss_at_zero - loss_at_one + 1.0) / 2.0;
+  return query_prediction(
+      [&](const PromptGroup<double>& q) {
+        return h3_query_loss(free_shape, layout, n, filter, with_lags, {q}, nullptr);
+      },
+      layout, prompt);
 }
 
 template <class Filter>
 double worst_finite_difference_error(const H3Shape& shape, const PromptLayout& layout, int n, const Filter& filter,
                                      const std::vector<double>& parameters, const Prompts& prompts) {
-  std::vector<double> analytic;
-  h3_loss(shape, layout, n, filter, parameters, prompts, &analytic);
-  const double h = 1e-6;
-  double worst = 0.0;
-  for (std::size_t i = 0; i < parameters.size(); ++i) {
-    std::vector<double> plus = parameters, minus = parameters;
-    plus[i] += h;
-    minus[i] -= h;
-    const double numeric = (h3_loss(shape, layout, n, filter, plus, prompts, nullptr) -
-                            h3_loss(shape, layout, n, filter, minus, prompts, nullptr)) / (2 * h);
-    worst = std::max(worst, std::abs(numeric - analytic[i]) / std::max(1.0, std::abs(numeric)));
-  }
-  return worst;
+  return worst_relative_error(
+      [&](const std::vector<double>& w, std::vector<double>* gradient) {
+        return h3_query_loss(shape, layout, n, filter, w, prompts, gradient);
+      },
+      parameters);
 }
 
 TEST(H3Kernel, PredictionMatchesPerTokenDefinition) {
@@ -151,8 +100,7 @@ TEST(H3Gradient, FreeFilterMatchesCentralFiniteDifferences) {
   const int n = 5;
   const PromptLayout layout{3, 7};
   std::mt19937_64 rng(42);
-  Prompts prompts;
-  for (int p = 0; p < 5; ++p) prompts.push_back(random_prompt(layout, rng));
+  const Prompts prompts = random_prompts(layout, 5, rng);
   for (const int channels : {4, 3}) {
     const H3Shape shape{3, channels, n + 1};
     const FreeFilter filter{n};
@@ -161,7 +109,7 @@ TEST(H3Gradient, FreeFilterMatchesCentralFiniteDifferences) {
 
     // The label row of W_q never meets the (masked) query label: its gradient is exactly zero.
     std::vector<double> gradient;
-    h3_loss(shape, layout, n, filter, parameters, prompts, &gradient);
+    h3_query_loss(shape, layout, n, filter, parameters, prompts, &gradient);
     for (int c = 0; c < channels; ++c) {
       EXPECT_EQ(gradient[static_cast<std::size_t>(shape.query_offset() + shape.d * channels + c)], 0.0);
     }
@@ -174,8 +122,7 @@ TEST(H3Gradient, SsmFilterMatchesCentralFiniteDifferences) {
   const SsmFilter filter{n, 2};
   const H3Shape shape{2, 3, filter.parameter_count()};
   std::mt19937_64 rng(9);
-  Prompts prompts;
-  for (int p = 0; p < 4; ++p) prompts.push_back(random_prompt(layout, rng));
+  const Prompts prompts = random_prompts(layout, 4, rng);
   std::vector<double> parameters = random_vector(static_cast<std::size_t>(shape.parameter_count()), 0.5, rng);
   double* filter_parameters = parameters.data() + shape.filter_offset();
   filter_parameters[0] = 0.7;   // c_0
@@ -259,7 +206,7 @@ TEST(H3Construction, ReproducesWeightedPreconditionedGradientDescent) {
       for (int j = 0; j < d; ++j) wpgd += at(prompt, layout.query_slot(i)) * w[i * d + j] * weighted[j];
     }
     at(prompt, layout.query_slot(d)) = wpgd;
-    const double loss = h3_loss(shape, layout, n, FreeFilter{n}, parameters, {prompt}, nullptr);
+    const double loss = h3_query_loss(shape, layout, n, FreeFilter{n}, parameters, {prompt}, nullptr);
     EXPECT_LT(std::sqrt(loss), 1e-10 * std::max(1.0, std::abs(wpgd)));
   }
 
@@ -285,28 +232,15 @@ TEST(H3Attention, ScalarValueAndMaskedSelfTermIsLinearAttention) {
   std::mt19937_64 rng(21);
   const std::vector<double> attention_parameters =
       random_vector(static_cast<std::size_t>(attention.parameter_count()), 0.5, rng);
-  std::vector<double> parameters(static_cast<std::size_t>(shape.parameter_count()), 1.0);
-  for (int e = 0; e < width * width; ++e) {
-    parameters[static_cast<std::size_t>(shape.query_offset() + e)] = attention_parameters[attention.query_offset() + e];
-    parameters[static_cast<std::size_t>(shape.key_offset() + e)] = attention_parameters[attention.key_offset() + e];
-  }
+  std::vector<double> parameters = h3_as_linear_attention(shape, attention, attention_parameters);  // f_0 = 0
   const double* w_v = attention_parameters.data() + attention.value_offset();
-  for (int i = 0; i < width; ++i) {
-    for (int c = 0; c < m; ++c) parameters[static_cast<std::size_t>(shape.value_offset() + i * m + c)] = w_v[i];
-  }
-  parameters[static_cast<std::size_t>(shape.filter_offset())] = 0.0;  // f_0 = 0: no self term
-  Prompts prompts;
-  for (int p = 0; p < 4; ++p) prompts.push_back(random_prompt(layout, rng));
+  const Prompts prompts = random_prompts(layout, 4, rng);
 
   std::vector<double> gradient;
-  const double loss = h3_loss(shape, layout, n, FreeFilter{n}, parameters, prompts, &gradient);
-  std::vector<double> attention_gradient(attention_parameters.size(), 0.0);
-  AttentionScratch<double> scratch(attention);
-  double attention_loss = 0.0;
-  for (const auto& prompt : prompts) {
-    attention_group<double>(attention, layout, n, attention_parameters.data(), prompt.values.data(), 1.0,
-                            attention_loss, attention_gradient.data(), 2.0, scratch);
-  }
+  const double loss = h3_query_loss(shape, layout, n, FreeFilter{n}, parameters, prompts, &gradient);
+  std::vector<double> attention_gradient;
+  const double attention_loss =
+      attention_query_loss(attention, layout, n, attention_parameters, prompts, &attention_gradient);
   EXPECT_NEAR(loss, attention_loss, 1e-12 * attention_loss);
   for (int e = 0; e < width * width; ++e) {
     EXPECT_NEAR(gradient[shape.query_offset() + e], attention_gradient[attention.query_offset() + e], 1e-12) << e;
@@ -321,16 +255,13 @@ TEST(H3Attention, ScalarValueAndMaskedSelfTermIsLinearAttention) {
   // At the free filter's init (f_0 = 1 as well) the difference is exactly the self term.
   parameters[static_cast<std::size_t>(shape.filter_offset())] = 1.0;
   std::vector<double> lags(static_cast<std::size_t>(n + 1), 1.0);
-  for (auto prompt : prompts) {
-    at(prompt, layout.query_slot(d)) = 0.0;
-    double squared = 0.0;  // attention's prediction, squared, and its sign from a second target
-    attention_group<double>(attention, layout, n, attention_parameters.data(), prompt.values.data(), 1.0, squared,
-                            nullptr, 0.0, scratch);
-    at(prompt, layout.query_slot(d)) = 1.0;
-    double shifted = 0.0;
-    attention_group<double>(attention, layout, n, attention_parameters.data(), prompt.values.data(), 1.0, shifted,
-                            nullptr, 0.0, scratch);
-    const double attention_prediction = (squared - shifted + 1.0) / 2.0;
+  for (const auto& prompt : prompts) {
+    // Attention's prediction, from its squared residual at two targets.
+    const double attention_prediction = query_prediction(
+        [&](const PromptGroup<double>& q) {
+          return attention_query_loss(attention, layout, n, attention_parameters, {q}, nullptr);
+        },
+        layout, prompt);
     std::vector<double> z_query(static_cast<std::size_t>(width), 0.0), query(static_cast<std::size_t>(width), 0.0);
     for (int f = 0; f < d; ++f) z_query[f] = at(prompt, layout.query_slot(f));
     double self_key = 0.0, self_value = 0.0;  // q^T W_k^T z_q and w_v^T z_q
@@ -347,14 +278,6 @@ TEST(H3Attention, ScalarValueAndMaskedSelfTermIsLinearAttention) {
     EXPECT_NEAR(h3_prediction(shape, layout, n, parameters, lags, prompt), expected,
                 1e-12 * std::max(1.0, std::abs(expected)));
   }
-}
-
-// Lane-interleaved float prompts from a seeded generator (labels included; any values will do).
-PromptGroup<float> random_float_group(const PromptLayout& layout, std::size_t lanes, std::mt19937_64& rng) {
-  std::normal_distribution<float> normal;
-  PromptGroup<float> group(layout, lanes);
-  for (float& value : group.values) value = normal(rng);
-  return group;
 }
 
 struct FloatRun {
@@ -388,13 +311,6 @@ FloatRun run_float(const H3Shape& shape, const PromptLayout& layout, int n, cons
   h3_weight_gradient(shape, parameters.data(), pair_sum.data(), workspace, run.gradient.data());
   run.gradient.insert(run.gradient.end(), lag_sum.begin(), lag_sum.end());
   return run;
-}
-
-// The scalar twin sees lane `lane` of a SIMD group as a one-lane group.
-PromptGroup<float> lane_of(const PromptGroup<float>& group, std::size_t lane) {
-  PromptGroup<float> single(group.layout, 1);
-  for (int slot = 0; slot < group.layout.slots(); ++slot) *single.slot(slot) = group.slot(slot)[lane];
-  return single;
 }
 
 // Lane by lane the SIMD kernel does the scalar twin's arithmetic; only the order of the sums over prompts
@@ -483,8 +399,7 @@ TEST(H3Kernel, AccumulatorStartsAfreshAfterReset) {
   std::mt19937_64 rng(19);
   const std::vector<double> pair_weights = random_vector(static_cast<std::size_t>(shape.pair_weight_count()), 0.3, rng);
   const std::vector<double> lags = random_vector(static_cast<std::size_t>(n + 1), 1.0, rng);
-  Prompts prompts;
-  for (int p = 0; p < 6; ++p) prompts.push_back(random_prompt(layout, rng));  // one fold of waiting groups, 2 left
+  const Prompts prompts = random_prompts(layout, 6, rng);  // one fold of waiting groups, 2 left
   H3Accumulator<double> accumulator(shape, n);
   H3Scratch<double> scratch(shape, layout);
   const auto run_batch = [&](std::vector<double>& pair_sum, std::vector<double>& lag_sum) {
@@ -524,16 +439,12 @@ TEST(Readout, EffectiveWeightsAreTheLabelLinearPart) {
   const std::vector<double> h3_w = h3_effective_weights(shape, parameters.data());
   const std::vector<double> attention_w = attention_effective_weights(attention, attention_parameters.data());
   const std::vector<double> omega = h3_sample_weights(lags.data(), n);
-  AttentionScratch<double> scratch(attention);
-  const auto attention_prediction = [&](PromptGroup<double> prompt) {
-    double at_zero = 0.0, at_one = 0.0;
-    at(prompt, layout.query_slot(d)) = 0.0;
-    attention_group<double>(attention, layout, n, attention_parameters.data(), prompt.values.data(), 1.0, at_zero,
-                            nullptr, 0.0, scratch);
-    at(prompt, layout.query_slot(d)) = 1.0;
-    attention_group<double>(attention, layout, n, attention_parameters.data(), prompt.values.data(), 1.0, at_one,
-                            nullptr, 0.0, scratch);
-    return (at_zero - at_one + 1.0) / 2.0;
+  const auto attention_prediction = [&](const PromptGroup<double>& prompt) {
+    return query_prediction(
+        [&](const PromptGroup<double>& q) {
+          return attention_query_loss(attention, layout, n, attention_parameters, {q}, nullptr);
+        },
+        layout, prompt);
   };
   const auto reduced = [&](const PromptGroup<double>& prompt, const std::vector<double>& w, bool weighted) {
     double sum = 0.0;

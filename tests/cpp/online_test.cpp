@@ -15,28 +15,12 @@
 #include "icl/attention.hpp"
 #include "icl/h3.hpp"
 #include "icl/online.hpp"
+#include "test_prompts.hpp"
 
 namespace icl {
 namespace {
 
-using Prompts = std::vector<PromptGroup<double>>;
-
-PromptGroup<double> random_prompt(const PromptLayout& layout, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal;
-  PromptGroup<double> group(layout, 1);
-  for (double& value : group.values) value = normal(rng);
-  return group;
-}
-
-std::vector<double> random_vector(std::size_t size, double scale, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, scale);
-  std::vector<double> values(size);
-  for (double& value : values) value = normal(rng);
-  return values;
-}
-
-double& at(PromptGroup<double>& prompt, int slot) { return *prompt.slot(slot); }
-double at(const PromptGroup<double>& prompt, int slot) { return *prompt.slot(slot); }
+using namespace testing_support;
 
 // The slot of the label of position p (1..n+1, time order): stored token n - p, or the query's target.
 int label_slot(const PromptLayout& layout, int n, int p) {
@@ -80,53 +64,11 @@ double h3_online_loss(const H3Shape& shape, const PromptLayout& layout, int n, c
   return loss;
 }
 
-// The query-only objective through the existing kernels, with the same parameter layouts as above.
-double attention_query_loss(const AttentionShape& shape, const PromptLayout& layout, int n,
-                            const std::vector<double>& weights, const Prompts& prompts, std::vector<double>* gradient) {
-  AttentionScratch<double> scratch(shape);
-  if (gradient != nullptr) gradient->assign(weights.size(), 0.0);
-  double loss = 0.0;
-  for (const auto& prompt : prompts) {
-    attention_group<double>(shape, layout, n, weights.data(), prompt.values.data(), 1.0, loss,
-                            gradient ? gradient->data() : nullptr, 2.0, scratch);
-  }
-  return loss;
-}
-
+// The query-only objective through the existing kernels (test_prompts.hpp), with the same parameter layouts as
+// above: H3 with the free filter of length n + 1.
 double h3_query_loss(const H3Shape& shape, const PromptLayout& layout, int n, const std::vector<double>& parameters,
                      const Prompts& prompts, std::vector<double>* gradient) {
-  const FreeFilter filter{n};
-  std::vector<double> lags(static_cast<std::size_t>(n + 1));
-  filter.lags(parameters.data() + shape.filter_offset(), lags.data());
-  H3Workspace<double> workspace(shape);
-  std::vector<double> pair_weights(static_cast<std::size_t>(shape.pair_weight_count()));
-  h3_pair_weights(shape, parameters.data(), workspace, pair_weights.data());
-  H3Accumulator<double> accumulator(shape, n);
-  H3Scratch<double> scratch(shape, layout);
-  double loss = 0.0;
-  for (const auto& prompt : prompts) {
-    h3_group<double>(shape, layout, n, pair_weights.data(), lags.data(), prompt.values.data(), 1.0, loss,
-                     gradient ? &accumulator : nullptr, 2.0, scratch);
-  }
-  if (gradient != nullptr) {
-    std::vector<double> pair_gradient(pair_weights.size()), lag_gradient(lags.size());
-    accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
-    gradient->assign(parameters.size(), 0.0);
-    h3_weight_gradient(shape, parameters.data(), pair_gradient.data(), workspace, gradient->data());
-    filter.backward(parameters.data() + shape.filter_offset(), lag_gradient.data(),
-                    gradient->data() + shape.filter_offset());
-  }
-  return loss;
-}
-
-// A query-only prediction read off the squared residual at the targets 0 and 1: (yhat^2 - (yhat - 1)^2 + 1) / 2.
-double query_prediction(const std::function<double(const PromptGroup<double>&)>& loss, const PromptLayout& layout,
-                        PromptGroup<double> prompt) {
-  at(prompt, layout.query_slot(layout.d)) = 0.0;
-  const double at_zero = loss(prompt);
-  at(prompt, layout.query_slot(layout.d)) = 1.0;
-  const double at_one = loss(prompt);
-  return (at_zero - at_one + 1.0) / 2.0;
+  return testing_support::h3_query_loss(shape, layout, n, FreeFilter{n}, parameters, prompts, gradient);
 }
 
 // The online kernel's predictions, in time order, read off the per-position losses: a position's own label
@@ -236,22 +178,6 @@ std::vector<double> h3_parameters(const H3Shape& shape, std::mt19937_64& rng) {
   return parameters;
 }
 
-double worst_relative_error(const std::function<double(const std::vector<double>&, std::vector<double>*)>& loss,
-                            const std::vector<double>& parameters) {
-  std::vector<double> analytic;
-  loss(parameters, &analytic);
-  const double h = 1e-6;
-  double worst = 0.0;
-  for (std::size_t i = 0; i < parameters.size(); ++i) {
-    std::vector<double> plus = parameters, minus = parameters;
-    plus[i] += h;
-    minus[i] -= h;
-    const double numeric = (loss(plus, nullptr) - loss(minus, nullptr)) / (2 * h);
-    worst = std::max(worst, std::abs(numeric - analytic[i]) / std::max(1.0, std::abs(numeric)));
-  }
-  return worst;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Gradients
 // ---------------------------------------------------------------------------------------------------
@@ -263,8 +189,7 @@ TEST(AttentionOnlineGradient, MatchesCentralFiniteDifferences) {
     for (int n : {0, 1, 4, 6}) {
       std::mt19937_64 rng(42 + 10 * rank + n);
       const std::vector<double> weights = random_vector(static_cast<std::size_t>(shape.parameter_count()), 0.5, rng);
-      Prompts prompts;
-      for (int p = 0; p < 5; ++p) prompts.push_back(random_prompt(layout, rng));
+      const Prompts prompts = random_prompts(layout, 5, rng);
       const auto loss = [&](const std::vector<double>& w, std::vector<double>* gradient) {
         return attention_online_loss(shape, layout, n, w, prompts, gradient);
       };
@@ -284,8 +209,7 @@ TEST(H3OnlineGradient, MatchesCentralFiniteDifferences) {
       const H3Shape shape{3, channels, n + 1};
       std::mt19937_64 rng(7 + 10 * channels + n);
       const std::vector<double> parameters = h3_parameters(shape, rng);
-      Prompts prompts;
-      for (int p = 0; p < 4; ++p) prompts.push_back(random_prompt(layout, rng));
+      const Prompts prompts = random_prompts(layout, 4, rng);
       const auto loss = [&](const std::vector<double>& w, std::vector<double>* gradient) {
         return h3_online_loss(shape, layout, n, w, prompts, gradient);
       };
@@ -333,8 +257,7 @@ TEST(AttentionOnline, NoContextIsTheQueryOnlyObjective) {
     const AttentionShape shape{4, rank};
     std::mt19937_64 rng(5 + rank);
     const std::vector<double> weights = random_vector(static_cast<std::size_t>(shape.parameter_count()), 0.5, rng);
-    Prompts prompts;
-    for (int p = 0; p < 4; ++p) prompts.push_back(random_prompt(layout, rng));
+    const Prompts prompts = random_prompts(layout, 4, rng);
     std::vector<double> online_gradient, query_gradient;
     const double online = attention_online_loss(shape, layout, 0, weights, prompts, &online_gradient);
     const double query = attention_query_loss(shape, layout, 0, weights, prompts, &query_gradient);
@@ -350,8 +273,7 @@ TEST(H3Online, NoContextIsTheQueryOnlyObjective) {
     const H3Shape shape{4, channels, 1};
     std::mt19937_64 rng(15 + channels);
     const std::vector<double> parameters = h3_parameters(shape, rng);
-    Prompts prompts;
-    for (int p = 0; p < 4; ++p) prompts.push_back(random_prompt(layout, rng));
+    const Prompts prompts = random_prompts(layout, 4, rng);
     std::vector<double> online_gradient, query_gradient;
     const double online = h3_online_loss(shape, layout, 0, parameters, prompts, &online_gradient);
     const double query = h3_query_loss(shape, layout, 0, parameters, prompts, &query_gradient);
@@ -543,18 +465,8 @@ TEST(H3Online, ScalarValueWithoutSelfTermIsOnlineAttention) {
   const PromptLayout layout{d, 8};
   std::mt19937_64 rng(23);
   const std::vector<double> weights = random_vector(static_cast<std::size_t>(attention.parameter_count()), 0.5, rng);
-  std::vector<double> parameters(static_cast<std::size_t>(shape.parameter_count()), 1.0);
-  for (int e = 0; e < width * width; ++e) {
-    parameters[static_cast<std::size_t>(shape.query_offset() + e)] = weights[static_cast<std::size_t>(attention.query_offset() + e)];
-    parameters[static_cast<std::size_t>(shape.key_offset() + e)] = weights[static_cast<std::size_t>(attention.key_offset() + e)];
-  }
-  const double* w_v = weights.data() + attention.value_offset();
-  for (int i = 0; i < width; ++i) {
-    for (int c = 0; c < m; ++c) parameters[static_cast<std::size_t>(shape.value_offset() + i * m + c)] = w_v[i];
-  }
-  parameters[static_cast<std::size_t>(shape.filter_offset())] = 0.0;
-  Prompts prompts;
-  for (int p = 0; p < 4; ++p) prompts.push_back(random_prompt(layout, rng));
+  const std::vector<double> parameters = h3_as_linear_attention(shape, attention, weights);
+  const Prompts prompts = random_prompts(layout, 4, rng);
 
   std::vector<double> h3_gradient, attention_gradient;
   const double h3 = h3_online_loss(shape, layout, n, parameters, prompts, &h3_gradient);
@@ -576,19 +488,6 @@ TEST(H3Online, ScalarValueWithoutSelfTermIsOnlineAttention) {
 // ---------------------------------------------------------------------------------------------------
 // SIMD against the scalar twin, and masking
 // ---------------------------------------------------------------------------------------------------
-
-PromptGroup<float> random_float_group(const PromptLayout& layout, std::size_t lanes, std::mt19937_64& rng) {
-  std::normal_distribution<float> normal;
-  PromptGroup<float> group(layout, lanes);
-  for (float& value : group.values) value = normal(rng);
-  return group;
-}
-
-PromptGroup<float> lane_of(const PromptGroup<float>& group, std::size_t lane) {
-  PromptGroup<float> single(group.layout, 1);
-  for (int slot = 0; slot < group.layout.slots(); ++slot) *single.slot(slot) = group.slot(slot)[lane];
-  return single;
-}
 
 struct FloatRun {
   float loss = 0.0f;

@@ -10,43 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "theory_test_support.hpp"
+
 namespace {
 
 using Eigen::VectorXd;
 using namespace icl::theory;
+using namespace icl::testing_support;
 
-// §3.9 prints reference values rounded to 6 decimals, so a correct implementation can differ from the
-// printed digits by up to 5e-7. An absolute 1e-6 allows that rounding and nothing more. The printed c* have
-// 6 decimals too (0.030042), so the same absolute tolerance applies to them.
-constexpr double kPrintedTolerance = 1e-6;
+// The printed c* have 6 decimals too (0.030042), so kPrintedTolerance (theory_test_support.hpp) applies to them.
 
-const double kNan = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
-
-double isotropic_risk(int d, double s2, double n) { return d + s2 - n * d / (n + d + 1 + s2); }
 double normalised_b(double alpha) { return std::sqrt(1 - alpha * alpha); }
-
-struct Stats {
-  double sum = 0.0, sum_sq = 0.0;
-  long long count = 0;
-  void add(double value) {
-    sum += value;
-    sum_sq += value * value;
-    ++count;
-  }
-  double mean() const { return sum / count; }
-  double standard_error() const {
-    const double m = mean();
-    return std::sqrt((sum_sq - count * m * m) / (count - 1) / count);
-  }
-};
-
-double report(const std::string& name, const Stats& stats, double formula) {
-  const double z = (stats.mean() - formula) / stats.standard_error();
-  std::printf("[ MC       ] %s: empirical %.6f +- %.6f, formula %.6f, %+.2f SE\n", name.c_str(), stats.mean(),
-              stats.standard_error(), formula, z);
-  return z;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // §3.9 reference values (d = 20, σ = 0, normalised a = α, b = √(1−α²)).
@@ -335,13 +309,6 @@ TEST(TheoryAlignmentMonteCarlo, TaskFeatureBothQueries) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation.
-
-template <class T>
-void expect_failure(const icl::Result<T>& result, const std::string& fragment) {
-  ASSERT_FALSE(result.ok()) << "expected a failure mentioning \"" << fragment << "\"";
-  EXPECT_NE(result.error().find(fragment), std::string::npos)
-      << "message \"" << result.error() << "\" lacks \"" << fragment << "\"";
-}
 
 TEST(TheoryAlignmentValidation, DimensionContextAndNoise) {
   const auto iso = AlignmentQuery::Isotropic;

@@ -12,50 +12,14 @@
 #include <vector>
 
 #include "icl/theory.hpp"
+#include "theory_test_support.hpp"
 
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using namespace icl::theory;
-
-const double kNan = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
-
-std::vector<double> power_law(int d) {
-  double harmonic = 0.0;
-  for (int j = 1; j <= d; ++j) harmonic += 1.0 / j;
-  std::vector<double> lambda;
-  for (int i = 1; i <= d; ++i) lambda.push_back(d * (1.0 / i) / harmonic);
-  return lambda;
-}
-
-MatrixXd diagonal(const std::vector<double>& entries) {
-  return VectorXd::Map(entries.data(), static_cast<Eigen::Index>(entries.size())).asDiagonal();
-}
-
-MatrixXd random_spd(int d, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  MatrixXd a(d, d);
-  for (int i = 0; i < d; ++i)
-    for (int j = 0; j < d; ++j) a(i, j) = normal(rng);
-  return a * a.transpose() / d + 0.3 * MatrixXd::Identity(d, d);
-}
-
-struct Stats {
-  double sum = 0.0, sum_sq = 0.0;
-  long long count = 0;
-  void add(double value) {
-    sum += value;
-    sum_sq += value * value;
-    ++count;
-  }
-  double mean() const { return sum / count; }
-  double standard_error() const {
-    const double m = mean();
-    return std::sqrt((sum_sq - count * m * m) / (count - 1) / count);
-  }
-};
+using namespace icl::testing_support;
 
 // Brute force: sample β, the context, the labels and the query; predict with the posterior mean
 // (σ² > 0: ridge (XᵀX + σ²Σ_β^{-1})^{-1}Xᵀy; σ = 0 with n < d: minimum-Σ_β^{-1}-norm interpolation
@@ -64,20 +28,16 @@ Stats brute_force(const MatrixXd& sigma_x, const MatrixXd& sigma_beta, double s2
                   std::uint64_t seed) {
   const int d = static_cast<int>(sigma_x.rows());
   std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  const MatrixXd chol_x = sigma_x.llt().matrixL(), chol_beta = sigma_beta.llt().matrixL();
+  IidPromptSampler sampler(sigma_x, sigma_beta, s2, n, rng);
   const MatrixXd prior_precision = sigma_beta.inverse();
-  const double noise = std::sqrt(s2);
   Stats stats;
   MatrixXd x(n, d);
-  VectorXd z(d), y(n);
+  VectorXd y(n);
   for (int p = 0; p < prompts; ++p) {
-    for (int k = 0; k < d; ++k) z(k) = normal(rng);
-    const VectorXd beta = chol_beta * z;
+    const IidPrompt& prompt = sampler.next();
     for (int i = 0; i < n; ++i) {
-      for (int k = 0; k < d; ++k) z(k) = normal(rng);
-      x.row(i) = (chol_x * z).transpose();
-      y(i) = x.row(i).dot(beta) + noise * normal(rng);
+      x.row(i) = prompt.x[static_cast<std::size_t>(i)].transpose();
+      y(i) = prompt.y[static_cast<std::size_t>(i)];
     }
     VectorXd estimate;
     if (s2 > 0) {
@@ -85,10 +45,7 @@ Stats brute_force(const MatrixXd& sigma_x, const MatrixXd& sigma_beta, double s2
     } else {
       estimate = sigma_beta * x.transpose() * (x * sigma_beta * x.transpose()).ldlt().solve(y);
     }
-    for (int k = 0; k < d; ++k) z(k) = normal(rng);
-    const VectorXd query = chol_x * z;
-    const double target = query.dot(beta) + noise * normal(rng);
-    stats.add(std::pow(target - query.dot(estimate), 2));
+    stats.add(std::pow(prompt.target - prompt.query.dot(estimate), 2));
   }
   return stats;
 }
@@ -247,13 +204,6 @@ TEST(TheoryBayes, DeterministicPerSeed) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation.
-
-template <class T>
-void expect_failure(const icl::Result<T>& result, const std::string& fragment) {
-  ASSERT_FALSE(result.ok()) << "expected a failure mentioning \"" << fragment << "\"";
-  EXPECT_NE(result.error().find(fragment), std::string::npos)
-      << "message \"" << result.error() << "\" lacks \"" << fragment << "\"";
-}
 
 TEST(TheoryBayesValidation, Arguments) {
   expect_failure(bayes_optimal_risk_from_spectrum({}, 0.0, 2, 10, 1),

@@ -12,105 +12,34 @@
 #include <vector>
 
 #include "icl/theory.hpp"
+#include "theory_test_support.hpp"
 
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using namespace icl::theory;
-
-// §3.9 prints reference values rounded to 6 decimals, so a correct implementation can differ from the
-// printed digits by up to 5e-7. An absolute 1e-6 allows that rounding and nothing more (it is stricter
-// than a relative 1e-6 for every value in the table, all of which are above 1).
-constexpr double kPrintedTolerance = 1e-6;
-
-const double kNan = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
-
-std::vector<double> power_law(int d) {
-  double harmonic = 0.0;
-  for (int j = 1; j <= d; ++j) harmonic += 1.0 / j;
-  std::vector<double> lambda;
-  for (int i = 1; i <= d; ++i) lambda.push_back(d * (1.0 / i) / harmonic);
-  return lambda;
-}
-
-MatrixXd diagonal(const std::vector<double>& entries) {
-  return VectorXd::Map(entries.data(), static_cast<Eigen::Index>(entries.size())).asDiagonal();
-}
-
-MatrixXd random_spd(int d, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  MatrixXd a(d, d);
-  for (int i = 0; i < d; ++i)
-    for (int j = 0; j < d; ++j) a(i, j) = normal(rng);
-  return a * a.transpose() / d + 0.3 * MatrixXd::Identity(d, d);
-}
-
-MatrixXd random_matrix(int rows, int cols, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  MatrixXd a(rows, cols);
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) a(i, j) = normal(rng);
-  return a;
-}
+using namespace icl::testing_support;
 
 int numerical_rank(const MatrixXd& m) {
   const VectorXd s = Eigen::JacobiSVD<MatrixXd>(m).singularValues();
   return static_cast<int>((s.array() > 1e-10 * s(0)).count());
 }
 
-VectorXd ones(int n) { return VectorXd::Ones(n); }
-
-struct Stats {
-  double sum = 0.0, sum_sq = 0.0;
-  long long count = 0;
-  void add(double value) {
-    sum += value;
-    sum_sq += value * value;
-    ++count;
-  }
-  double mean() const { return sum / count; }
-  double standard_error() const {
-    const double m = mean();
-    return std::sqrt((sum_sq - count * m * m) / (count - 1) / count);
-  }
-};
-
 // Empirical risk of ŷ = xᵀ W Xᵀy on prompts of the IID model with the given covariances.
 Stats simulate_pgd(const MatrixXd& w, const MatrixXd& sigma_x, const MatrixXd& sigma_beta, double s2, int n,
                    int prompts, std::uint64_t seed) {
   const int d = static_cast<int>(w.rows());
   std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  const MatrixXd chol_x = sigma_x.llt().matrixL();
-  const MatrixXd chol_beta = sigma_beta.llt().matrixL();
-  const double noise = std::sqrt(s2);
-  VectorXd z(d);
-  auto gaussian = [&](const MatrixXd& chol) {
-    for (int k = 0; k < d; ++k) z(k) = normal(rng);
-    return VectorXd(chol * z);
-  };
+  IidPromptSampler sampler(sigma_x, sigma_beta, s2, n, rng);
   Stats stats;
   for (int p = 0; p < prompts; ++p) {
-    const VectorXd beta = gaussian(chol_beta);
+    const IidPrompt& prompt = sampler.next();
     VectorXd xty = VectorXd::Zero(d);
-    for (int i = 0; i < n; ++i) {
-      const VectorXd x_i = gaussian(chol_x);
-      xty += (x_i.dot(beta) + noise * normal(rng)) * x_i;
-    }
-    const VectorXd x = gaussian(chol_x);
-    const double y = x.dot(beta) + noise * normal(rng);
-    stats.add(std::pow(y - x.dot(w * xty), 2));
+    for (int i = 0; i < n; ++i) xty += prompt.y[static_cast<std::size_t>(i)] * prompt.x[static_cast<std::size_t>(i)];
+    stats.add(std::pow(prompt.target - prompt.query.dot(w * xty), 2));
   }
   return stats;
-}
-
-double report(const std::string& name, const Stats& stats, double formula) {
-  const double z = (stats.mean() - formula) / stats.standard_error();
-  std::printf("[ MC       ] %s: empirical %.6f +- %.6f, formula %.6f, %+.2f SE\n", name.c_str(), stats.mean(),
-              stats.standard_error(), formula, z);
-  return z;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -215,16 +144,15 @@ TEST(TheoryLowRank, RankRWeightsAreOptimalAmongRankR) {
     const MatrixXd a = svd.matrixU().leftCols(r) * svd.singularValues().head(r).asDiagonal();
     const MatrixXd b = svd.matrixV().leftCols(r);
     for (int trial = 0; trial < 10; ++trial) {
-      const MatrixXd other = 0.05 * random_matrix(d, r, rng) * random_matrix(d, r, rng).transpose();
+      const MatrixXd other = 0.05 * random_matrix(d, r, 1.0, rng) * random_matrix(d, r, 1.0, rng).transpose();
       EXPECT_GT(pgd_risk(other, ones(n), sigma_x, sigma_beta, s2).value(), o.risk);
-      const MatrixXd nearby = (a + 1e-3 * random_matrix(d, r, rng)) * (b + 1e-3 * random_matrix(d, r, rng)).transpose();
+      const MatrixXd nearby =
+          (a + 1e-3 * random_matrix(d, r, 1.0, rng)) * (b + 1e-3 * random_matrix(d, r, 1.0, rng)).transpose();
       EXPECT_GT(pgd_risk(nearby, ones(n), sigma_x, sigma_beta, s2).value(), o.risk);
     }
   }
   // Spectrum form agrees with the matrix form and ignores the order of the eigenvalues.
-  const MatrixXd l = sigma_x.llt().matrixL();
-  const VectorXd lambda = Eigen::SelfAdjointEigenSolver<MatrixXd>(l.transpose() * sigma_beta * l).eigenvalues();
-  std::vector<double> spectrum(lambda.data(), lambda.data() + d);
+  std::vector<double> spectrum = spectrum_via_cholesky(sigma_x, sigma_beta);
   std::shuffle(spectrum.begin(), spectrum.end(), rng);
   for (int r = 1; r <= d; ++r) {
     EXPECT_NEAR(optimal_low_rank_risk_from_spectrum(spectrum, s2, n, r).value(),
@@ -281,9 +209,10 @@ TEST(TheoryLora, EndpointsAndOptimality) {
     const MatrixXd a = svd.matrixU().leftCols(r) * svd.singularValues().head(r).asDiagonal();
     const MatrixXd b = svd.matrixV().leftCols(r);
     for (int trial = 0; trial < 10; ++trial) {
-      const MatrixXd other = 0.02 * random_matrix(d, r, rng) * random_matrix(d, r, rng).transpose();
+      const MatrixXd other = 0.02 * random_matrix(d, r, 1.0, rng) * random_matrix(d, r, 1.0, rng).transpose();
       EXPECT_GT(pgd_risk(o.W_old + other, ones(n), sigma_x, new_task, s2).value(), o.risk);
-      const MatrixXd nearby = (a + 1e-3 * random_matrix(d, r, rng)) * (b + 1e-3 * random_matrix(d, r, rng)).transpose();
+      const MatrixXd nearby =
+          (a + 1e-3 * random_matrix(d, r, 1.0, rng)) * (b + 1e-3 * random_matrix(d, r, 1.0, rng)).transpose();
       EXPECT_GT(pgd_risk(o.W_old + nearby, ones(n), sigma_x, new_task, s2).value(), o.risk);
     }
   }
@@ -333,13 +262,6 @@ TEST(TheoryLowRankMonteCarlo, LowRankAndLora) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation.
-
-template <class T>
-void expect_failure(const icl::Result<T>& result, const std::string& fragment) {
-  ASSERT_FALSE(result.ok()) << "expected a failure mentioning \"" << fragment << "\"";
-  EXPECT_NE(result.error().find(fragment), std::string::npos)
-      << "message \"" << result.error() << "\" lacks \"" << fragment << "\"";
-}
 
 TEST(TheoryLowRankValidation, Rank) {
   const MatrixXd i3 = MatrixXd::Identity(3, 3);

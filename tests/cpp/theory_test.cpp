@@ -6,10 +6,11 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "theory_test_support.hpp"
 
 namespace {
 
@@ -18,49 +19,7 @@ using Eigen::VectorXd;
 using icl::theory::optimal_pgd;
 using icl::theory::optimal_pgd_risk_from_spectrum;
 using icl::theory::pgd_risk;
-
-// §3.9 prints reference values rounded to 6 decimals, so a correct implementation can differ from the
-// printed digits by up to 5e-7. An absolute 1e-6 allows that rounding and nothing more (it is stricter
-// than a relative 1e-6 for every value in the table, all of which are above 1).
-constexpr double kPrintedTolerance = 1e-6;
-
-// Σ_β eigenvalues of the §1c power law: λ_i = d·(1/i)/H_d, trace d.
-std::vector<double> power_law(int d) {
-  double harmonic = 0.0;
-  for (int j = 1; j <= d; ++j) harmonic += 1.0 / j;
-  std::vector<double> lambda;
-  for (int i = 1; i <= d; ++i) lambda.push_back(d * (1.0 / i) / harmonic);
-  return lambda;
-}
-
-MatrixXd diagonal(const std::vector<double>& entries) {
-  return VectorXd::Map(entries.data(), static_cast<Eigen::Index>(entries.size())).asDiagonal();
-}
-
-// A random, well-conditioned, non-diagonal SPD matrix.
-MatrixXd random_spd(int d, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  MatrixXd a(d, d);
-  for (int i = 0; i < d; ++i)
-    for (int j = 0; j < d; ++j) a(i, j) = normal(rng);
-  return a * a.transpose() / d + 0.3 * MatrixXd::Identity(d, d);
-}
-
-MatrixXd random_matrix(int rows, int cols, double scale, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, scale);
-  MatrixXd a(rows, cols);
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) a(i, j) = normal(rng);
-  return a;
-}
-
-// Eigenvalues of Σ = Σ_x^{1/2}Σ_βΣ_x^{1/2}, computed without matrix square roots as an independent route:
-// with Σ_x = LLᵀ, LᵀΣ_βL is similar to Σ_βΣ_x and hence to Σ.
-std::vector<double> spectrum_via_cholesky(const MatrixXd& sigma_x, const MatrixXd& sigma_beta) {
-  const MatrixXd l = sigma_x.llt().matrixL();
-  const VectorXd lambda = Eigen::SelfAdjointEigenSolver<MatrixXd>(l.transpose() * sigma_beta * l).eigenvalues();
-  return std::vector<double>(lambda.data(), lambda.data() + lambda.size());
-}
+using namespace icl::testing_support;
 
 // §3.2 scalar form for a real-valued sample size (n_eff of §3.4 need not be an integer).
 double spectrum_risk(const std::vector<double>& lambda, double noise_variance, double n) {
@@ -79,8 +38,6 @@ MatrixXd optimal_w_without_square_roots(const MatrixXd& sigma_x, const MatrixXd&
   const double trace = (sigma_x * sigma_beta).trace();
   return ((n + 1) * sigma_x + (trace + noise_variance) * sigma_beta.inverse()).inverse();
 }
-
-VectorXd ones(int n) { return VectorXd::Ones(n); }
 
 // Checks every form of L* against one printed reference value: the matrix form (Σ_x = I, Σ_β = diag(λ)),
 // the spectrum form, and the risk of W* evaluated by the §3.1 formula.
@@ -305,18 +262,11 @@ TEST(TheoryWeighted, AnyWeightsGivePgdRiskAtEffectiveSampleSize) {
 // ---------------------------------------------------------------------------------------------------------
 // Monte Carlo check of §3.1 (and of W* via §3.2) against sampled prompts of the data model of §1(a)-(c).
 
-struct Estimate {
-  double mean;
-  double standard_error;
-};
-
 TEST(TheoryMonteCarlo, RiskFormulaMatchesSampledPrompts) {
-  constexpr int d = 4;
-  constexpr int n = 6;
-  constexpr double s2 = 0.25;
-  constexpr int prompts = 500000;
-  using Matrix = Eigen::Matrix<double, d, d>;
-  using Vector = Eigen::Matrix<double, d, 1>;
+  const int d = 4;
+  const int n = 6;
+  const double s2 = 0.25;
+  const int prompts = 500000;
 
   std::mt19937_64 rng(20240710);
   const MatrixXd sigma_x = random_spd(d, rng);
@@ -327,76 +277,40 @@ TEST(TheoryMonteCarlo, RiskFormulaMatchesSampledPrompts) {
   }
   const auto optimum = optimal_pgd(sigma_x, sigma_beta, s2, n);
   ASSERT_TRUE(optimum.ok()) << optimum.error();
-  const Matrix w_star = optimum.value().W;
-  const Matrix w_random = random_matrix(d, d, 0.04, rng);
+  const MatrixXd w_star = optimum.value().W;
+  const MatrixXd w_random = random_matrix(d, d, 0.04, rng);
   std::uniform_real_distribution<double> weight(0.2, 2.0);
-  Eigen::Matrix<double, n, 1> omega;
+  VectorXd omega(n);
   for (int i = 0; i < n; ++i) omega(i) = weight(rng);
 
-  const Matrix chol_x = Matrix(sigma_x).llt().matrixL();
-  const Matrix chol_beta = Matrix(sigma_beta).llt().matrixL();
-  std::normal_distribution<double> normal(0.0, 1.0);
-  const double noise_sd = std::sqrt(s2);
-  auto gaussian = [&](const Matrix& chol) {
-    Vector z;
-    for (int k = 0; k < d; ++k) z(k) = normal(rng);
-    return Vector(chol * z);
-  };
-
-  // Sums of e and e² for e = (y − ŷ)², for (a) W* with ω = 1 and (b) a random W with random ω.
-  double sum_a = 0.0, sum_sq_a = 0.0, sum_b = 0.0, sum_sq_b = 0.0;
+  // e = (y − ŷ)² for (a) W* with ω = 1 and (b) a random W with random ω, on the same prompts.
+  IidPromptSampler sampler(sigma_x, sigma_beta, s2, n, rng);
+  Stats a, b;
   for (int p = 0; p < prompts; ++p) {
-    const Vector beta = gaussian(chol_beta);
-    Vector uniform_sum = Vector::Zero(), weighted_sum = Vector::Zero();  // Xᵀy and Xᵀ(ω⊙y)
+    const IidPrompt& prompt = sampler.next();
+    VectorXd uniform_sum = VectorXd::Zero(d), weighted_sum = VectorXd::Zero(d);  // Xᵀy and Xᵀ(ω⊙y)
     for (int i = 0; i < n; ++i) {
-      const Vector x_i = gaussian(chol_x);
-      const double y_i = x_i.dot(beta) + noise_sd * normal(rng);
-      uniform_sum += y_i * x_i;
-      weighted_sum += (omega(i) * y_i) * x_i;
+      const double y_i = prompt.y[static_cast<std::size_t>(i)];
+      uniform_sum += y_i * prompt.x[static_cast<std::size_t>(i)];
+      weighted_sum += (omega(i) * y_i) * prompt.x[static_cast<std::size_t>(i)];
     }
-    const Vector x = gaussian(chol_x);
-    const double y = x.dot(beta) + noise_sd * normal(rng);  // the query label is noisy too (§1)
-    const double error_a = (y - x.dot(w_star * uniform_sum)) * (y - x.dot(w_star * uniform_sum));
-    const double error_b = (y - x.dot(w_random * weighted_sum)) * (y - x.dot(w_random * weighted_sum));
-    sum_a += error_a;
-    sum_sq_a += error_a * error_a;
-    sum_b += error_b;
-    sum_sq_b += error_b * error_b;
+    const VectorXd& x = prompt.query;
+    const double y = prompt.target;
+    a.add((y - x.dot(w_star * uniform_sum)) * (y - x.dot(w_star * uniform_sum)));
+    b.add((y - x.dot(w_random * weighted_sum)) * (y - x.dot(w_random * weighted_sum)));
   }
-  auto estimate = [&](double sum, double sum_sq) {
-    const double mean = sum / prompts;
-    const double variance = (sum_sq - prompts * mean * mean) / (prompts - 1);
-    return Estimate{mean, std::sqrt(variance / prompts)};
-  };
-  const Estimate a = estimate(sum_a, sum_sq_a);
-  const Estimate b = estimate(sum_b, sum_sq_b);
   const double formula_a = pgd_risk(w_star, ones(n), sigma_x, sigma_beta, s2).value();
   const double formula_b = pgd_risk(w_random, omega, sigma_x, sigma_beta, s2).value();
-  const double z_a = (a.mean - formula_a) / a.standard_error;
-  const double z_b = (b.mean - formula_b) / b.standard_error;
-  std::printf("[ MC       ] (a) W*, omega=1: empirical %.6f +- %.6f, formula %.6f (L* %.6f), %+.2f SE\n", a.mean,
-              a.standard_error, formula_a, optimum.value().risk, z_a);
-  std::printf("[ MC       ] (b) random W, omega: empirical %.6f +- %.6f, formula %.6f, %+.2f SE\n", b.mean,
-              b.standard_error, formula_b, z_b);
+  const double z_a = (a.mean() - formula_a) / a.standard_error();
+  std::printf("[ MC       ] (a) W*, omega=1: empirical %.6f +- %.6f, formula %.6f (L* %.6f), %+.2f SE\n", a.mean(),
+              a.standard_error(), formula_a, optimum.value().risk, z_a);
+  const double z_b = report("(b) random W, omega", b, formula_b);
   EXPECT_LT(std::abs(z_a), 3.0);
   EXPECT_LT(std::abs(z_b), 3.0);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: every bad argument is a failure whose message names the argument and the allowed range.
-
-void expect_error(const std::string& error, const std::string& fragment) {
-  EXPECT_NE(error.find(fragment), std::string::npos) << "message \"" << error << "\" lacks \"" << fragment << "\"";
-}
-
-template <class T>
-void expect_failure(const icl::Result<T>& result, const std::string& fragment) {
-  ASSERT_FALSE(result.ok()) << "expected a failure mentioning \"" << fragment << "\"";
-  expect_error(result.error(), fragment);
-}
-
-const double kNan = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
 
 MatrixXd i3() { return MatrixXd::Identity(3, 3); }
 

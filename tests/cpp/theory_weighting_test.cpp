@@ -12,12 +12,14 @@
 #include <vector>
 
 #include "icl/theory.hpp"
+#include "theory_test_support.hpp"
 
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using namespace icl::theory;
+using namespace icl::testing_support;
 
 // §3.4 prints the drift values to 5 decimals (3.74872, 4.34910); §3.9 repeats them padded with a zero
 // (3.748720, 4.349100). The exact values are 3.7487185 and 4.3490955 (confirmed here by a dense solve), so
@@ -25,9 +27,6 @@ using namespace icl::theory;
 constexpr double kFiveDecimals = 5e-6;
 // §3.4 gives the σ = 0 drift theory to 4 decimals (3.4682, 4.0859).
 constexpr double kFourDecimals = 5e-5;
-
-const double kNan = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
 
 // ---------------------------------------------------------------------------------------------------------
 // Independent dense references.
@@ -63,39 +62,6 @@ double online_average(int d, double s2, const VectorXd& g, int positions) {
     total += d + s2 - 2 * d * s1 + d * (s1 * s1 + sq * (d + 1 + s2));
   }
   return total / positions;
-}
-
-MatrixXd random_spd(int d, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  MatrixXd a(d, d);
-  for (int i = 0; i < d; ++i)
-    for (int j = 0; j < d; ++j) a(i, j) = normal(rng);
-  return a * a.transpose() / d + 0.3 * MatrixXd::Identity(d, d);
-}
-
-double isotropic_risk(int d, double s2, double n) { return d + s2 - n * d / (n + d + 1 + s2); }
-
-// Running mean and standard error of a Monte Carlo sample.
-struct Stats {
-  double sum = 0.0, sum_sq = 0.0;
-  long long count = 0;
-  void add(double value) {
-    sum += value;
-    sum_sq += value * value;
-    ++count;
-  }
-  double mean() const { return sum / count; }
-  double standard_error() const {
-    const double m = mean();
-    return std::sqrt((sum_sq - count * m * m) / (count - 1) / count);
-  }
-};
-
-double report(const char* name, const Stats& stats, double formula) {
-  const double z = (stats.mean() - formula) / stats.standard_error();
-  std::printf("[ MC       ] %s: empirical %.6f +- %.6f, formula %.6f, %+.2f SE\n", name, stats.mean(),
-              stats.standard_error(), formula, z);
-  return z;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -488,19 +454,12 @@ TEST(TheoryWeightingMonteCarlo, OnlinePositionRisk) {
   for (std::size_t q = 0; q < positions.size(); ++q) {
     const double formula = online_position_risk(d, s2, c, f, positions[q]).value();
     const std::string name = "online position t=" + std::to_string(positions[q]);
-    EXPECT_LT(std::abs(report(name.c_str(), stats[q], formula)), 3.0);
+    EXPECT_LT(std::abs(report(name, stats[q], formula)), 3.0);
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Validation: every bad argument is a failure whose message names it and the allowed range.
-
-template <class T>
-void expect_failure(const icl::Result<T>& result, const std::string& fragment) {
-  ASSERT_FALSE(result.ok()) << "expected a failure mentioning \"" << fragment << "\"";
-  EXPECT_NE(result.error().find(fragment), std::string::npos)
-      << "message \"" << result.error() << "\" lacks \"" << fragment << "\"";
-}
 
 TEST(TheoryWeightingValidation, Omega) {
   expect_failure(effective_sample_size(VectorXd(0)), "omega must have length >= 1 (got 0)");
