@@ -66,3 +66,13 @@ export async function openPage(session: BrowserSession, url: string): Promise<Re
   await page.goto(url);
   return { page, consoleErrors, pageErrors };
 }
+
+/** The recorded requests that went anywhere but the test server (data: and blob: URLs never leave the browser). */
+export function requestsElsewhere(requests: readonly string[], baseUrl: string): string[] {
+  const base = new URL(baseUrl);
+  return requests.filter((url) => {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
+    return parsed.hostname !== '127.0.0.1' || parsed.port !== base.port;
+  });
+}

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, openPage, type BrowserSession, type RecordedPage } from './browser.ts';
+import { launchBrowser, openPage, requestsElsewhere, type BrowserSession, type RecordedPage } from './browser.ts';
 import { choose, fillConfig, lastResult, visibleFields, waitForState, waitUntilReady } from './page-driver.ts';
 
 const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
@@ -287,14 +287,8 @@ describe('data models, architectures and read-outs', () => {
   });
 
   test('every request of the tests above went to 127.0.0.1', () => {
-    const baseUrl = new URL(inject('baseUrl'));
     expect(openedPages.length).toBeGreaterThan(0);
     expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
-    const elsewhere = session.requests.filter((url) => {
-      const parsed = new URL(url);
-      if (parsed.protocol === 'data:' || parsed.protocol === 'blob:') return false;
-      return parsed.hostname !== '127.0.0.1' || parsed.port !== baseUrl.port;
-    });
-    expect(elsewhere).toEqual([]);
+    expect(requestsElsewhere(session.requests, inject('baseUrl'))).toEqual([]);
   });
 });

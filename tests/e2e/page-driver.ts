@@ -1,6 +1,7 @@
 // What a person does on the page, as functions the tests share. The ids are those of web/index.html.
 
 import type { Page } from 'playwright-core';
+import type { PanelResult } from '../../wasm/sweep.js';
 import type { TrainingResult } from '../../web/src/protocol.ts';
 
 export type PageState = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'error';
@@ -75,4 +76,56 @@ export async function visibleFields(page: Page, ids: readonly string[]): Promise
 
 export async function lastResult(page: Page): Promise<TrainingResult | undefined> {
   return page.evaluate(() => window.__iclResult);
+}
+
+// The "Figure presets" section.
+
+export type PresetState = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'finishing' | 'done' | 'cancelled' | 'error';
+
+export async function waitForPresetState(page: Page, states: PresetState[], timeout = 120_000): Promise<PresetState> {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const state = document.body.dataset.presetState;
+      return state !== undefined && (wanted as string[]).includes(state) ? state : null;
+    },
+    states,
+    { timeout, polling: 50 },
+  );
+  return (await handle.jsonValue()) as PresetState;
+}
+
+/** Picks a panel and the quick or full variant, as a user would. */
+export async function choosePreset(page: Page, id: string, quick = true): Promise<void> {
+  await waitForPresetState(page, ['idle', 'done', 'cancelled', 'error']);
+  await page.locator('#preset-id').selectOption(id);
+  await page.locator('#preset-quick').setChecked(quick);
+}
+
+/**
+ * Presses `buttonId` from inside the page as soon as the preset run has trained its first steps. A
+ * quick panel trains in a second or two, too little to be sure a click from the test process lands
+ * mid-run; the button's own click handler runs all the same. Start it before pressing Run, await it after.
+ */
+export function pressOnceTraining(page: Page, buttonId: 'preset-pause' | 'preset-cancel'): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve) => {
+        const bar = document.getElementById('preset-progress') as HTMLProgressElement;
+        const button = document.getElementById(id) as HTMLButtonElement;
+        const check = () => {
+          if (document.body.dataset.presetState === 'running' && bar.hasAttribute('value') && bar.value > 0) {
+            button.click();
+            resolve(bar.value);
+          } else {
+            requestAnimationFrame(check);
+          }
+        };
+        check();
+      }),
+    buttonId,
+  );
+}
+
+export async function lastPresetResult(page: Page): Promise<PanelResult | undefined> {
+  return page.evaluate(() => window.__iclPresetResult);
 }

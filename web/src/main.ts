@@ -6,6 +6,7 @@ import type { Config } from '../../wasm/icl.js';
 import { displayLabel, renderChart, renderCurveLegend } from './chart.ts';
 import { inputIdForMessage, markInvalid, readConfig, showDefaults, updateVisibility } from './form.ts';
 import { renderFormulas } from './formula.ts';
+import { initPresets } from './presets.ts';
 import type { DenseTheoryCurve, FromWorker, ToWorker, TrainingResult } from './protocol.ts';
 import { renderReadout, type ReadoutElements } from './readouts.ts';
 import { renderTable } from './table.ts';
@@ -313,3 +314,4 @@ new ResizeObserver(scheduleChart).observe(chartContainer);
 
 renderFormulas(document);
 startWorker();
+initPresets();

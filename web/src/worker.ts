@@ -2,6 +2,7 @@
 // so that the page stays responsive and a Stop message is seen between chunks.
 
 import { loadIcl, type Config, type Experiment, type IclModule } from '../../wasm/icl.js';
+import { FIRST_CHUNK_STEPS, nextChunkSize, yieldToEventLoop } from './chunking.ts';
 import type { ConfigVariants, DenseTheoryCurve, FromWorker, ModelReadout, ToWorker, TrainingResult } from './protocol.ts';
 
 // The project's tsconfig uses the DOM library (the page is most of the code), and the DOM and
@@ -13,12 +14,6 @@ interface TrainingWorkerScope {
 }
 const scope = self as unknown as TrainingWorkerScope;
 
-/** A chunk should take about this long: short enough for a prompt Stop and smooth progress,
- *  long enough that the per-chunk overhead (messages, timers) stays negligible. */
-const TARGET_CHUNK_MS = 50;
-const FIRST_CHUNK_STEPS = 5;
-const MAX_CHUNK_STEPS = 5000;
-
 let stopRequested = false;
 let running = false;
 
@@ -27,16 +22,6 @@ const post = (message: FromWorker) => scope.postMessage(message);
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const isConfigError = (error: unknown) => error instanceof Error && error.name === 'ConfigError';
-
-/** Lets the worker's event loop run queued tasks (a Stop message) before the next chunk. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Scales the chunk so its duration approaches TARGET_CHUNK_MS; growth is capped at 4x per chunk
- *  so one unusually fast chunk cannot make the next one take seconds. */
-function nextChunkSize(steps: number, elapsedMs: number): number {
-  const scaled = elapsedMs > 0 ? (steps * TARGET_CHUNK_MS) / elapsedMs : steps * 4;
-  return Math.max(1, Math.min(MAX_CHUNK_STEPS, Math.round(Math.min(scaled, steps * 4))));
-}
 
 /** Every theory curve of the config at every integer n in [0, maxN], for the chart's dotted lines. */
 function denseTheoryCurves(icl: IclModule, config: Config, maxN: number): DenseTheoryCurve[] {

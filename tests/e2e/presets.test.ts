@@ -1,0 +1,282 @@
+// End-to-end: the "Figure presets" section. Quick panels run on the page's pool of workers and must give
+// the command line's numbers (the same wasm binary, so equal to 1e-12 relative; in practice bit for
+// bit): the command line runs in this test (`reproduce <id> --quick`) while the browser starts. Pause
+// must hold the workers and Resume finish with the same numbers; Cancel must stop them and leave the
+// page usable. The last test checks every request the earlier ones caused.
+
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { PanelResult } from '../../wasm/sweep.js';
+import { launchBrowser, openPage, requestsElsewhere, type BrowserSession, type RecordedPage } from './browser.ts';
+import { choosePreset, lastPresetResult, pressOnceTraining, waitForPresetState } from './page-driver.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
+
+/** Along n: three ranks of attention at two n, three jobs (about a second of training). */
+const LOW_RANK = 'fig3-low-rank';
+/** Along a config field (data.gamma, one value in the quick run): attention and H3, two jobs. */
+const DRIFT = 'drift-h3-vs-attention';
+/** Two jobs of a little more work: long enough to cancel mid-run. */
+const FIG2A = 'fig2a-noiseless-iid';
+
+const run = promisify(execFile);
+
+/** `icl-playground reproduce <id> --quick`, as a user would run it; its <id>.json. */
+async function cliResult(id: string): Promise<PanelResult> {
+  const out = await mkdtemp(join(tmpdir(), 'icl-e2e-cli-'));
+  try {
+    await run(process.execPath, ['wasm/cli.mjs', 'reproduce', id, '--quick', '--threads', '1', '--out', out], { cwd: ROOT }).catch(
+      (error: { code?: unknown }) => {
+        // Status 1 means a panel missed its tolerance: the numbers are written all the same.
+        if (error.code !== 1) throw error;
+      },
+    );
+    return JSON.parse(await readFile(join(out, `${id}.json`), 'utf8')) as PanelResult;
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+let session: BrowserSession;
+const openedPages: RecordedPage[] = [];
+const cli = new Map<string, Promise<PanelResult>>();
+
+function fromCli(id: string): Promise<PanelResult> {
+  const result = cli.get(id);
+  if (!result) throw new Error(`no command-line run of ${id}`);
+  return result;
+}
+
+async function freshPage(): Promise<RecordedPage> {
+  const recorded = await openPage(session, inject('baseUrl'));
+  openedPages.push(recorded);
+  await waitForPresetState(recorded.page, ['idle'], 60_000);
+  return recorded;
+}
+
+function expectNoErrors(recorded: RecordedPage): void {
+  expect(recorded.pageErrors).toEqual([]);
+  expect(recorded.consoleErrors).toEqual([]);
+}
+
+/** Every empirical risk (per point and seed) and theory value equal to 1e-12 relative. */
+function expectSameNumbers(browser: PanelResult | undefined, reference: PanelResult): void {
+  expect(browser).toBeDefined();
+  if (!browser) return;
+  expect(browser.id).toBe(reference.id);
+  expect(browser.quick).toBe(true);
+  expect(browser.buildId).toBe(reference.buildId);
+  expect(browser.curves.map((curve) => curve.label)).toEqual(reference.curves.map((curve) => curve.label));
+  const relative = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
+  reference.curves.forEach((curve, c) => {
+    const points = browser.curves[c]?.points ?? [];
+    expect(points.map((point) => point.x)).toEqual(curve.points.map((point) => point.x));
+    curve.points.forEach((point, i) => {
+      const mine = points[i];
+      expect(mine?.empirical).toHaveLength(point.empirical.length);
+      point.empirical.forEach((value, s) => {
+        expect(Number.isFinite(value)).toBe(true);
+        expect(relative(mine?.empirical[s] ?? Number.NaN, value), `${curve.label}, x = ${point.x}, seed ${s}`).toBeLessThanOrEqual(1e-12);
+      });
+      expect(relative(mine?.theory ?? Number.NaN, point.theory)).toBeLessThanOrEqual(1e-12);
+    });
+  });
+  expect(browser.fidelity.pass).toBe(reference.fidelity.pass);
+}
+
+/** The page's own training worker plus the preset pool's while it runs; the pool's end with the run. */
+async function expectOnlyTheTrainingWorker(page: Page): Promise<void> {
+  await expect.poll(() => page.workers().length, { timeout: 5_000 }).toBe(1);
+}
+
+async function progress(page: Page): Promise<{ value: number; max: number; counts: string }> {
+  return {
+    ...(await page.locator('#preset-progress').evaluate((bar) => ({ value: (bar as HTMLProgressElement).value, max: (bar as HTMLProgressElement).max }))),
+    counts: (await page.locator('#preset-counts').textContent()) ?? '',
+  };
+}
+
+beforeAll(async () => {
+  // The command line runs beside the browser's start-up; the tests await its results.
+  for (const id of [LOW_RANK, DRIFT]) {
+    const result = cliResult(id);
+    result.catch(() => {}); // awaited (and reported) by the tests
+    cli.set(id, result);
+  }
+  session = await launchBrowser();
+  await mkdir(OUTPUT_DIR, { recursive: true });
+});
+
+afterEach(async () => {
+  for (const { page } of openedPages) if (!page.isClosed()) await page.close();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await Promise.allSettled(cli.values());
+});
+
+describe('figure presets', () => {
+  test('a quick panel runs to the end: chart marks per curve, a fidelity verdict, the command line’s numbers', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    // Every preset is offered, the quick run is the default.
+    expect(await page.locator('#preset-id option').count()).toBe(8);
+    expect(await page.locator('#preset-quick').isChecked()).toBe(true);
+    expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
+    expect(await page.locator('#preset-cancel').isDisabled()).toBe(true);
+
+    await choosePreset(page, LOW_RANK);
+    expect(await page.locator('#preset-title').textContent()).toContain('low-rank attention');
+    expect(await page.locator('#preset-note').textContent()).toContain('L*_r(n)');
+    expect(await page.locator('#preset-plan').textContent()).toContain('3 training jobs');
+    await page.locator('#preset-run').click();
+    expect(await waitForPresetState(page, ['done', 'error', 'cancelled'])).toBe('done');
+
+    const result = await lastPresetResult(page);
+    expectSameNumbers(result, await fromCli(LOW_RANK));
+    const curves = result?.curves ?? [];
+    expect(curves.map((curve) => curve.label)).toEqual(['rank 1', 'rank 2', 'rank 3']);
+
+    // The chart: per curve the empirical mean (line and one dot per point) and the dotted theory; one
+    // seed, so no spread band; the IID data model has no asymptotic approximation.
+    const chart = page.locator('#preset-chart svg');
+    await expect.poll(() => chart.count()).toBe(1);
+    for (const [c, curve] of curves.entries()) {
+      const mark = (series: string) => chart.locator(`g[data-curve="${c}"][data-series="${series}"]`);
+      expect(await mark('empirical-line').locator('path').count()).toBe(1);
+      expect(await mark('empirical-line').getAttribute('aria-label')).toContain(curve.label);
+      expect(await mark('empirical-line').getAttribute('stroke-dasharray')).toBeNull();
+      expect(await mark('empirical-dots').locator('circle').count()).toBe(curve.points.length);
+      expect(await mark('theory').locator('path').count()).toBe(1);
+      expect(await mark('theory').getAttribute('stroke-dasharray')).toBeTruthy();
+      expect(await mark('theory').getAttribute('aria-label')).toBe(`${curve.label}: theory`);
+      expect(curve.theoryLine?.x.length).toBeGreaterThan(curve.points.length);
+    }
+    expect(await chart.locator('g[data-series="spread"]').count()).toBe(0);
+    expect(await chart.locator('g[data-series="asymptotic"]').count()).toBe(0);
+    expect(await page.locator('#preset-legend li[data-curve]').allTextContents()).toEqual(['rank 1', 'rank 2', 'rank 3']);
+
+    // The fidelity table: one row per curve and point, and the verdict against the tolerance.
+    const rows = page.locator('#preset-table tbody tr');
+    expect(await rows.count()).toBe(6);
+    expect(await rows.first().locator('th').textContent()).toBe('rank 1');
+    expect(await rows.first().locator('td').first().textContent()).toBe('4');
+    const firstGap = curves[0]?.points[0]?.gap ?? Number.NaN;
+    expect(await rows.first().locator('td').last().textContent()).toBe(`${firstGap >= 0 ? '+' : '−'}${Math.abs(100 * firstGap).toFixed(2)} %`);
+    const verdict = page.locator('#preset-verdict');
+    expect(await verdict.isVisible()).toBe(true);
+    expect(await verdict.getAttribute('data-verdict')).toBe(result?.fidelity.pass ? 'pass' : 'fail');
+    const verdictText = (await verdict.textContent()) ?? '';
+    expect(verdictText).toContain(`median |gap| ${(100 * (result?.fidelity.medianGap ?? 0)).toFixed(2)} % (tolerance 2.50 %)`);
+    expect(verdictText).toContain(`largest |gap| ${(100 * (result?.fidelity.maxGap ?? 0)).toFixed(2)} % (tolerance 5.00 %)`);
+
+    // Progress complete, elapsed time shown, controls back to idle, the pool's workers gone.
+    const finalProgress = await progress(page);
+    expect(finalProgress.value).toBe(finalProgress.max);
+    expect(finalProgress.max).toBe(3 * 1500);
+    expect(finalProgress.counts).toBe('3 / 3 jobs done · 4,500 / 4,500 steps');
+    expect(await page.locator('#preset-elapsed').textContent()).toMatch(/^elapsed \d+(\.\d)? s$/);
+    expect(await page.locator('#preset-status').textContent()).toMatch(/^Done in .* s: fidelity (pass|fail)\.$/);
+    expect(await page.locator('#preset-run').isDisabled()).toBe(false);
+    expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
+    await expectOnlyTheTrainingWorker(page);
+    expect(await page.locator('#presets').innerText()).not.toContain('NaN');
+
+    await page.locator('#presets').scrollIntoViewIfNeeded();
+    await page.locator('#presets').screenshot({ path: `${OUTPUT_DIR}preset.png` });
+    expectNoErrors(recorded);
+  });
+
+  test('Pause holds every worker between chunks of steps; Resume finishes with the same numbers', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choosePreset(page, LOW_RANK);
+    const pressed = pressOnceTraining(page, 'preset-pause');
+    await page.locator('#preset-run').click();
+    await pressed;
+    expect(await waitForPresetState(page, ['paused', 'done', 'error'])).toBe('paused');
+    expect(await page.locator('#preset-pause').textContent()).toBe('Resume');
+    expect(await page.locator('#preset-pause').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#preset-status').textContent()).toContain('Paused');
+
+    // Paused mid-run, and nothing moves while paused.
+    const held = await progress(page);
+    expect(held.value).toBeGreaterThan(0);
+    expect(held.value).toBeLessThan(held.max);
+    await page.waitForTimeout(600);
+    expect(await progress(page)).toEqual(held);
+    expect(await page.evaluate(() => document.body.dataset.presetState)).toBe('paused');
+    expect(await page.locator('#preset-elapsed').textContent()).toContain('pauses excluded');
+
+    await page.locator('#preset-pause').click();
+    expect(await waitForPresetState(page, ['done', 'error', 'cancelled'])).toBe('done');
+    expect(await page.locator('#preset-pause').textContent()).toBe('Pause');
+    expectSameNumbers(await lastPresetResult(page), await fromCli(LOW_RANK));
+    expect(await page.locator('#preset-table tbody tr').count()).toBe(6);
+    await expectOnlyTheTrainingWorker(page);
+    expectNoErrors(recorded);
+  });
+
+  test('Cancel mid-run stops the workers and keeps nothing; Run works again, along a config axis too', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choosePreset(page, FIG2A);
+    const pressed = pressOnceTraining(page, 'preset-cancel');
+    await page.locator('#preset-run').click();
+    await pressed;
+    expect(await waitForPresetState(page, ['cancelled', 'done', 'error'])).toBe('cancelled');
+    expect(await page.locator('#preset-status').textContent()).toMatch(/^Cancelled after 0 of 2 jobs/);
+    expect(await page.locator('#preset-run').isDisabled()).toBe(false);
+    expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
+    expect(await page.locator('#preset-cancel').isDisabled()).toBe(true);
+    expect(await page.locator('#preset-id').isDisabled()).toBe(false);
+    expect(await page.locator('#preset-chart-empty').isVisible()).toBe(true);
+    expect(await page.locator('#preset-table').isVisible()).toBe(false);
+    expect(await lastPresetResult(page)).toBeUndefined();
+    await expectOnlyTheTrainingWorker(page);
+    // The cancelled run's workers are gone: nothing moves any more.
+    const stopped = await progress(page);
+    await page.waitForTimeout(300);
+    expect(await progress(page)).toEqual(stopped);
+
+    // Run again, another panel: along data.gamma (one value in the quick run), attention against H3.
+    await choosePreset(page, DRIFT);
+    await page.locator('#preset-run').click();
+    expect(await waitForPresetState(page, ['done', 'error', 'cancelled'])).toBe('done');
+    const result = await lastPresetResult(page);
+    expectSameNumbers(result, await fromCli(DRIFT));
+    expect(result?.axis.field).toBe('data.gamma');
+    const chart = page.locator('#preset-chart svg');
+    for (const c of [0, 1]) {
+      expect(await chart.locator(`g[data-curve="${c}"][data-series="empirical-dots"] circle`).count()).toBe(1);
+      // Off the n axis the theory is known at the scored points only: a ring marks each.
+      expect(await chart.locator(`g[data-curve="${c}"][data-series="theory-points"] circle`).count()).toBe(1);
+    }
+    expect(await page.locator('#preset-table tbody tr').count()).toBe(2);
+    expect(await page.locator('#preset-verdict').getAttribute('data-verdict')).toMatch(/^(pass|fail)$/);
+    await page.locator('#preset-chart').screenshot({ path: `${OUTPUT_DIR}preset-drift.png` });
+
+    // Going back to the cancelled panel shows no result; the finished one's result is kept.
+    await choosePreset(page, FIG2A);
+    expect(await page.locator('#preset-chart-empty').isVisible()).toBe(true);
+    await choosePreset(page, DRIFT);
+    expect(await page.locator('#preset-table tbody tr').count()).toBe(2);
+    expectNoErrors(recorded);
+  });
+
+  test('every request of the tests above went to 127.0.0.1', () => {
+    expect(openedPages.length).toBeGreaterThan(0);
+    // The pool's workers fetch the module too: the list must include the wasm binary.
+    expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    expect(session.requests.some((url) => /preset-worker[^/]*\.js$/.test(url))).toBe(true);
+    expect(requestsElsewhere(session.requests, inject('baseUrl'))).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+// The fidelity of a figure preset's result: one table row per curve and axis point (empirical mean,
+// seed range, theory, relative gap mean / theory − 1), and the panel's verdict: its median and largest
+// |gap| against the tolerance. Rows whose |gap| exceeds the per-point tolerance are marked
+// (data-over="true"); the verdict element carries data-verdict="pass" or "fail".
+
+import type { PanelResult } from '../../wasm/sweep.js';
+import { displayLabel } from './chart.ts';
+import { presetCurveColor } from './preset-chart.ts';
+
+const DASH = '—';
+
+const risk = (value: number) => (Number.isFinite(value) ? value.toPrecision(5) : DASH);
+
+const percent = (value: number) => (Number.isFinite(value) ? `${(100 * value).toFixed(2)} %` : DASH);
+
+const signedPercent = (value: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(2)} %` : DASH;
+
+function cell(tag: 'td' | 'th', text: string): HTMLTableCellElement {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  return element;
+}
+
+/** Fills the table's head and body; the seed-range column only when the panel has several seeds. */
+export function renderFidelityTable(table: HTMLTableElement, result: PanelResult): void {
+  const seeds = result.panel.seeds.length;
+  const tolerance = result.fidelity.tolerance;
+  const head = document.createElement('tr');
+  const headings = ['curve', displayLabel(result.axis.label ?? result.axis.field), seeds > 1 ? `empirical (mean of ${seeds} seeds)` : 'empirical'];
+  if (seeds > 1) headings.push('seed range');
+  headings.push('theory', 'relative gap');
+  for (const text of headings) {
+    const th = cell('th', text);
+    th.scope = 'col';
+    head.append(th);
+  }
+  table.tHead?.replaceChildren(head);
+
+  const rows = result.curves.flatMap((curve, c) =>
+    curve.points.map((point) => {
+      const tr = document.createElement('tr');
+      tr.dataset.curve = String(c);
+      tr.dataset.x = String(point.x);
+      const over = !(Math.abs(point.gap) <= tolerance.point);
+      tr.dataset.over = String(over);
+      const name = cell('th', displayLabel(curve.label));
+      name.scope = 'row';
+      name.style.setProperty('--curve-color', presetCurveColor(c));
+      tr.append(name, cell('td', String(point.x)), cell('td', risk(point.mean)));
+      if (seeds > 1) tr.append(cell('td', `${risk(point.min)} – ${risk(point.max)}`));
+      tr.append(cell('td', risk(point.theory)), cell('td', signedPercent(point.gap)));
+      return tr;
+    }),
+  );
+  const body = table.tBodies[0] ?? table.createTBody();
+  body.replaceChildren(...rows);
+}
+
+/** The panel's verdict in one line, e.g. "pass: median |gap| 1.45 % (tolerance 2.50 %), …". */
+export function renderVerdict(element: HTMLElement, result: PanelResult): void {
+  const { medianGap, maxGap, tolerance, pass } = result.fidelity;
+  const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
+  const badge = document.createElement('strong');
+  badge.className = 'verdict-badge';
+  badge.textContent = pass ? 'pass' : 'fail';
+  element.dataset.verdict = pass ? 'pass' : 'fail';
+  element.replaceChildren(
+    'Fidelity: ',
+    badge,
+    ` — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
+      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.`,
+  );
+  element.hidden = false;
+}

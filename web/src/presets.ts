@@ -1,0 +1,253 @@
+// The "Figure presets" section: choose a panel of the paper's figures (wasm/presets/*.json, bundled),
+// run it on a pool of workers (preset-run.ts) with Pause/Resume and Cancel, and show its chart and
+// fidelity table. Results are kept per panel and variant (quick or full) for the page's lifetime, so
+// switching back to a panel that has run shows its result again.
+//
+// For tests: document.body.dataset.presetState is 'idle' | 'starting' | 'running' | 'pausing' |
+// 'paused' | 'finishing' | 'done' | 'cancelled' | 'error', and window.__iclPresetResult holds the
+// last finished result (sweep.js's PanelResult, as the command line writes it to <id>.json).
+
+import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../wasm/sweep.js';
+import { displayLabel } from './chart.ts';
+import { renderPresetChart, renderPresetLegend } from './preset-chart.ts';
+import { PresetRun, poolSize, type RunPhase, type RunSnapshot } from './preset-run.ts';
+import { renderFidelityTable, renderVerdict } from './preset-table.ts';
+
+export type PresetState = 'idle' | RunPhase;
+
+declare global {
+  interface Window {
+    /** The last finished preset run, for tests and for the curious in the console. */
+    __iclPresetResult?: PanelResult;
+  }
+}
+
+const modules = import.meta.glob<Panel>('../../wasm/presets/*.json', { eager: true, import: 'default' });
+
+/** The figure panels in reading order: Figure 2, then Figure 3, then the rest, by id within each. */
+export const PRESETS: Panel[] = Object.values(modules).sort((a, b) => {
+  const rank = (panel: Panel) => (panel.id.startsWith('fig') ? 0 : 1);
+  return rank(a) - rank(b) || a.id.localeCompare(b.id);
+});
+
+function byId<T extends HTMLElement>(id: string, type: { new (): T }): T {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`missing #${id}`);
+  return element;
+}
+
+const numberText = (value: number) => value.toLocaleString('en-US');
+
+const secondsText = (seconds: number) => `${seconds < 10 ? seconds.toFixed(1) : seconds.toFixed(0)} s`;
+
+/** What a run of the panel involves, from its JSON alone (no module needed). */
+function planText(panel: Panel, quick: boolean): string {
+  const resolved = resolvePanel(panel, { quick });
+  const jobs = panelJobs(resolved).length;
+  const curves = resolved.curves.length;
+  const seeds = resolved.seeds.length;
+  const factors = [`${curves} curve${curves === 1 ? '' : 's'}`, `${seeds} seed${seeds === 1 ? '' : 's'}`];
+  if (resolved.axis.field !== 'n') factors.push(`${resolved.axis.values.length} values of ${displayLabel(resolved.axis.label ?? resolved.axis.field)}`);
+  const base = resolved.base as { d?: number; training?: { steps?: number; batch_size?: number } };
+  const details = [
+    // No-break spaces keep each "symbol = value" on one line.
+    base.d !== undefined ? `d\u00a0=\u00a0${base.d}` : null,
+    resolved.axis.field === 'n' ? `n\u00a0∈\u00a0{${resolved.axis.values.join(', ')}}` : null,
+    base.training?.steps !== undefined ? `${numberText(base.training.steps)} steps` : null,
+    base.training?.batch_size !== undefined ? `batch ${numberText(base.training.batch_size)}` : null,
+  ].filter((part) => part !== null);
+  return `${jobs} training job${jobs === 1 ? '' : 's'} (${factors.join(' × ')}); ${details.join(', ')}.`;
+}
+
+export function initPresets(): void {
+  const form = byId('preset-form', HTMLFormElement);
+  const fields = byId('preset-fields', HTMLFieldSetElement);
+  const select = byId('preset-id', HTMLSelectElement);
+  const quickBox = byId('preset-quick', HTMLInputElement);
+  const plan = byId('preset-plan', HTMLElement);
+  const runButton = byId('preset-run', HTMLButtonElement);
+  const pauseButton = byId('preset-pause', HTMLButtonElement);
+  const cancelButton = byId('preset-cancel', HTMLButtonElement);
+  const progressBar = byId('preset-progress', HTMLProgressElement);
+  const counts = byId('preset-counts', HTMLElement);
+  const elapsed = byId('preset-elapsed', HTMLElement);
+  const status = byId('preset-status', HTMLElement);
+  const title = byId('preset-title', HTMLElement);
+  const note = byId('preset-note', HTMLElement);
+  const legend = byId('preset-legend', HTMLElement);
+  const chart = byId('preset-chart', HTMLElement);
+  const chartEmpty = byId('preset-chart-empty', HTMLElement);
+  const verdict = byId('preset-verdict', HTMLElement);
+  const table = byId('preset-table', HTMLTableElement);
+
+  const results = new Map<string, PanelResult>();
+  let run: PresetRun | null = null;
+  let shown: PanelResult | null = null;
+  let latest: RunSnapshot | null = null;
+  let frameRequested = false;
+  let clock: number | null = null;
+
+  const key = (id: string, quick: boolean) => `${id}|${quick ? 'quick' : 'full'}`;
+  const selected = () => PRESETS.find((panel) => panel.id === select.value) ?? (PRESETS[0] as Panel);
+
+  const setState = (state: PresetState) => {
+    document.body.dataset.presetState = state;
+  };
+
+  select.replaceChildren(
+    ...PRESETS.map((panel) => {
+      const option = new Option(panel.id, panel.id);
+      option.title = displayLabel(panel.title);
+      return option;
+    }),
+  );
+
+  function showResult(result: PanelResult | null): void {
+    shown = result;
+    chartEmpty.hidden = result !== null;
+    legend.hidden = result === null;
+    verdict.hidden = result === null;
+    table.hidden = result === null;
+    if (!result) {
+      chart.replaceChildren();
+      legend.replaceChildren();
+      return;
+    }
+    renderPresetLegend(legend, result);
+    renderPresetChart(chart, result);
+    renderVerdict(verdict, result);
+    renderFidelityTable(table, result);
+  }
+
+  /** The chosen panel's title, note and plan, and its last result if it has one. */
+  function showSelection(): void {
+    const panel = selected();
+    title.textContent = displayLabel(panel.title);
+    note.textContent = displayLabel(panel.note ?? '');
+    plan.textContent = planText(panel, quickBox.checked);
+    const result = results.get(key(panel.id, quickBox.checked)) ?? null;
+    chartEmpty.textContent = quickBox.checked
+      ? 'Press Run to train this panel (a quick run takes seconds).'
+      : 'Press Run to train this panel at the paper’s settings (many minutes).';
+    showResult(result);
+  }
+
+  function setControls(phase: PresetState): void {
+    const active = phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused' || phase === 'finishing';
+    fields.disabled = active;
+    runButton.disabled = active;
+    cancelButton.disabled = !active;
+    pauseButton.disabled = !(phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused');
+    const holding = phase === 'pausing' || phase === 'paused';
+    pauseButton.textContent = holding ? 'Resume' : 'Pause';
+    pauseButton.setAttribute('aria-pressed', String(holding));
+  }
+
+  function showProgress(snapshot: RunSnapshot): void {
+    if (snapshot.totalSteps === null) {
+      progressBar.removeAttribute('value');
+    } else {
+      progressBar.max = Math.max(1, snapshot.totalSteps);
+      progressBar.value = snapshot.stepsDone;
+    }
+    const steps = snapshot.totalSteps === null ? `${numberText(snapshot.stepsDone)} steps` : `${numberText(snapshot.stepsDone)} / ${numberText(snapshot.totalSteps)} steps`;
+    counts.textContent = `${snapshot.jobsDone} / ${snapshot.jobs} jobs done · ${steps}`;
+    showElapsed(snapshot);
+  }
+
+  function showElapsed(snapshot: RunSnapshot): void {
+    const paused = snapshot.pausedSeconds >= 0.05 ? ` (pauses excluded: ${secondsText(snapshot.pausedSeconds)})` : '';
+    elapsed.textContent = `elapsed ${secondsText(snapshot.activeSeconds)}${paused}`;
+  }
+
+  const statusText: Record<RunPhase, (s: RunSnapshot) => string> = {
+    starting: (s) => `Loading the WebAssembly module in ${s.workers} worker${s.workers === 1 ? '' : 's'}…`,
+    running: (s) => `Training ${s.jobs} job${s.jobs === 1 ? '' : 's'} on ${s.workers} worker${s.workers === 1 ? '' : 's'}…`,
+    pausing: () => 'Pausing: each running job stops after its current chunk of steps…',
+    paused: () => 'Paused. Resume continues where every job stopped.',
+    finishing: () => 'Combining the jobs: theory lines and fidelity…',
+    done: () => 'Done.',
+    cancelled: (s) => `Cancelled after ${s.jobsDone} of ${s.jobs} jobs; nothing was kept.`,
+    error: () => 'The run failed.',
+  };
+
+  function draw(): void {
+    frameRequested = false;
+    if (latest) showProgress(latest);
+  }
+
+  function onUpdate(snapshot: RunSnapshot): void {
+    latest = snapshot;
+    const previous = document.body.dataset.presetState;
+    if (previous !== snapshot.phase) {
+      // Phase changes show at once (tests and screen readers follow them); progress once per frame.
+      setState(snapshot.phase);
+      setControls(snapshot.phase);
+      // 'done' and 'error' keep the text their callbacks wrote just before.
+      if (snapshot.phase !== 'done' && snapshot.phase !== 'error') status.textContent = statusText[snapshot.phase](snapshot);
+      showProgress(snapshot);
+      if (['done', 'cancelled', 'error'].includes(snapshot.phase)) stopClock();
+      return;
+    }
+    if (!frameRequested) {
+      frameRequested = true;
+      requestAnimationFrame(draw);
+    }
+  }
+
+  function startClock(): void {
+    stopClock();
+    clock = window.setInterval(() => {
+      if (run) showElapsed(run.snapshot());
+    }, 250);
+  }
+
+  function stopClock(): void {
+    if (clock !== null) window.clearInterval(clock);
+    clock = null;
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (run && !['done', 'cancelled', 'error'].includes(run.phase)) return;
+    const panel = selected();
+    const quick = quickBox.checked;
+    showResult(null);
+    chartEmpty.textContent = 'Training: the chart and the fidelity table appear when every job is done.';
+    status.textContent = '';
+    run = new PresetRun(panel, quick, {
+      update: onUpdate,
+      done(result) {
+        results.set(key(panel.id, quick), result);
+        window.__iclPresetResult = result;
+        // The user may have picked another panel meanwhile; show the result only where it belongs.
+        if (selected().id === panel.id && quickBox.checked === quick) showResult(result);
+        status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)}: fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
+      },
+      failed(message) {
+        status.textContent = `The run failed: ${message}`;
+      },
+    });
+    startClock();
+  });
+
+  pauseButton.addEventListener('click', () => {
+    if (!run) return;
+    if (run.phase === 'pausing' || run.phase === 'paused') run.resume();
+    else run.pause();
+  });
+
+  cancelButton.addEventListener('click', () => run?.cancel());
+
+  select.addEventListener('change', showSelection);
+  quickBox.addEventListener('change', showSelection);
+  new ResizeObserver(() => {
+    if (shown) renderPresetChart(chart, shown);
+  }).observe(chart);
+
+  const size = poolSize();
+  status.textContent = `Choose a panel and press Run; its jobs run in parallel on up to ${size} worker${size === 1 ? '' : 's'}.`;
+  showSelection();
+  setControls('idle');
+  setState('idle');
+}
