@@ -104,8 +104,10 @@ class LaneEngine final : public Experiment::Engine {
         online_(config.objective == Objective::AllPositions),
         attention_scratch_(bank_.front().attention) {
     for (const BankModel& model : bank_) {
-      lane_weights_.emplace_back(model.weights.size());
-      lane_gradients_.emplace_back(model.weights.size());
+      // Attention's lane buffers; H3 models keep theirs in H3State.
+      const std::size_t lane_size = model.kernel == KernelKind::Attention ? model.weights.size() : 0;
+      lane_weights_.emplace_back(lane_size);
+      lane_gradients_.emplace_back(lane_size);
       h3_states_.push_back(model.kernel == KernelKind::H3 ? std::make_unique<H3State<V>>(model, online_) : nullptr);
     }
     const BankModel& first = bank_.front();
@@ -122,7 +124,7 @@ class LaneEngine final : public Experiment::Engine {
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       prepare(m);
       // Sizes can change between phases (LoRA); assign() then reallocates once, not every step.
-      lane_gradients_[m].assign(bank_[m].weights.size(), V(0));
+      if (!h3_states_[m]) lane_gradients_[m].assign(bank_[m].weights.size(), V(0));
       batch_loss[m] = 0.0;
     }
     const V grad_scale = V(2.0f / static_cast<float>(batch));

@@ -76,11 +76,25 @@ TEST(Experiment, SimdMatchesScalarTwin) {
 }
 
 TEST(Experiment, TrainingStepsDoNotAllocate) {
-  auto experiment = Experiment::create(config_from(kSmallConfig));
-  experiment->step(1);  // anything lazily allocated happens here
+  for (const char* model : {R"({})", R"({"kind": "h3"})", R"({"kind": "h3", "filter": "ssm"})", R"({"rank": 2})"}) {
+    for (const char* objective : {"query", "all_positions"}) {
+      if (std::string(objective) == "all_positions" && std::string(model).find("ssm") != std::string::npos) continue;
+      if (std::string(objective) == "all_positions" && std::string(model).find("rank") != std::string::npos) continue;
+      auto experiment = Experiment::create(config_from(std::string(R"({"d": 4, "n": [3, 6], "training": {"steps": 20, "batch_size": 66}, "model": )") +
+                                                       model + R"(, "objective": ")" + objective + R"("})"));
+      experiment->step(1);  // anything lazily allocated happens here
+      const long before = allocation_count.load();
+      experiment->step(10);
+      EXPECT_EQ(allocation_count.load() - before, 0) << model << " " << objective;
+    }
+  }
+  // LoRA: after the switch to the adapter (which allocates once), its steps do not allocate.
+  auto lora = Experiment::create(config_from(R"({"d": 3, "n": [4], "training": {"steps": 20, "batch_size": 16},
+      "model": {"lora": {"rank": 1, "pretrain_steps": 3}}})"));
+  lora->step(5);
   const long before = allocation_count.load();
-  experiment->step(10);
-  EXPECT_EQ(allocation_count.load() - before, 0);
+  lora->step(10);
+  EXPECT_EQ(allocation_count.load() - before, 0) << "lora";
 }
 
 TEST(Experiment, NeverStepsPastTheEnd) {
