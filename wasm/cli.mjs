@@ -2,7 +2,7 @@
 // The command line: runs the same wasm module as the page, headless in Node.
 //   icl-playground theory <config.json | ->   theory curves of the config as JSON
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
-//   icl-playground reproduce <preset | all> --out <dir> [--quick]   figure panels as CSV, JSON and SVG
+//   icl-playground reproduce <preset ... | all> --out <dir> [--quick]   figure panels as CSV, JSON and SVG
 // Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a reproduction
 // whose gap to theory exceeds a panel's tolerance with status 1.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,14 +21,15 @@ function loadPresets() {
 
 const USAGE = `usage: icl-playground theory <config.json | ->
        icl-playground train <config.json | ->
-       icl-playground reproduce <preset | all> --out <dir> [--quick] [--threads N]
+       icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--threads N]
 
 commands:
   theory     print the theory curves of the config at each of its context lengths n
   train      train the config's models, then print their empirical test risk beside the theory
   reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
-             and fidelity.txt into <dir>; --quick runs each panel's reduced version; its jobs run on
-             N worker threads (default: the number of cores)
+             and fidelity.txt into <dir>; --quick runs each panel's reduced version; the jobs of all
+             the panels run on one pool of N worker threads (default: the number of cores),
+             costliest first
 
 '-' reads the config from standard input. The config format is described in README.md.`;
 
@@ -92,27 +93,39 @@ async function reproduce(icl, args) {
     else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
     else names.push(args[i]);
   }
-  if (names.length !== 1) throw new UsageError('reproduce takes one preset name or all');
+  if (names.length === 0) throw new UsageError('reproduce takes preset names, or all');
   if (!out) throw new UsageError('reproduce needs --out <dir>');
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
   const presets = loadPresets();
-  const chosen = names[0] === 'all' ? presets : presets.filter((preset) => preset.id === names[0]);
-  if (chosen.length === 0) {
-    throw new UsageError(`unknown preset '${names[0]}' (known: ${presets.map((preset) => preset.id).join(', ')}, all)`);
-  }
-  const results = [];
-  const started = performance.now();
-  for (const preset of chosen) {
+  const chosen = names.includes('all') ? presets : [...new Set(names)].map((name) => {
+    const preset = presets.find((candidate) => candidate.id === name);
+    if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${presets.map((p) => p.id).join(', ')}, all)`);
+    return preset;
+  });
+  // The jobs of every chosen panel share one pool, so that no worker idles at the end of one panel while
+  // another finishes it; a panel's time runs from the start until its last job is done.
+  const panels = chosen.map((preset) => {
     const resolved = resolvePanel(preset, { quick });
     const jobs = panelJobs(resolved);
-    const panelStarted = performance.now();
-    let reported = 0;
-    const outputs = await runJobsInPool(jobs, threads, (job, done, total) => {
-      if (done === total) process.stderr.write(`${preset.id}: job ${job + 1}/${jobs.length} done (${++reported} of ${jobs.length})\n`);
-    });
-    const result = panelResult(icl, resolved, jobs, outputs, { quick, seconds: (performance.now() - panelStarted) / 1000 });
+    return { id: preset.id, resolved, jobs, left: jobs.length, seconds: 0 };
+  });
+  const owner = panels.flatMap((panel) => panel.jobs.map(() => panel));
+  const started = performance.now();
+  const onDone = (j) => {
+    const panel = owner[j];
+    panel.left -= 1;
+    process.stderr.write(`${panel.id}: ${panel.jobs.length - panel.left} of ${panel.jobs.length} jobs done\n`);
+    if (panel.left === 0) panel.seconds = (performance.now() - started) / 1000;
+  };
+  const outputs = await runJobsInPool(panels.flatMap((panel) => panel.jobs), threads, { onDone });
+  const results = [];
+  let first = 0;
+  for (const panel of panels) {
+    const panelOutputs = outputs.slice(first, first + panel.jobs.length);
+    first += panel.jobs.length;
+    const result = panelResult(icl, panel.resolved, panel.jobs, panelOutputs, { quick, seconds: panel.seconds });
     const paths = writePanel(out, result);
-    process.stderr.write(`${preset.id}: ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
+    process.stderr.write(`${panel.id}: done after ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
     results.push(result);
   }
   const table = fidelityTable(results);

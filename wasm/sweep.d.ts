@@ -69,6 +69,10 @@ export interface PanelResult {
 export function merge<T>(base: T, patch: unknown): T;
 export function resolvePanel(panel: Panel, options?: { quick?: boolean }): Panel;
 export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds'>): Job[];
+/** A relative estimate of a job's work (multiply-adds of its kernels and prompt draws, times batch and steps). */
+export function jobCost(job: Pick<Job, 'config'>): number;
+/** Job indices, costliest first (ties in job order): the order in which a pool should start them. */
+export function scheduleOrder(jobs: Pick<Job, 'config'>[]): number[];
 export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): { empirical: number[]; theory: number[] };
 export function aggregate(
   panel: Pick<Panel, 'axis' | 'curves' | 'tolerance'>,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { aggregate, merge, panelJobs, resolvePanel } from '../../wasm/sweep.js';
+import { aggregate, jobCost, merge, panelJobs, resolvePanel, scheduleOrder } from '../../wasm/sweep.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
 const presets = readdirSync(presetDir).filter((name) => name.endsWith('.json'))
@@ -26,6 +26,17 @@ describe('sweep engine', () => {
     expect(jobs[3]).toMatchObject({ curveIndex: 1, seed: 2, axisValue: null, config: { d: 4, n: [2, 4], seed: 2, model: { kind: 'h3' } } });
     const alongGamma = { base: { n: [20], data: { kind: 'drift' } }, axis: { field: 'data.gamma', values: [0.8, 0.9] }, curves: [{ label: 'a' }], seeds: [5] };
     expect(panelJobs(alongGamma).map((job) => (job.config.data as { gamma: number }).gamma)).toEqual([0.8, 0.9]);
+  });
+
+  it('starts the costliest jobs first: H3 banks before attention banks, long contexts before short', () => {
+    const fig2 = presets.find((p) => p.id === 'fig2a-noiseless-iid');
+    const jobs = panelJobs(resolvePanel(fig2));
+    // panelJobs lists attention seeds 1-3, then H3 seeds 1-3; an H3 bank of 12 n costs several attention banks.
+    expect(scheduleOrder(jobs)).toEqual([3, 4, 5, 0, 1, 2]);
+    expect(jobCost(jobs[3]) / jobCost(jobs[0])).toBeGreaterThan(2);
+    const single = (n: number, kind: string) => ({ config: { d: 20, n: [n], model: { kind } } });
+    expect(scheduleOrder([single(10, 'attention'), single(40, 'attention'), single(10, 'attention')])).toEqual([1, 0, 2]);
+    expect(jobCost(single(10, 'attention'))).toBeLessThan(jobCost({ config: { d: 20, n: [10], model: { kind: 'attention', lora: { rank: 2 } } } }));
   });
 
   it('aggregates seeds into mean, spread and gap, and judges fidelity', () => {
@@ -83,13 +94,23 @@ describe('presets', () => {
       expect(svg).not.toMatch(/NaN/);
     }
     expect(existsSync(join(out, 'fidelity.txt'))).toBe(true);
-  }, 180_000); // a guard against a hang, not a speed requirement: about 12 s here
+
+    // All panels shared one pool above; a panel run alone, on one thread, gives the same numbers.
+    const alone = mkdtempSync(join(tmpdir(), 'icl-reproduce-alone-'));
+    const single = spawnSync(process.execPath, [cli, 'reproduce', 'fig2a-noiseless-iid', '--quick', '--threads', '1', '--out', alone], { encoding: 'utf8' });
+    expect(single.status, single.stderr).toBe(0);
+    const curves = (dir: string) => JSON.parse(readFileSync(join(dir, 'fig2a-noiseless-iid.json'), 'utf8')).curves;
+    expect(curves(alone)).toEqual(curves(out));
+  }, 180_000); // a guard against a hang, not a speed requirement: about 15 s here
 
   it('refuses an unknown preset and a missing --out', () => {
     const cli = fileURLToPath(new URL('../../wasm/cli.mjs', import.meta.url));
     const unknown = spawnSync(process.execPath, [cli, 'reproduce', 'fig9', '--out', '/tmp/x'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown preset 'fig9' \(known: drift-h3-vs-attention, /);
+    const oneUnknown = spawnSync(process.execPath, [cli, 'reproduce', 'fig3-rag', 'fig9', '--out', '/tmp/x'], { encoding: 'utf8' });
+    expect(oneUnknown.status).toBe(2);
+    expect(oneUnknown.stderr).toMatch(/unknown preset 'fig9'/);
     expect(spawnSync(process.execPath, [cli, 'reproduce', 'all'], { encoding: 'utf8' }).stderr).toMatch(/needs --out/);
   });
 });

@@ -1,7 +1,7 @@
 // One run of a figure preset on a pool of module Web Workers (preset-worker.ts), the page's twin of
 // wasm/job-pool.mjs: the panel is expanded into jobs here (sweep.js's resolvePanel and panelJobs), each
-// idle worker is handed the next job, the outputs are kept in job order, and when all are in one worker
-// combines them with panelResult. Every job is deterministic on its own, so the result equals a serial
+// idle worker is handed the next job (costliest first: sweep.js's scheduleOrder), the outputs are kept
+// in job order, and when all are in one worker combines them with panelResult. Every job is deterministic on its own, so the result equals a serial
 // run's and the command line's, whatever the number of workers or the order jobs finish in.
 //
 // Pause stops handing out jobs and asks every worker to hold before its next chunk of steps (a chunk
@@ -11,7 +11,7 @@
 // run: they are created by it and terminated when it ends (done, cancelled or failed), which also
 // frees their wasm memory.
 
-import { panelJobs, resolvePanel, type Job, type Panel, type PanelResult } from '../../wasm/sweep.js';
+import { panelJobs, resolvePanel, scheduleOrder, type Job, type Panel, type PanelResult } from '../../wasm/sweep.js';
 import type { FromPresetWorker, JobOutput, ToPresetWorker } from './preset-protocol.ts';
 
 export type RunPhase = 'starting' | 'running' | 'pausing' | 'paused' | 'finishing' | 'done' | 'cancelled' | 'error';
@@ -58,6 +58,8 @@ export class PresetRun {
   readonly panel: Panel;
   readonly quick: boolean;
   readonly jobs: Job[];
+  /** Job indices in the order they are handed out: costliest first. */
+  readonly #order: number[];
   #listener: RunListener;
   #slots: Slot[] = [];
   #outputs: (JobOutput | undefined)[];
@@ -80,6 +82,7 @@ export class PresetRun {
     this.panel = resolvePanel(panel, { quick });
     this.quick = quick;
     this.jobs = panelJobs(this.panel);
+    this.#order = scheduleOrder(this.jobs);
     this.#listener = listener;
     this.#outputs = new Array(this.jobs.length).fill(undefined);
     this.#stepsDone = new Array(this.jobs.length).fill(0);
@@ -210,7 +213,7 @@ export class PresetRun {
   #feed(slot: Slot): void {
     if (this.#paused || !slot.ready || slot.job !== null || this.#next >= this.jobs.length) return;
     if (this.#phase !== 'starting' && this.#phase !== 'running') return;
-    const index = this.#next++;
+    const index = this.#order[this.#next++];
     slot.job = index;
     this.#send(slot, { type: 'job', index, config: this.jobs[index]?.config });
     if (this.#phase === 'starting') this.#setPhase('running');
