@@ -123,8 +123,10 @@ class LaneEngine final : public Experiment::Engine {
     const int batch = config_.training.batch_size;
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       prepare(m);
-      // Sizes can change between phases (LoRA); assign() then reallocates once, not every step.
-      if (!h3_states_[m]) lane_gradients_[m].assign(bank_[m].weights.size(), V(0));
+      // The kernel's gradient has the layout of the lane weights prepare() just made (attention_group's product
+      // form can be larger than [W_q, W_k, w_v]). Sizes can change between phases (LoRA); assign() then
+      // reallocates once, not every step.
+      if (!h3_states_[m]) lane_gradients_[m].assign(lane_weights_[m].size(), V(0));
       batch_loss[m] = 0.0;
     }
     const V grad_scale = V(2.0f / static_cast<float>(batch));
@@ -133,10 +135,20 @@ class LaneEngine final : public Experiment::Engine {
       BankModel& model = bank_[m];
       if (h3_states_[m]) {
         h3_states_[m]->finish(model);
-      } else {
+      } else if (online_) {
         for (std::size_t i = 0; i < model.weight_gradient.size(); ++i) {
           model.weight_gradient[i] = Traits::sum(lane_gradients_[m][i]);
         }
+        model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
+      } else {
+        // attention_group's gradient is that of its kernel weights: sum the lanes, then chain back to
+        // [W_q, W_k, w_v] (model.weights still holds this step's weights).
+        kernel_gradient_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
+        for (std::size_t i = 0; i < kernel_gradient_.size(); ++i) {
+          kernel_gradient_[i] = Traits::sum(lane_gradients_[m][i]);
+        }
+        attention_weight_gradient(model.attention, model.weights.data(), kernel_gradient_.data(),
+                                  model.weight_gradient.data());
         model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
       }
       model.adam.update(model.parameters, model.gradient, learning_rate);
@@ -170,8 +182,16 @@ class LaneEngine final : public Experiment::Engine {
       return;
     }
     model.parameterisation->materialise(model.parameters, model.weights);
-    lane_weights_[m].resize(model.weights.size());
-    for (std::size_t i = 0; i < model.weights.size(); ++i) lane_weights_[m][i] = V(model.weights[i]);
+    // The online kernel reads the factors [W_q, W_k, w_v]; attention_group its kernel weights (attention.hpp:
+    // M = W_q W_k^T and w_v, or the factors at low rank), formed here once per step.
+    const std::vector<float>* weights = &model.weights;
+    if (!online_) {
+      kernel_weights_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
+      attention_kernel_weights(model.attention, model.weights.data(), kernel_weights_.data());
+      weights = &kernel_weights_;
+    }
+    lane_weights_[m].resize(weights->size());
+    for (std::size_t i = 0; i < weights->size(); ++i) lane_weights_[m][i] = V((*weights)[i]);
   }
 
   void fill_group(const DataModel& data, Purpose purpose, std::uint64_t index, int first_prompt) {
@@ -244,6 +264,10 @@ class LaneEngine final : public Experiment::Engine {
   GaussianStream<V> gaussian_;
   std::vector<std::vector<V>> lane_weights_;
   std::vector<std::vector<V>> lane_gradients_;
+  // attention_group's kernel weights and lane-summed gradient (attention.hpp) of the model being prepared
+  // or finished; sized at the first step (the same for every model of a bank), so steps do not allocate.
+  std::vector<float> kernel_weights_;
+  std::vector<float> kernel_gradient_;
 };
 
 // LoRA pretrains on the old task covariance: the same data model with the pretraining task spectrum.

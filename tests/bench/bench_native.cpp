@@ -31,7 +31,8 @@ Timing time_each(int warmup, int repeats, Work work) {
 
 }  // namespace
 
-// The workloads of issues 2 and 4: d = 20, n = 40, batch 1024, one model each.
+// The workloads of issues 2 and 4: d = 20, n = 40, batch 1024, one model each; and banks of 12 models
+// (one per context length, all on the same prompts), as a figure sweep runs them.
 struct Workload {
   const char* name;
   const char* config;
@@ -40,6 +41,8 @@ const Workload kWorkloads[] = {
     {"attention", R"({"d": 20, "n": [40], "training": {"steps": 1000000, "batch_size": 1024}})"},
     {"attention rank 5", R"({"d": 20, "n": [40], "model": {"rank": 5}, "training": {"steps": 1000000, "batch_size": 1024}})"},
     {"h3", R"({"d": 20, "n": [40], "model": {"kind": "h3"}, "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"attention bank (12 n)", R"({"d": 20, "n": [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 32, 40], "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"h3 bank (12 n)", R"({"d": 20, "n": [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 32, 40], "model": {"kind": "h3"}, "training": {"steps": 1000000, "batch_size": 1024}})"},
 };
 
 int main(int argc, char** argv) {

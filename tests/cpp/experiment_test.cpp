@@ -76,7 +76,9 @@ TEST(Experiment, SimdMatchesScalarTwin) {
 }
 
 TEST(Experiment, TrainingStepsDoNotAllocate) {
-  for (const char* model : {R"({})", R"({"kind": "h3"})", R"({"kind": "h3", "filter": "ssm"})", R"({"rank": 2})"}) {
+  // Attention at rank 2 of d = 4 runs the product form, at rank 1 the factored form (attention.hpp).
+  for (const char* model : {R"({})", R"({"kind": "h3"})", R"({"kind": "h3", "filter": "ssm"})", R"({"rank": 2})",
+                            R"({"rank": 1})"}) {
     for (const char* objective : {"query", "all_positions"}) {
       if (std::string(objective) == "all_positions" && std::string(model).find("ssm") != std::string::npos) continue;
       if (std::string(objective) == "all_positions" && std::string(model).find("rank") != std::string::npos) continue;
@@ -88,6 +90,13 @@ TEST(Experiment, TrainingStepsDoNotAllocate) {
       EXPECT_EQ(allocation_count.load() - before, 0) << model << " " << objective;
     }
   }
+  // d = 10, rank 3: the product form's buffers outgrow the factors' at the first step, and only then.
+  auto grown = Experiment::create(config_from(R"({"d": 10, "n": [3, 6], "training": {"steps": 20, "batch_size": 66},
+      "model": {"rank": 3}})"));
+  grown->step(1);
+  const long before_grown = allocation_count.load();
+  grown->step(10);
+  EXPECT_EQ(allocation_count.load() - before_grown, 0) << "rank 3 of d = 10";
   // LoRA: after the switch to the adapter (which allocates once), its steps do not allocate.
   auto lora = Experiment::create(config_from(R"({"d": 3, "n": [4], "training": {"steps": 20, "batch_size": 16},
       "model": {"lora": {"rank": 1, "pretrain_steps": 3}}})"));

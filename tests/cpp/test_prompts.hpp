@@ -81,17 +81,24 @@ inline std::vector<double> h3_as_linear_attention(const H3Shape& shape, const At
   return parameters;
 }
 
-// The query-only objective of linear attention in double: the sum over prompts of (yhat - y)^2 and, when
-// `gradient` is non-null, its gradient (grad_scale = 2), written over a zeroed vector of the weights' size.
+// The query-only objective of linear attention in double, as a training step runs it (the kernel weights of
+// shape.form, the kernel over the prompts, the chain back): the sum over prompts of (yhat - y)^2 and, when
+// `gradient` is non-null, its gradient with respect to [W_q, W_k, w_v] (grad_scale = 2).
 inline double attention_query_loss(const AttentionShape& shape, const PromptLayout& layout, int n,
                                    const std::vector<double>& weights, const Prompts& prompts,
                                    std::vector<double>* gradient) {
   AttentionScratch<double> scratch(shape);
-  if (gradient != nullptr) gradient->assign(weights.size(), 0.0);
+  std::vector<double> kernel_weights(static_cast<std::size_t>(shape.kernel_weight_count()));
+  attention_kernel_weights(shape, weights.data(), kernel_weights.data());
+  std::vector<double> kernel_gradient(kernel_weights.size(), 0.0);
   double loss = 0.0;
   for (const auto& prompt : prompts) {
-    attention_group<double>(shape, layout, n, weights.data(), prompt.values.data(), 1.0, loss,
-                            gradient ? gradient->data() : nullptr, 2.0, scratch);
+    attention_group<double>(shape, layout, n, kernel_weights.data(), prompt.values.data(), 1.0, loss,
+                            gradient ? kernel_gradient.data() : nullptr, 2.0, scratch);
+  }
+  if (gradient != nullptr) {
+    gradient->assign(weights.size(), 0.0);
+    attention_weight_gradient(shape, weights.data(), kernel_gradient.data(), gradient->data());
   }
   return loss;
 }

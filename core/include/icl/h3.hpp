@@ -18,7 +18,8 @@
 // Multiply-adds per prompt at d = 20, n = 40 (D = m = 21, P = 231): this form ~30 000 (forward ~15 000);
 // the plain Gram form (G_f, then G_f W_v, G_f W_k and A = W_k diag(q) W_v^T) ~51 000; projecting every
 // token (k_s, v_s, and the per-token outer products of the backward pass) ~78 000. Linear attention is
-// ~5 500. Once per batch the pair form adds ~0.3 M multiply-adds (C, B, and the chain from T).
+// ~4 200 (its product form; ~5 500 before). Once per batch the pair form adds ~0.3 M multiply-adds (C, B,
+// and the chain from T).
 //
 // Per training step (one model):
 //   1. filter.lags(filter parameters, f)                      f_0..f_n from the filter's parameters
@@ -29,7 +30,7 @@
 //      h3_weight_gradient(shape, parameters, T, workspace, gradient)   dW_q, dW_k, dW_v
 //      filter.backward(filter parameters, lag gradient, gradient + shape.filter_offset())
 // Measured natively (SSE2, 4 lanes, -O3) at d = 20, n = 40, batch 1024: steps 1-5 take ~1.6 ms against
-// ~0.5 ms for attention_group; the forward pass alone (evaluation) ~0.7 ms.
+// ~0.2 ms for attention_group (~0.5 ms before its product form); the forward pass alone (evaluation) ~0.7 ms.
 #pragma once
 
 #include <cmath>
@@ -366,21 +367,6 @@ struct H3Accumulator {
   }
 };
 
-namespace h3_detail {
-
-// Runs block(integral_constant<K>, start) over [begin, end) in blocks of Max, then halves down to 1, so
-// every block has a compile-time width and its accumulators live in registers.
-template <int Max, class Block>
-inline void in_blocks(int begin, int end, Block&& block) {
-  int start = begin;
-  for (; start + Max <= end; start += Max) block(std::integral_constant<int, Max>{}, start);
-  if constexpr (Max > 1) {
-    if (start < end) in_blocks<Max / 2>(start, end, block);
-  }
-}
-
-}  // namespace h3_detail
-
 /**
  * Runs one group of prompts (lanes) through H3 with context length n (a prefix of the stored max_n).
  *   pair_weights: C from h3_pair_weights, each entry broadcast to a lane value (d x P)
@@ -414,7 +400,7 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* 
   for (std::size_t lane = 0; lane < lanes; ++lane) query[static_cast<std::size_t>(d) * lanes + lane] = T(0);
 
   // S = sum_i x_i C_i.
-  h3_detail::in_blocks<8>(0, pairs, [&](auto block, int p0) {
+  in_blocks<8>(0, pairs, [&](auto block, int p0) {
     constexpr int K = decltype(block)::value;
     V acc[K];
     for (int k = 0; k < K; ++k) acc[k] = V(0);
@@ -448,7 +434,7 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* 
     }
     for (int k = 0; k < K; ++k) out[k] = r[k];
   };
-  h3_detail::in_blocks<8>(0, n, [&](auto block, int t0) {
+  in_blocks<8>(0, n, [&](auto block, int t0) {
     quadratic_block(block, tokens + static_cast<std::size_t>(t0) * token_stride, quadratic + t0);
   });
   quadratic_block(std::integral_constant<int, 1>{}, query, quadratic + n);
@@ -476,7 +462,7 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* 
   for (int i = 0; i < width; ++i) weighted[n * width + i] = lags[0] * Traits::load(query + static_cast<std::size_t>(i) * lanes);
   for (int i = 0; i < width; ++i) {
     V* g_row = gram + shape.pair_row(i) - i;  // g_row[j] = G_(i,j), j >= i
-    h3_detail::in_blocks<8>(i, width, [&](auto block, int j0) {
+    in_blocks<8>(i, width, [&](auto block, int j0) {
       constexpr int K = decltype(block)::value;
       V acc[K];
       const V a_query = weighted[n * width + i];

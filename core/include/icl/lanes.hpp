@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -78,5 +79,18 @@ inline FloatBatch sqrt_lane(const FloatBatch& x) { return xsimd::sqrt(x); }
 
 inline std::uint32_t rotate_left(std::uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 inline U32Batch rotate_left(const U32Batch& x, int k) { return (x << k) | (x >> (32 - k)); }
+
+// Runs block(integral_constant<K>, start) over [begin, end) in blocks of Max, then halves down to 1, so
+// every block has a compile-time width and its accumulators live in registers. The kernels use it to
+// run several independent sums side by side: one running sum per token (or feature) is a chain of
+// dependent adds, and a block of them keeps the adder busy while each waits for its previous add.
+template <int Max, class Block>
+inline void in_blocks(int begin, int end, Block&& block) {
+  int start = begin;
+  for (; start + Max <= end; start += Max) block(std::integral_constant<int, Max>{}, start);
+  if constexpr (Max > 1) {
+    if (start < end) in_blocks<Max / 2>(start, end, block);
+  }
+}
 
 }  // namespace icl
