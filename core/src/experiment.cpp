@@ -38,7 +38,6 @@ struct H3State {
         workspace(model.h3),
         pair_weights(static_cast<std::size_t>(model.h3.pair_weight_count())),
         lags(static_cast<std::size_t>(model.n + 1)),
-        lane_pair_weights(pair_weights.size()),
         lane_lags(lags.size()),
         accumulator(model.h3, model.n),
         pair_gradient(pair_weights.size()),
@@ -57,7 +56,6 @@ struct H3State {
       std::fill(lane_lag_gradient.begin(), lane_lag_gradient.end(), V(0));
     } else {
       h3_pair_weights(model.h3, model.parameters.data(), workspace, pair_weights.data());
-      for (std::size_t i = 0; i < pair_weights.size(); ++i) lane_pair_weights[i] = V(pair_weights[i]);
       accumulator.reset();
     }
   }
@@ -80,7 +78,6 @@ struct H3State {
   H3Workspace<float> workspace;
   std::vector<float> pair_weights;
   std::vector<float> lags;
-  std::vector<V> lane_pair_weights;
   std::vector<V> lane_lags;
   H3Accumulator<V> accumulator;
   std::vector<float> pair_gradient;
@@ -231,7 +228,7 @@ class LaneEngine final : public Experiment::Engine {
                                  with_gradient ? state.lane_weight_gradient.data() : nullptr,
                                  with_gradient ? state.lane_lag_gradient.data() : nullptr, grad_scale, *h3_online_scratch_);
             } else {
-              h3_group<V>(model.h3, layout_, model.n, state.lane_pair_weights.data(), state.lane_lags.data(),
+              h3_group<V>(model.h3, layout_, model.n, state.pair_weights.data(), state.lane_lags.data(),
                           group_.values.data(), lane_mask, loss_sum, with_gradient ? &state.accumulator : nullptr,
                           grad_scale, *h3_scratch_);
             }

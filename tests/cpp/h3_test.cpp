@@ -294,13 +294,12 @@ FloatRun run_float(const H3Shape& shape, const PromptLayout& layout, int n, cons
   H3Workspace<float> workspace(shape);
   std::vector<float> pair_weights(static_cast<std::size_t>(shape.pair_weight_count()));
   h3_pair_weights(shape, parameters.data(), workspace, pair_weights.data());
-  std::vector<V> lane_pair_weights(pair_weights.begin(), pair_weights.end());
   std::vector<V> lane_lags(lags.begin(), lags.end());
   H3Accumulator<V> accumulator(shape, n);
   H3Scratch<V> scratch(shape, layout);
   V loss(0.0f);
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    h3_group<V>(shape, layout, n, lane_pair_weights.data(), lane_lags.data(), groups[g].values.data(), masks[g], loss,
+    h3_group<V>(shape, layout, n, pair_weights.data(), lane_lags.data(), groups[g].values.data(), masks[g], loss,
                 &accumulator, V(0.5f), scratch);
   }
   FloatRun run;

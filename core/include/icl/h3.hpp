@@ -24,7 +24,7 @@
 // Per training step (one model):
 //   1. filter.lags(filter parameters, f)                      f_0..f_n from the filter's parameters
 //   2. h3_pair_weights(shape, parameters, workspace, C)       C (d x P) from W_q, W_k, W_v
-//   3. broadcast C and f to lane values; accumulator.reset()
+//   3. broadcast f to lane values (C is broadcast as it is read); accumulator.reset()
 //   4. h3_group<V>(..., &accumulator, ...) for every group of prompts
 //   5. accumulator.lane_sums(T, lag gradient), then
 //      h3_weight_gradient(shape, parameters, T, workspace, gradient)   dW_q, dW_k, dW_v
@@ -369,7 +369,8 @@ struct H3Accumulator {
 
 /**
  * Runs one group of prompts (lanes) through H3 with context length n (a prefix of the stored max_n).
- *   pair_weights: C from h3_pair_weights, each entry broadcast to a lane value (d x P)
+ *   pair_weights: C from h3_pair_weights (d x P scalars), broadcast to lanes as they are read: as scalars C
+ *                 is 18 KB at d = 20 and stays in L1 across the groups of a batch; as lane values it was 74 KB
  *   lags:         f_0 .. f_n broadcast to lane values
  *   data:         the group's prompt values, lane-interleaved (PromptGroup layout)
  *   lane_mask:    1 for real prompts, 0 for padding lanes of the last group
@@ -380,7 +381,7 @@ struct H3Accumulator {
  *                 grad_scale = 2 / B gives the gradient of the batch's mean squared error.
  */
 template <class V, class T = typename LaneTraits<V>::Scalar>
-void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* pair_weights, const V* lags,
+void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const T* pair_weights, const V* lags,
               const T* data, const V& lane_mask, V& loss_sum, H3Accumulator<V>* gradient, const V& grad_scale,
               H3Scratch<V>& scratch) {
   using Traits = LaneTraits<V>;
@@ -406,14 +407,16 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* 
     for (int k = 0; k < K; ++k) acc[k] = V(0);
     for (int i = 0; i < d; ++i) {
       const V x = Traits::load(query + static_cast<std::size_t>(i) * lanes);
-      const V* row = pair_weights + static_cast<std::ptrdiff_t>(i) * pairs + p0;
-      for (int k = 0; k < K; ++k) acc[k] = acc[k] + x * row[k];
+      const T* row = pair_weights + static_cast<std::ptrdiff_t>(i) * pairs + p0;
+      for (int k = 0; k < K; ++k) acc[k] = acc[k] + x * V(row[k]);
     }
     for (int k = 0; k < K; ++k) combined[p0 + k] = acc[k];
   });
 
   // r_t = z_t^T S z_t = sum_i z_i sum_{j>=i} S_(i,j) z_j, for a block of tokens at a time so that each S
   // entry loaded serves every token of the block.
+  // Blocks of 4 tokens here and of 4 columns for G_f below: with 8, V8 spills the accumulators (the wasm
+  // bank of 12 n took 28.5 ms per step against 24.8 ms with 4; native g++ is the same either way).
   const auto quadratic_block = [&](auto block, const T* first, V* out) {
     constexpr int K = decltype(block)::value;
     V r[K];
@@ -434,7 +437,7 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* 
     }
     for (int k = 0; k < K; ++k) out[k] = r[k];
   };
-  in_blocks<8>(0, n, [&](auto block, int t0) {
+  in_blocks<4>(0, n, [&](auto block, int t0) {
     quadratic_block(block, tokens + static_cast<std::size_t>(t0) * token_stride, quadratic + t0);
   });
   quadratic_block(std::integral_constant<int, 1>{}, query, quadratic + n);
@@ -462,7 +465,7 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const V* 
   for (int i = 0; i < width; ++i) weighted[n * width + i] = lags[0] * Traits::load(query + static_cast<std::size_t>(i) * lanes);
   for (int i = 0; i < width; ++i) {
     V* g_row = gram + shape.pair_row(i) - i;  // g_row[j] = G_(i,j), j >= i
-    in_blocks<8>(i, width, [&](auto block, int j0) {
+    in_blocks<4>(i, width, [&](auto block, int j0) {
       constexpr int K = decltype(block)::value;
       V acc[K];
       const V a_query = weighted[n * width + i];
