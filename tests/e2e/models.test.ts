@@ -2,14 +2,11 @@
 // chart and the read-out views of what a trained model computes. Small configs, real training in
 // the real wasm module; the last test checks every request the earlier ones caused.
 
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, openPage, requestsElsewhere, type BrowserSession, type RecordedPage } from './browser.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { requestsElsewhere } from './browser.ts';
+import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
 import { choose, fillConfig, lastResult, visibleFields, waitForState, waitUntilReady } from './page-driver.ts';
-
-const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 
 /** H3 on a drifting task: its learned filter should favour recent tokens, as omega* does. */
 const H3_DRIFT_RUN = {
@@ -53,21 +50,6 @@ const KIND_SPECIFIC = [
   'ssm-states',
 ] as const;
 
-let session: BrowserSession;
-const openedPages: RecordedPage[] = [];
-
-async function freshPage(): Promise<RecordedPage> {
-  const recorded = await openPage(session, inject('baseUrl'));
-  openedPages.push(recorded);
-  await waitUntilReady(recorded.page);
-  return recorded;
-}
-
-function expectNoErrors(recorded: RecordedPage): void {
-  expect(recorded.pageErrors).toEqual([]);
-  expect(recorded.consoleErrors).toEqual([]);
-}
-
 /** The kind-specific controls that are shown, sorted. */
 async function shownKindFields(page: Page): Promise<string[]> {
   const visible = await visibleFields(page, KIND_SPECIFIC);
@@ -84,18 +66,8 @@ async function chartCurve(page: Page, name: string): Promise<{ className: string
   return { className: await g.getAttribute('class'), label: await g.getAttribute('aria-label'), paths: await g.locator('path').count() };
 }
 
-beforeAll(async () => {
-  session = await launchBrowser();
-  await mkdir(OUTPUT_DIR, { recursive: true });
-});
-
-afterEach(async () => {
-  for (const { page } of openedPages) if (!page.isClosed()) await page.close();
-});
-
-afterAll(async () => {
-  await session?.close();
-});
+const pages = usePageSession(waitUntilReady);
+const { freshPage, openedPages } = pages;
 
 describe('data models, architectures and read-outs', () => {
   test('H3 on a drifting task: both theory curves, W heatmaps and sample weights beside the optimum', async () => {
@@ -288,7 +260,7 @@ describe('data models, architectures and read-outs', () => {
 
   test('every request of the tests above went to 127.0.0.1', () => {
     expect(openedPages.length).toBeGreaterThan(0);
-    expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
-    expect(requestsElsewhere(session.requests, inject('baseUrl'))).toEqual([]);
+    expect(pages.session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    expect(requestsElsewhere(pages.session.requests, inject('baseUrl'))).toEqual([]);
   });
 });

@@ -2,13 +2,10 @@
 // The tests in this file share one browser profile and run in order; the last one checks every
 // request the earlier ones caused.
 
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, openPage, requestsElsewhere, type BrowserSession, type RecordedPage } from './browser.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { requestsElsewhere } from './browser.ts';
+import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
 import { fillConfig, lastResult, waitForState, waitUntilReady } from './page-driver.ts';
-
-const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 
 /** A run small enough for seconds of training, big enough to land near theory: at d = 5 the
  *  optimum is c* = 1/(n + d + 1) per diagonal entry, reached within a few hundred Adam steps. */
@@ -22,34 +19,8 @@ const SMALL_RUN = {
   'eval-prompts': '20000',
 } as const;
 
-let session: BrowserSession;
-const openedPages: RecordedPage[] = [];
-
-async function freshPage(): Promise<RecordedPage> {
-  const recorded = await openPage(session, inject('baseUrl'));
-  openedPages.push(recorded);
-  await waitUntilReady(recorded.page);
-  return recorded;
-}
-
-function expectNoErrors(recorded: RecordedPage): void {
-  expect(recorded.pageErrors).toEqual([]);
-  expect(recorded.consoleErrors).toEqual([]);
-}
-
-beforeAll(async () => {
-  session = await launchBrowser();
-  await mkdir(OUTPUT_DIR, { recursive: true });
-});
-
-// Pages are closed after each test (their workers hold wasm memory); the recorded requests stay.
-afterEach(async () => {
-  for (const { page } of openedPages) if (!page.isClosed()) await page.close();
-});
-
-afterAll(async () => {
-  await session?.close();
-});
+const pages = usePageSession(waitUntilReady);
+const { freshPage, openedPages } = pages;
 
 describe('the playground page', () => {
   test('loads with its defaults, typeset formulas and no console or page error', async () => {
@@ -203,7 +174,7 @@ describe('the playground page', () => {
   test('every request of the tests above went to 127.0.0.1', () => {
     expect(openedPages.length).toBeGreaterThan(0);
     // The list must include the worker's fetch of the wasm binary, or it would prove nothing.
-    expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
-    expect(requestsElsewhere(session.requests, inject('baseUrl'))).toEqual([]);
+    expect(pages.session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    expect(requestsElsewhere(pages.session.requests, inject('baseUrl'))).toEqual([]);
   });
 });

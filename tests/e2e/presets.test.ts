@@ -5,19 +5,19 @@
 // page usable. The last test checks every request the earlier ones caused.
 
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { PanelResult } from '../../wasm/sweep.js';
-import { launchBrowser, openPage, requestsElsewhere, type BrowserSession, type RecordedPage } from './browser.ts';
+import { requestsElsewhere } from './browser.ts';
+import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
 import { choosePreset, lastPresetResult, pressOnceTraining, waitForPresetState } from './page-driver.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 
 /** Along n: three ranks of attention at two n, three jobs (about a second of training). */
 const LOW_RANK = 'fig3-low-rank';
@@ -44,26 +44,12 @@ async function cliResult(id: string): Promise<PanelResult> {
   }
 }
 
-let session: BrowserSession;
-const openedPages: RecordedPage[] = [];
 const cli = new Map<string, Promise<PanelResult>>();
 
 function fromCli(id: string): Promise<PanelResult> {
   const result = cli.get(id);
   if (!result) throw new Error(`no command-line run of ${id}`);
   return result;
-}
-
-async function freshPage(): Promise<RecordedPage> {
-  const recorded = await openPage(session, inject('baseUrl'));
-  openedPages.push(recorded);
-  await waitForPresetState(recorded.page, ['idle'], 60_000);
-  return recorded;
-}
-
-function expectNoErrors(recorded: RecordedPage): void {
-  expect(recorded.pageErrors).toEqual([]);
-  expect(recorded.consoleErrors).toEqual([]);
 }
 
 /** Every empirical risk (per point and seed) and theory value equal to 1e-12 relative. */
@@ -110,18 +96,15 @@ beforeAll(async () => {
     result.catch(() => {}); // awaited (and reported) by the tests
     cli.set(id, result);
   }
-  session = await launchBrowser();
-  await mkdir(OUTPUT_DIR, { recursive: true });
-});
-
-afterEach(async () => {
-  for (const { page } of openedPages) if (!page.isClosed()) await page.close();
 });
 
 afterAll(async () => {
-  await session?.close();
   await Promise.allSettled(cli.values());
 });
+
+// Registered after the command-line runs above, so that they start before the browser does.
+const pages = usePageSession((page) => waitForPresetState(page, ['idle'], 60_000));
+const { freshPage, openedPages } = pages;
 
 describe('figure presets', () => {
   test('a quick panel runs to the end: chart marks per curve, a fidelity verdict, the command line’s numbers', async () => {
@@ -275,8 +258,8 @@ describe('figure presets', () => {
   test('every request of the tests above went to 127.0.0.1', () => {
     expect(openedPages.length).toBeGreaterThan(0);
     // The pool's workers fetch the module too: the list must include the wasm binary.
-    expect(session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
-    expect(session.requests.some((url) => /preset-worker[^/]*\.js$/.test(url))).toBe(true);
-    expect(requestsElsewhere(session.requests, inject('baseUrl'))).toEqual([]);
+    expect(pages.session.requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    expect(pages.session.requests.some((url) => /preset-worker[^/]*\.js$/.test(url))).toBe(true);
+    expect(requestsElsewhere(pages.session.requests, inject('baseUrl'))).toEqual([]);
   });
 });
