@@ -11,7 +11,10 @@
 namespace icl::theory {
 namespace {
 
-std::string check_samples(int samples) {
+// The inputs both entry points share: the noise, the context size and the number of samples.
+std::string check_common(double noise_variance, int n, int samples) {
+  if (std::string error = detail::check_noise_variance(noise_variance); !error.empty()) return error;
+  if (std::string error = detail::check_context_size(n); !error.empty()) return error;
   if (samples < 2 || samples > kMaxBayesSamples) {
     return "samples must be an integer in [2, " + std::to_string(kMaxBayesSamples) + "] (got " +
            std::to_string(samples) + ")";
@@ -77,13 +80,9 @@ Result<MonteCarloEstimate> bayes_optimal_risk_from_spectrum(const std::vector<do
   if (std::string error = detail::check_spectrum("eigenvalues_of_sigma", eigenvalues_of_sigma); !error.empty()) {
     return Result<MonteCarloEstimate>::failure(error);
   }
-  if (std::string error = detail::check_noise_variance(noise_variance); !error.empty()) {
+  if (std::string error = check_common(noise_variance, n, samples); !error.empty()) {
     return Result<MonteCarloEstimate>::failure(error);
   }
-  if (std::string error = detail::check_context_size(n); !error.empty()) {
-    return Result<MonteCarloEstimate>::failure(error);
-  }
-  if (std::string error = check_samples(samples); !error.empty()) return Result<MonteCarloEstimate>::failure(error);
   const auto size = static_cast<Eigen::Index>(eigenvalues_of_sigma.size());
   return estimate(Eigen::Map<const Eigen::VectorXd>(eigenvalues_of_sigma.data(), size), noise_variance, n, samples,
                   seed);
@@ -94,13 +93,9 @@ Result<MonteCarloEstimate> bayes_optimal_risk(const Eigen::MatrixXd& sigma_x, co
   if (std::string error = detail::check_covariance_pair(sigma_x, "sigma_beta", sigma_beta); !error.empty()) {
     return Result<MonteCarloEstimate>::failure(error);
   }
-  if (std::string error = detail::check_noise_variance(noise_variance); !error.empty()) {
+  if (std::string error = check_common(noise_variance, n, samples); !error.empty()) {
     return Result<MonteCarloEstimate>::failure(error);
   }
-  if (std::string error = detail::check_context_size(n); !error.empty()) {
-    return Result<MonteCarloEstimate>::failure(error);
-  }
-  if (std::string error = check_samples(samples); !error.empty()) return Result<MonteCarloEstimate>::failure(error);
   auto whitening = detail::whiten(sigma_x, sigma_beta, "sigma_beta");
   if (!whitening.ok()) return Result<MonteCarloEstimate>::failure(whitening.error());
   // Rounding can leave a tiny negative eigenvalue for a nearly singular product; the true ones are > 0.
