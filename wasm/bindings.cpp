@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "icl/config.hpp"
+#include "icl/config_schema.hpp"
 #include "icl/experiment.hpp"
 #include "icl/theory_curves.hpp"
 
@@ -136,6 +137,8 @@ val optimal_weights(const std::string& config_json, int n) {
   return result;
 }
 
+std::string config_schema() { return icl::config_schema_json(); }
+
 int live_object_count() { return live_objects; }
 std::string build_id() { return ICL_BUILD_ID; }
 
@@ -157,6 +160,7 @@ EMSCRIPTEN_BINDINGS(icl) {
       .function("drawBatchOnly", &ExperimentHandle::draw_batch_only);
   emscripten::function("normalizeConfig", &normalize_config);
   emscripten::function("defaultConfig", &default_config);
+  emscripten::function("configSchema", &config_schema);
   emscripten::function("theoryCurve", &theory_curve);
   emscripten::function("theoryCurves", &theory_curves);
   emscripten::function("optimalWeights", &optimal_weights);

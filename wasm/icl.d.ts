@@ -105,6 +105,62 @@ export interface Config {
   };
 }
 
+/** The dotted path of every config field the schema describes ("data.alpha", "model.lora.rank"). */
+type Leaves<T, P extends string = ''> = T extends readonly unknown[] | string | number | boolean
+  ? P
+  : T extends object
+    ? { [K in keyof T & string]-?: Leaves<NonNullable<T[K]>, P extends '' ? K : `${P}.${K}`> }[keyof T & string]
+    : P;
+export type ConfigFieldPath = Exclude<Leaves<Config>, 'version'> | 'model.lora';
+
+/** When a field (or a choice) applies: each listed field has one of the values (null: absent, true: present). */
+export type Applicability = Partial<Record<ConfigFieldPath, (string | number | boolean | null)[]>>;
+
+/** An allowed range; `maxAboveD` set means the upper end is d + maxAboveD (and `max` is null). */
+export interface FieldRange {
+  min: number;
+  minOpen: boolean;
+  max: number | null;
+  maxOpen: boolean;
+  maxAboveD?: number;
+}
+
+/** One config field as the core's validator reads it (icl's configSchema). */
+export interface FieldSchema {
+  path: ConfigFieldPath;
+  /** integers: n (one integer or an increasing list); spectrum: a named choice or d numbers in `items`; object: present or absent. */
+  type: 'integer' | 'number' | 'choice' | 'spectrum' | 'integers' | 'object';
+  /** How the page names the field; TeX between $...$. */
+  label: string;
+  /** The label in plain Unicode, for messages and <option>s. */
+  plainLabel: string;
+  /** One line of help; TeX between $...$; may be empty. */
+  help: string;
+  /** The part of the form it belongs to. */
+  group: 'run' | 'data' | 'model' | 'training';
+  /** Shown under "Advanced". */
+  advanced: boolean;
+  /** May be absent without a default (model.rank: full rank; model.lora: off). */
+  optional: boolean;
+  /** What the validator fills in when the field applies and is absent; null when there is none. */
+  default: unknown;
+  when: Applicability;
+  range?: FieldRange;
+  items?: FieldRange;
+  length?: 'd';
+  minItems?: number;
+  maxItems?: number;
+  increasing?: boolean;
+  choices?: { value: string; label: string; help: string; when: Applicability }[];
+}
+
+export interface ConfigSchema {
+  /** The config version (Config.version) the schema describes. */
+  version: number;
+  /** In the form's order; a condition names only fields before it. */
+  fields: FieldSchema[];
+}
+
 /** A named theory curve; `values[i]` is the risk at the i-th requested n. */
 export interface TheoryCurve {
   name: string;
@@ -149,6 +205,8 @@ export interface IclModule {
   readonly buildId: string;
   /** The default config (a fresh object on every call). */
   defaultConfig(): Config;
+  /** The schema of the config: every field with its range, choices, default, label and applicability. */
+  configSchema(): ConfigSchema;
   /** Validates a config object or JSON text and fills in defaults. Throws ConfigError. */
   normalizeConfig(config: unknown): Config;
   /** Throws ConfigError for an invalid config. */

@@ -44,6 +44,7 @@ function wrap(raw) {
   return {
     buildId: raw.buildId(),
     defaultConfig: () => JSON.parse(raw.defaultConfig()),
+    configSchema: () => JSON.parse(raw.configSchema()),
     normalizeConfig: (config) => checked(JSON.parse(raw.normalizeConfig(toJsonText(config)))).config,
     createExperiment: (config) => {
       const handle = new raw.ExperimentHandle(toJsonText(config));

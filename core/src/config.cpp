@@ -6,22 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config_ranges.hpp"
+
 namespace icl {
 namespace {
 
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-// Limits of the config fields, in one place so that messages and checks cannot drift apart.
-constexpr int kMaxDimension = Config::kMaxDimension;
-constexpr int kMaxContext = 512;
-constexpr int kMaxModels = 32;
-constexpr int kMaxSteps = 1000000;
-constexpr int kMaxBatch = 65536;
-constexpr int kMaxEvaluationPrompts = 10000000;
-constexpr double kMaxNoiseVariance = 100.0;
-constexpr double kMaxEigenvalue = 1e6;
-constexpr double kMaxInitStd = 10.0;
+using ranges::Range;
 
 // Records a parse error instead of throwing (Emscripten ignores C++ exceptions; toolchain.md).
 class NonThrowingDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
@@ -42,6 +35,7 @@ std::string describe(const Json& value) {
 }
 
 std::string format_number(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 1e15) return std::to_string(static_cast<long long>(value));
   std::ostringstream out;
   out << value;
   return out.str();
@@ -73,32 +67,33 @@ class ObjectReader {
   }
 
   // Each reader returns an error message, empty when the value was absent (default kept) or valid.
-  std::string read_integer(const char* key, long long min, long long max, long long& out) {
+  std::string read_integer(const char* key, const Range& range, int d, long long& out) {
     if (!has(key)) return {};
     const Json& value = at(key);
-    const std::string expected =
-        field(key) + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+    const double min = range.min, max = range.upper(d);
+    const std::string expected = field(key) + " must be an integer in [" + format_number(min) + ", " +
+                                 format_number(max) + "]";
     if (!value.is_number()) return expected + " (got " + describe(value) + ")";
     const double number = value.get<double>();
-    if (!std::isfinite(number) || number != std::floor(number) || number < static_cast<double>(min) ||
-        number > static_cast<double>(max)) {
+    if (!std::isfinite(number) || number != std::floor(number) || number < min || number > max) {
       return expected + " (got " + describe(value) + ")";
     }
     out = static_cast<long long>(number);
     return {};
   }
 
-  std::string read_int(const char* key, int min, int max, int& out) {
+  std::string read_int(const char* key, const Range& range, int d, int& out) {
     long long wide = out;
-    std::string error = read_integer(key, min, max, wide);
+    std::string error = read_integer(key, range, d, wide);
     if (error.empty()) out = static_cast<int>(wide);
     return error;
   }
 
   /** A finite number in the range; each end open or closed as the brackets in the message say. */
-  std::string read_number(const char* key, double min, bool min_open, double max, bool max_open,
-                          double& out) {
+  std::string read_number(const char* key, const Range& range, double& out) {
     if (!has(key)) return {};
+    const double min = range.min, max = range.max;
+    const bool min_open = range.min_open, max_open = range.max_open;
     const Json& value = at(key);
     const std::string expected = field(key) + " must be a number in " + (min_open ? "(" : "[") +
                                  format_number(min) + ", " + format_number(max) + (max_open ? ")" : "]");
@@ -157,7 +152,7 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
   if (!reader.has(key)) return {};
   const Json& value = reader.at(key);
   const std::string expected = reader.field(key) + " must be \"isotropic\", \"power_law\" or a list of d = " +
-                               std::to_string(d) + " numbers in (0, " + format_number(kMaxEigenvalue) + "]";
+                               std::to_string(d) + " numbers in (0, " + format_number(ranges::kEigenvalue.max) + "]";
   if (value.is_string()) {
     const std::string name = value.get<std::string>();
     if (name == "isotropic") {
@@ -177,8 +172,8 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
   for (std::size_t i = 0; i < value.size(); ++i) {
     const Json& entry = value[i];
     const double number = entry.is_number() ? entry.get<double>() : std::nan("");
-    if (!(std::isfinite(number) && number > 0 && number <= kMaxEigenvalue)) {
-      return expected + " (entry " + std::to_string(i) + " is " + describe(entry) + ")";
+    if (!(std::isfinite(number) && number > 0 && number <= ranges::kEigenvalue.max)) {
+      return expected + " (entry " + std::to_string(i + 1) + " is " + describe(entry) + ")";
     }
     spectrum.values.push_back(number);
   }
@@ -189,25 +184,25 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
 std::string read_context_lengths(ObjectReader& reader, std::vector<int>& out) {
   if (!reader.has("n")) return {};
   const Json& value = reader.at("n");
-  const std::string expected = "n must be an integer in [1, " + std::to_string(kMaxContext) +
-                               "] or a strictly increasing list of 1 to " + std::to_string(kMaxModels) +
+  const std::string expected = "n must be an integer in [1, " + std::to_string(static_cast<int>(ranges::kContextLength.max)) +
+                               "] or a strictly increasing list of 1 to " + std::to_string(ranges::kMaxModels) +
                                " such integers";
   std::vector<int> lengths;
   const auto read_one = [&](const Json& entry) {
     if (!entry.is_number()) return false;
     const double number = entry.get<double>();
-    if (!(number >= 1 && number <= kMaxContext && number == std::floor(number))) return false;
+    if (!(number >= 1 && number <= ranges::kContextLength.max && number == std::floor(number))) return false;
     lengths.push_back(static_cast<int>(number));
     return true;
   };
   if (value.is_array()) {
-    if (value.empty() || value.size() > static_cast<std::size_t>(kMaxModels)) {
+    if (value.empty() || value.size() > static_cast<std::size_t>(ranges::kMaxModels)) {
       return expected + " (got " + std::to_string(value.size()) + " entries)";
     }
     for (std::size_t i = 0; i < value.size(); ++i) {
-      if (!read_one(value[i])) return expected + " (entry " + std::to_string(i) + " is " + describe(value[i]) + ")";
+      if (!read_one(value[i])) return expected + " (entry " + std::to_string(i + 1) + " is " + describe(value[i]) + ")";
       if (i > 0 && lengths[i] <= lengths[i - 1]) {
-        return expected + " (entry " + std::to_string(i) + " is " + std::to_string(lengths[i]) +
+        return expected + " (entry " + std::to_string(i + 1) + " is " + std::to_string(lengths[i]) +
                ", not above " + std::to_string(lengths[i - 1]) + ")";
       }
     }
@@ -226,7 +221,7 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   ICL_CHECK(reader.read_choice<DataKind>(
       "kind", {{"iid", DataKind::Iid}, {"rag", DataKind::Rag}, {"alignment", DataKind::Alignment}, {"drift", DataKind::Drift}},
       data.kind));
-  ICL_CHECK(reader.read_number("noise_variance", 0.0, false, kMaxNoiseVariance, false, data.noise_variance));
+  ICL_CHECK(reader.read_number("noise_variance", ranges::kNoiseVariance, data.noise_variance));
   const DataKind kind = data.kind;
   if (kind == DataKind::Iid) {
     ICL_CHECK(read_spectrum(reader, "x_spectrum", d, data.x_spectrum));
@@ -245,14 +240,14 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   const bool general = kind == DataKind::Rag && data.rag_form == RagForm::General;
   if (general) {
     if (!reader.has("a") || !reader.has("b")) return "data.a and data.b are required with data.form \"general\"";
-    ICL_CHECK(reader.read_number("a", 0.0, false, 10.0, false, data.rag_a));
-    ICL_CHECK(reader.read_number("b", 0.0, false, 10.0, false, data.rag_b));
+    ICL_CHECK(reader.read_number("a", ranges::kRagScale, data.rag_a));
+    ICL_CHECK(reader.read_number("b", ranges::kRagScale, data.rag_b));
     ICL_CHECK(reader.refuse("alpha", "to data.kind \"alignment\" and to data.kind \"rag\" with a normalized or unnormalized form"));
   } else {
     ICL_CHECK(reader.refuse("a", "with data.form \"general\""));
     ICL_CHECK(reader.refuse("b", "with data.form \"general\""));
     if (kind == DataKind::Rag || kind == DataKind::Alignment) {
-      ICL_CHECK(reader.read_number("alpha", 0.0, false, 1.0, false, data.alpha));
+      ICL_CHECK(reader.read_number("alpha", ranges::kAlpha, data.alpha));
     } else {
       ICL_CHECK(reader.refuse("alpha", "to data.kind \"rag\" and \"alignment\""));
     }
@@ -264,7 +259,7 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
     ICL_CHECK(reader.refuse("query", "to data.kind \"alignment\""));
   }
   if (kind == DataKind::Drift) {
-    ICL_CHECK(reader.read_number("gamma", 0.0, false, 1.0, true, data.gamma));
+    ICL_CHECK(reader.read_number("gamma", ranges::kGamma, data.gamma));
   } else {
     ICL_CHECK(reader.refuse("gamma", "to data.kind \"drift\""));
   }
@@ -277,11 +272,11 @@ std::string read_lora(ObjectReader& parent, int d, LoraConfig& lora) {
   if (object == nullptr) return {};
   lora.enabled = true;
   ObjectReader reader(*object, "model.lora");
-  ICL_CHECK(reader.read_int("rank", 1, d + 1, lora.rank));
+  ICL_CHECK(reader.read_int("rank", ranges::kRank, d, lora.rank));
   ICL_CHECK(reader.read_choice<LoraTarget>("adapt", {{"key", LoraTarget::Key}, {"key_query", LoraTarget::KeyAndQuery}},
                                            lora.adapt));
   ICL_CHECK(read_spectrum(reader, "pretrain_task_spectrum", d, lora.pretrain_task_spectrum));
-  ICL_CHECK(reader.read_int("pretrain_steps", 1, kMaxSteps, lora.pretrain_steps));
+  ICL_CHECK(reader.read_int("pretrain_steps", ranges::kSteps, d, lora.pretrain_steps));
   return reader.unknown_key_error();
 }
 
@@ -291,9 +286,9 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   if (object == nullptr) return {};
   ObjectReader reader(*object, "model");
   ICL_CHECK(reader.read_choice<ModelKind>("kind", {{"attention", ModelKind::Attention}, {"h3", ModelKind::H3}}, model.kind));
-  ICL_CHECK(reader.read_number("init_std", 0.0, true, kMaxInitStd, false, model.init_std));
+  ICL_CHECK(reader.read_number("init_std", ranges::kInitStd, model.init_std));
   if (model.kind == ModelKind::Attention) {
-    ICL_CHECK(reader.read_int("rank", 1, d + 1, model.rank));
+    ICL_CHECK(reader.read_int("rank", ranges::kRank, d, model.rank));
     const bool low_rank = model.rank > 0 && model.rank < d + 1;
     model.init = low_rank ? InitKind::Symmetric : InitKind::Gaussian;
     ICL_CHECK(reader.read_choice<InitKind>("init", {{"gaussian", InitKind::Gaussian}, {"symmetric", InitKind::Symmetric}},
@@ -305,7 +300,7 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   } else {
     ICL_CHECK(reader.read_choice<FilterKind>("filter", {{"free", FilterKind::Free}, {"ssm", FilterKind::Ssm}}, model.filter));
     if (model.filter == FilterKind::Ssm) {
-      ICL_CHECK(reader.read_int("ssm_states", 1, 16, model.ssm_states));
+      ICL_CHECK(reader.read_int("ssm_states", ranges::kSsmStates, d, model.ssm_states));
     } else {
       ICL_CHECK(reader.refuse("ssm_states", "with model.filter \"ssm\""));
     }
@@ -319,14 +314,14 @@ std::string read_training(ObjectReader& parent, TrainingConfig& training) {
   ICL_CHECK(parent.read_object("training", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "training");
-  ICL_CHECK(reader.read_int("steps", 1, kMaxSteps, training.steps));
-  ICL_CHECK(reader.read_int("batch_size", 1, kMaxBatch, training.batch_size));
-  ICL_CHECK(reader.read_number("learning_rate", 0.0, true, 1.0, false, training.learning_rate));
-  ICL_CHECK(reader.read_number("lr_decay_at", 0.0, false, 1.0, false, training.lr_decay_at));
-  ICL_CHECK(reader.read_number("lr_decay_factor", 0.0, true, 1.0, false, training.lr_decay_factor));
-  ICL_CHECK(reader.read_number("adam_beta1", 0.0, false, 1.0, true, training.adam_beta1));
-  ICL_CHECK(reader.read_number("adam_beta2", 0.0, false, 1.0, true, training.adam_beta2));
-  ICL_CHECK(reader.read_number("adam_epsilon", 0.0, true, 1.0, false, training.adam_epsilon));
+  ICL_CHECK(reader.read_int("steps", ranges::kSteps, 0, training.steps));
+  ICL_CHECK(reader.read_int("batch_size", ranges::kBatchSize, 0, training.batch_size));
+  ICL_CHECK(reader.read_number("learning_rate", ranges::kLearningRate, training.learning_rate));
+  ICL_CHECK(reader.read_number("lr_decay_at", ranges::kDecayAt, training.lr_decay_at));
+  ICL_CHECK(reader.read_number("lr_decay_factor", ranges::kDecayFactor, training.lr_decay_factor));
+  ICL_CHECK(reader.read_number("adam_beta1", ranges::kAdamBeta, training.adam_beta1));
+  ICL_CHECK(reader.read_number("adam_beta2", ranges::kAdamBeta, training.adam_beta2));
+  ICL_CHECK(reader.read_number("adam_epsilon", ranges::kAdamEpsilon, training.adam_epsilon));
   return reader.unknown_key_error();
 }
 
@@ -335,7 +330,7 @@ std::string read_evaluation(ObjectReader& parent, EvaluationConfig& evaluation) 
   ICL_CHECK(parent.read_object("evaluation", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "evaluation");
-  ICL_CHECK(reader.read_int("prompts", 1, kMaxEvaluationPrompts, evaluation.prompts));
+  ICL_CHECK(reader.read_int("prompts", ranges::kEvaluationPrompts, 0, evaluation.prompts));
   return reader.unknown_key_error();
 }
 
@@ -372,10 +367,10 @@ std::string read_config(const Json& root, Config& config) {
     }
   }
   long long seed = config.seed;
-  ICL_CHECK(reader.read_integer("seed", 0, 4294967295LL, seed));
+  ICL_CHECK(reader.read_integer("seed", ranges::kSeed, 0, seed));
   config.seed = static_cast<std::uint32_t>(seed);
   // d first: the spectra are checked against it.
-  ICL_CHECK(reader.read_int("d", 1, kMaxDimension, config.d));
+  ICL_CHECK(reader.read_int("d", ranges::kDimension, 0, config.d));
   ICL_CHECK(read_context_lengths(reader, config.n));
   ICL_CHECK(read_data(reader, config.d, config.data));
   ICL_CHECK(read_model(reader, config.d, config.model));
@@ -432,12 +427,12 @@ OrderedJson model_to_json(const Config& config) {
     if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
     return json;
   }
-  // Full rank and each rank's default initialisation are left implicit, so that a normalised config
-  // stays valid when only d changes (full rank means d + 1).
+  // Full rank and its default initialisation are left implicit, so that a normalised config stays
+  // valid when only d changes (full rank means d + 1). Below full rank both are written.
   OrderedJson json = {{"kind", "attention"}, {"init_std", model.init_std}};
   const bool low_rank = config.attention_rank() < config.d + 1;
   if (low_rank) json["rank"] = config.attention_rank();
-  if (model.init != (low_rank ? InitKind::Symmetric : InitKind::Gaussian)) {
+  if (low_rank || model.init != InitKind::Gaussian) {
     json["init"] = model.init == InitKind::Gaussian ? "gaussian" : "symmetric";
   }
   if (model.lora.enabled) {

@@ -77,9 +77,9 @@ TEST(ConfigErrors, NameTheFieldAndTheRange) {
 
 TEST(ConfigErrors, ContextLengths) {
   EXPECT_NE(error_of(R"({"n": [5, 5]})").find("n must be"), std::string::npos);
-  EXPECT_NE(error_of(R"({"n": [10, 5]})").find("entry 1 is 5, not above 10"), std::string::npos);
+  EXPECT_NE(error_of(R"({"n": [10, 5]})").find("entry 2 is 5, not above 10"), std::string::npos);
   EXPECT_NE(error_of(R"({"n": []})").find("got 0 entries"), std::string::npos);
-  EXPECT_NE(error_of(R"({"n": [1, 513]})").find("entry 1 is 513"), std::string::npos);
+  EXPECT_NE(error_of(R"({"n": [1, 513]})").find("entry 2 is 513"), std::string::npos);
   EXPECT_NE(error_of(R"({"n": 0})").find("n must be an integer in [1, 512]"), std::string::npos);
 }
 
@@ -87,7 +87,7 @@ TEST(ConfigErrors, Spectra) {
   EXPECT_NE(error_of(R"({"d": 2, "data": {"x_spectrum": [1, 2, 3]}})")
                 .find("data.x_spectrum must be \"isotropic\", \"power_law\" or a list of d = 2 numbers"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"d": 2, "data": {"task_spectrum": [1, -2]}})").find("entry 1 is -2"), std::string::npos);
+  EXPECT_NE(error_of(R"({"d": 2, "data": {"task_spectrum": [1, -2]}})").find("entry 2 is -2"), std::string::npos);
   EXPECT_NE(error_of(R"({"data": {"task_spectrum": "flat"}})").find("data.task_spectrum"), std::string::npos);
 }
 

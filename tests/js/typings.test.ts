@@ -1,11 +1,12 @@
 // Keeps wasm/icl.d.ts honest: the key lists below must name every member the typings declare (tsc
 // fails otherwise, via `satisfies`), and the runtime objects must have exactly those members.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadIcl, type Experiment, type IclModule } from '../../wasm/icl.js';
+import { ConfigError, loadIcl, type ConfigFieldPath, type Experiment, type IclModule } from '../../wasm/icl.js';
 
 const moduleMembers = {
   buildId: 'string',
   defaultConfig: 'function',
+  configSchema: 'function',
   normalizeConfig: 'function',
   createExperiment: 'function',
   theoryCurve: 'function',
@@ -57,6 +58,24 @@ describe('typings', () => {
     expect(Object.keys(config.training).sort()).toEqual(
       ['adam_beta1', 'adam_beta2', 'adam_epsilon', 'batch_size', 'learning_rate', 'lr_decay_at', 'lr_decay_factor', 'steps'],
     );
+  });
+
+  it('the config typings declare exactly the fields of the core\'s schema', async () => {
+    // tsc checks that these keys are exactly the field paths of the Config type; the test checks that
+    // they are exactly the schema's, so the typings and the validator cannot drift apart.
+    const declared = {
+      d: true, n: true, seed: true, objective: true,
+      'data.kind': true, 'data.noise_variance': true, 'data.x_spectrum': true, 'data.task_spectrum': true,
+      'data.form': true, 'data.alpha': true, 'data.a': true, 'data.b': true, 'data.query': true, 'data.gamma': true,
+      'model.kind': true, 'model.init_std': true, 'model.rank': true, 'model.init': true, 'model.lora': true,
+      'model.lora.rank': true, 'model.lora.adapt': true, 'model.lora.pretrain_task_spectrum': true,
+      'model.lora.pretrain_steps': true, 'model.filter': true, 'model.ssm_states': true,
+      'training.steps': true, 'training.batch_size': true, 'training.learning_rate': true, 'training.lr_decay_at': true,
+      'training.lr_decay_factor': true, 'training.adam_beta1': true, 'training.adam_beta2': true,
+      'training.adam_epsilon': true, 'evaluation.prompts': true,
+    } as const satisfies Record<ConfigFieldPath, true>;
+    const schema = (await loadIcl()).configSchema();
+    expect(schema.fields.map((field) => field.path).sort()).toEqual(Object.keys(declared).sort());
   });
 
   it('ConfigError is an Error named ConfigError', () => {

@@ -121,7 +121,7 @@ Result<Config> parse_config(std::string_view json_text);
 
 /**
  * The config as normalised JSON text, which parse_config reads back unchanged: every field present but
- * those whose default depends on d (model.rank at full rank, model.init at its rank's default).
+ * those whose value depends on d at full rank (model.rank, and model.init when it is Gaussian).
  */
 std::string config_to_json(const Config& config);
 
