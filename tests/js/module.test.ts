@@ -186,7 +186,7 @@ describe('optimal weights', () => {
 describe('config errors', () => {
   it('name the field and the allowed range', () => {
     expectConfigError(() => icl.createExperiment({ d: 0 }), 'd must be an integer in [1, 64] (got 0)');
-    expectConfigError(() => icl.createExperiment({ n: [10, 5] }), /^n must be .* \(entry 1 is 5, not above 10\)$/);
+    expectConfigError(() => icl.createExperiment({ n: [10, 5] }), /^n must be .* \(entry 2 is 5, not above 10\)$/);
     expectConfigError(
       () => icl.createExperiment({ training: { batch_size: 0 } }),
       'training.batch_size must be an integer in [1, 65536] (got 0)',
