@@ -3,11 +3,14 @@
 //   icl-playground theory <config.json | ->   theory curves of the config as JSON
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
 //   icl-playground reproduce <preset ... | all> --out <dir> [--quick]   figure panels as CSV, JSON and SVG
+//   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
+// Wherever a config is read, a link of the page (or its fragment) may stand in its place.
 // Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a reproduction
 // whose gap to theory exceeds a panel's tolerance with status 1.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadIcl } from './icl.js';
+import { buildWarning, configLink, decodeState, looksLikeLink } from './link.js';
 import { panelJobs, panelResult, resolvePanel } from './sweep.js';
 
 const presetDirectory = new URL('./presets/', import.meta.url);
@@ -19,29 +22,59 @@ function loadPresets() {
     .map((name) => JSON.parse(readFileSync(new URL(name, presetDirectory), 'utf8')));
 }
 
-const USAGE = `usage: icl-playground theory <config.json | ->
-       icl-playground train <config.json | ->
+const USAGE = `usage: icl-playground theory <config | ->
+       icl-playground train <config | ->
+       icl-playground link <config | -> [--base URL]
        icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--threads N]
 
 commands:
   theory     print the theory curves of the config at each of its context lengths n
   train      train the config's models, then print their empirical test risk beside the theory
+  link       print the playground's link of the config (--base: the page's address, default none,
+             which prints the fragment alone)
   reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
              and fidelity.txt into <dir>; --quick runs each panel's reduced version; the jobs of all
              the panels run on one pool of N worker threads (default: the number of cores),
-             costliest first
+             costliest first; a panel may be named by its link
 
-'-' reads the config from standard input. The config format is described in README.md.`;
+<config> is a JSON file, '-' for standard input, or a link of the page (or its fragment, quoted for
+the shell) such as 'https://host/icl/#v=1&d=7&seed=42'. The config format is described in README.md.`;
 
 class UsageError extends Error {}
 
 function readConfigText(path) {
-  if (path === undefined) throw new UsageError('missing the config file (or - for standard input)');
+  if (path === undefined) throw new UsageError('missing the config file (or - for standard input, or a link)');
+  if (path !== '-' && looksLikeLink(path) && !existsSync(path)) return path;
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${error.message}`);
   }
+}
+
+/** A config (JSON text or a link of the page) as the config object it names; warnings of a link on stderr. */
+function readConfig(icl, text) {
+  if (!looksLikeLink(text)) return icl.normalizeConfig(text);
+  const state = decodeState(text, icl.configSchema());
+  for (const warning of [...state.warnings, buildWarning(state.buildId, icl.buildId)]) {
+    if (warning) process.stderr.write(`icl-playground: ${warning}\n`);
+  }
+  if (state.config === null) {
+    throw new UsageError(`this link is of the figure panel '${state.preset}'; run it with: icl-playground reproduce '${text.trim()}' --out <dir>`);
+  }
+  return icl.normalizeConfig(state.config);
+}
+
+/** A reproduce argument: a preset id, or a link of a panel (its id and quick flag). */
+function panelArgument(icl, name) {
+  if (!looksLikeLink(name)) return { name, quick: false };
+  const state = decodeState(name, icl.configSchema());
+  if (!state.preset) throw new UsageError(`the link '${name.slice(0, 80)}' names no figure panel (preset=...)`);
+  return { name: state.preset, quick: state.quick };
+}
+
+function linkCommand(icl, config, base) {
+  return `${configLink({ config, schema: icl.configSchema(), buildId: icl.buildId, base })}\n`;
 }
 
 function theoryReport(icl, config) {
@@ -91,7 +124,11 @@ async function reproduce(icl, args) {
     else if (args[i].startsWith('--out=')) out = args[i].slice('--out='.length);
     else if (args[i] === '--threads') threads = Number(args[++i]);
     else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
-    else names.push(args[i]);
+    else {
+      const panel = panelArgument(icl, args[i]);
+      names.push(panel.name);
+      quick ||= panel.quick;
+    }
   }
   if (names.length === 0) throw new UsageError('reproduce takes preset names, or all');
   if (!out) throw new UsageError('reproduce needs --out <dir>');
@@ -136,17 +173,32 @@ async function reproduce(icl, args) {
 }
 
 async function main(argv) {
-  const [command, path, ...rest] = argv;
+  const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     console.log(USAGE);
     return 0;
   }
   if (command === 'reproduce') return reproduce(await loadIcl(), argv.slice(1));
-  if (command !== 'theory' && command !== 'train') throw new UsageError(`unknown command '${command}'`);
+  if (!['theory', 'train', 'link'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  let base = '';
+  const positional = [];
+  for (let i = 0; i < args.length; i++) {
+    if (command === 'link' && args[i] === '--base') base = args[++i] ?? '';
+    else if (command === 'link' && args[i].startsWith('--base=')) base = args[i].slice('--base='.length);
+    else positional.push(args[i]);
+  }
+  if (command === 'link' && args.some((arg) => arg.startsWith('--base')) && !base) {
+    throw new UsageError('--base needs the address of the page, e.g. https://host/icl/');
+  }
+  const [path, ...rest] = positional;
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const text = readConfigText(path);
   const icl = await loadIcl();
-  const config = icl.normalizeConfig(text);
+  const config = readConfig(icl, text);
+  if (command === 'link') {
+    process.stdout.write(linkCommand(icl, config, base));
+    return 0;
+  }
   const report = command === 'theory' ? theoryReport(icl, config) : train(icl, config);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   return 0;

@@ -135,7 +135,7 @@ export function looksLikeLink(text) {
 
 function decodeComponent(text) {
   try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
+    return decodeURIComponent(text);
   } catch {
     return null;
   }

@@ -41,6 +41,37 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(stderr).toMatch(/invalid config: data.gamma must be a number in \[0, 1\) \(got 1\)/);
   });
 
+  it('prints the link of a config, and trains from that link to the same numbers', () => {
+    const config = { d: 3, n: [2, 4], seed: 7, training: { steps: 30, batch_size: 32 }, evaluation: { prompts: 500 } };
+    const linked = run(['link', '-', '--base', 'https://example.org/icl/'], JSON.stringify(config));
+    expect(linked.status).toBe(0);
+    const link = linked.stdout.trim();
+    expect(link).toMatch(/^https:\/\/example\.org\/icl\/#v=1&b=[^&]+&d=3&n=2,4&training\.steps=30&seed=7&training\.batch_size=32&evaluation\.prompts=500$/);
+    const fromLink = run(['train', link]);
+    const fromFile = run(['train', '-'], JSON.stringify(config));
+    expect(fromLink.status).toBe(0);
+    const a = JSON.parse(fromLink.stdout);
+    const b = JSON.parse(fromFile.stdout);
+    expect(a.config).toEqual(b.config);
+    expect(a.empirical).toEqual(b.empirical);
+    // The fragment alone, and a link in a file, read the same.
+    expect(JSON.parse(run(['theory', link.slice(link.indexOf('#'))]).stdout).config).toEqual(b.config);
+    expect(JSON.parse(run(['theory', '-'], `${link}\n`).stdout).config).toEqual(b.config);
+  });
+
+  it('warns about what a link holds that it cannot read, and refuses a panel link for train', () => {
+    const warned = run(['theory', '#v=1&b=0.0.1+old&d=4&n=5&colour=red']);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toMatch(/does not know, ignored: “colour”/);
+    expect(warned.stderr).toMatch(/made by build 0\.0\.1\+old.*may differ/);
+    const invalid = run(['theory', '#v=1&d=0']);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr).toMatch(/invalid config: d must be an integer in \[1, 64\] \(got 0\)/);
+    const panel = run(['train', '#v=1&preset=fig3-rag&quick=1']);
+    expect(panel.status).toBe(2);
+    expect(panel.stderr).toMatch(/figure panel 'fig3-rag'.*reproduce/);
+  });
+
   it('explains its usage for unknown commands and missing files', () => {
     expect(run(['fly', '-']).status).toBe(2);
     expect(run(['fly', '-']).stderr).toMatch(/unknown command 'fly'/);
