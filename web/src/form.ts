@@ -1,348 +1,346 @@
-// The config form: one table row per control (adding a control is one row), reading the inputs into
-// a config and writing the validator's defaults into the inputs. Only the text-to-number step and the
-// choice of which controls apply happen here; ranges and integrality are the C++ validator's business
-// (normalizeConfig), the single source of truth. The validator rejects fields that do not apply to the
-// chosen data model or architecture, so a control that does not apply is hidden and not sent.
+// The config form, generated from the core's schema (icl's configSchema): one control per field, in
+// the schema's order and groups, shown only where the field applies (its `when`), with the schema's
+// labels, help and choices. Ranges, defaults and messages are the core's: the form sends what the
+// user typed (numbers as numbers, anything else as text) and the validator judges it.
 
-import type { Config } from '../../wasm/icl.js';
-import type { ConfigVariants } from './protocol.ts';
+import type { Applicability, ConfigFieldPath, ConfigSchema, FieldSchema } from '../../wasm/icl.js';
+import { renderRichText } from './rich-text.ts';
 
 /** id of the element that shows form errors (see index.html). */
 const ERROR_MESSAGE_ID = 'form-error';
+/** The spectrum select's option for an explicit list of eigenvalues. */
+const CUSTOM = 'custom';
 
-/** The choices that decide which controls apply. */
-interface Choices {
-  dataKind: string;
-  modelKind: string;
-  /** "full" or "low" (rank r below d + 1). */
-  rankMode: string;
-  lora: boolean;
-  filter: string;
-}
+const GROUP_TITLES: Record<FieldSchema['group'], string | null> = { run: null, data: 'Data', model: 'Model', training: 'Training' };
 
-type ControlType = 'number' | 'numberList' | 'choice' | 'toggle';
+/** The id of a field's control: "data.alpha" -> "field-data-alpha". */
+export const controlId = (path: string) => `field-${path.replaceAll('.', '-')}`;
 
 interface Control {
-  /** id of the <input> or <select>. */
-  id: string;
-  /** How messages name the control, matching its label on the page. */
-  label: string;
-  /** Where the value goes in the config, as the validator's messages name it; null for a control that
-   *  only steers the form (the rank mode). */
-  configPath: string | null;
-  type: ControlType;
-  /** Whether the control applies (is shown and sent) under the current choices; always if absent. */
-  appliesTo?: (choices: Choices) => boolean;
-  /** The value shown when the page loads: text, an option value, or a checkbox state. */
-  initial(variants: ConfigVariants): string | boolean;
+  field: FieldSchema;
+  wrapper: HTMLElement;
+  /** The input, select or checkbox that holds the value (for a spectrum: its select). */
+  input: HTMLInputElement | HTMLSelectElement;
+  /** A spectrum's explicit list. */
+  list?: HTMLInputElement;
+  /** The help of the chosen option. */
+  choiceHelp?: HTMLElement;
 }
 
-const isAttention = (c: Choices) => c.modelKind === 'attention';
-const isLowRank = (c: Choices) => isAttention(c) && c.rankMode === 'low';
-/** LoRA adapts a full-rank attention model between two IID task covariances. */
-const loraAvailable = (c: Choices) => isAttention(c) && c.rankMode === 'full' && c.dataKind === 'iid';
-const loraOn = (c: Choices) => loraAvailable(c) && c.lora;
+let controls: Control[] = [];
 
-/** Reads `path` ("data.alpha") of a normalised config of `variant`, as text for the form. */
-function fromVariant(variant: string, path: string) {
-  return (variants: ConfigVariants): string => {
-    let value: unknown = variants[variant] ?? variants.default;
-    for (const key of path.split('.')) {
-      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+function textInput(id: string, numeric: boolean): HTMLInputElement {
+  const input = document.createElement('input');
+  input.id = id;
+  input.name = id;
+  input.type = 'text';
+  input.autocomplete = 'off';
+  input.inputMode = numeric ? 'decimal' : 'text';
+  return input;
+}
+
+function hint(id: string, text: string): HTMLElement {
+  const small = document.createElement('small');
+  small.className = 'hint';
+  small.id = id;
+  renderRichText(small, text);
+  return small;
+}
+
+function buildControl(field: FieldSchema): Control {
+  const id = controlId(field.path);
+  const wrapper = document.createElement('div');
+  wrapper.className = field.type === 'object' ? 'field field-toggle' : 'field';
+  wrapper.dataset.path = field.path;
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  renderRichText(label, field.label);
+  let input: HTMLInputElement | HTMLSelectElement;
+  let list: HTMLInputElement | undefined;
+  if (field.type === 'choice' || field.type === 'spectrum') {
+    const select = document.createElement('select');
+    select.id = id;
+    select.name = id;
+    for (const choice of field.choices ?? []) select.add(new Option(choice.label, choice.value));
+    if (field.type === 'spectrum') select.add(new Option('explicit eigenvalues…', CUSTOM));
+    input = select;
+  } else if (field.type === 'object') {
+    input = document.createElement('input');
+    input.type = 'checkbox';
+    input.id = id;
+    input.name = id;
+  } else {
+    input = textInput(id, field.type !== 'integers');
+    if (field.optional) input.placeholder = 'blank: default';
+  }
+  if (field.type === 'object') wrapper.append(input, label);
+  else wrapper.append(label, input);
+  if (field.type === 'spectrum') {
+    list = textInput(`${id}-list`, false);
+    list.setAttribute('aria-label', `${field.plainLabel}: eigenvalues, separated by commas`);
+    list.placeholder = 'e.g. 3, 2, 1, 0.5';
+    list.classList.add('spectrum-list');
+    wrapper.append(list);
+  }
+  const describedBy: string[] = [];
+  if (field.help) {
+    wrapper.append(hint(`${id}-help`, field.help));
+    describedBy.push(`${id}-help`);
+  }
+  let choiceHelp: HTMLElement | undefined;
+  if (field.choices?.some((choice) => choice.help)) {
+    choiceHelp = hint(`${id}-choice`, '');
+    wrapper.append(choiceHelp);
+    describedBy.push(`${id}-choice`);
+  }
+  if (describedBy.length > 0) input.setAttribute('aria-describedby', describedBy.join(' '));
+  return { field, wrapper, input, list, choiceHelp };
+}
+
+/** Builds the form's controls into `container` from the schema, grouped as the schema says. */
+export function buildForm(container: HTMLElement, schema: ConfigSchema): void {
+  controls = schema.fields.map(buildControl);
+  // The members of an object field (LoRA's settings) sit indented under its toggle.
+  const toggles = controls.filter((control) => control.field.type === 'object').map((control) => `${control.field.path}.`);
+  for (const control of controls) {
+    if (toggles.some((prefix) => control.field.path.startsWith(prefix))) control.wrapper.classList.add('field-indent');
+  }
+  const groups = new Map<FieldSchema['group'], { box: HTMLElement; advanced: HTMLElement | null }>();
+  for (const control of controls) {
+    const { group, advanced } = control.field;
+    let entry = groups.get(group);
+    if (!entry) {
+      const title = GROUP_TITLES[group];
+      let box: HTMLElement;
+      if (title) {
+        box = document.createElement('fieldset');
+        box.className = 'group';
+        const legend = document.createElement('legend');
+        legend.textContent = title;
+        box.append(legend);
+      } else {
+        box = document.createElement('div');
+      }
+      container.append(box);
+      entry = { box, advanced: null };
+      groups.set(group, entry);
     }
-    if (Array.isArray(value)) return value.join(', ');
-    return value === undefined ? '' : String(value);
-  };
-}
-
-/** A spectrum select offers the named spectra only; an explicit list (possible in a hand-written
- *  config) shows as the isotropic choice. */
-function spectrumFromVariant(variant: string, path: string) {
-  const read = fromVariant(variant, path);
-  return (variants: ConfigVariants): string => {
-    const value = read(variants);
-    return value === 'power_law' ? 'power_law' : 'isotropic';
-  };
-}
-
-const CONTROLS: readonly Control[] = [
-  { id: 'd', label: 'dimension d', configPath: 'd', type: 'number', initial: fromVariant('default', 'd') },
-  { id: 'n-list', label: 'context lengths n', configPath: 'n', type: 'numberList', initial: fromVariant('default', 'n') },
-  // Data model.
-  { id: 'data-kind', label: 'data model', configPath: 'data.kind', type: 'choice', initial: fromVariant('default', 'data.kind') },
-  {
-    id: 'task-spectrum',
-    label: 'task spectrum',
-    configPath: 'data.task_spectrum',
-    type: 'choice',
-    appliesTo: (c) => c.dataKind === 'iid',
-    initial: spectrumFromVariant('default', 'data.task_spectrum'),
-  },
-  {
-    id: 'alpha',
-    label: 'correlation α',
-    configPath: 'data.alpha',
-    type: 'number',
-    appliesTo: (c) => c.dataKind === 'rag' || c.dataKind === 'alignment',
-    initial: fromVariant('rag', 'data.alpha'),
-  },
-  {
-    id: 'rag-form',
-    label: 'RAG form',
-    configPath: 'data.form',
-    type: 'choice',
-    appliesTo: (c) => c.dataKind === 'rag',
-    initial: fromVariant('rag', 'data.form'),
-  },
-  {
-    id: 'alignment-query',
-    label: 'query',
-    configPath: 'data.query',
-    type: 'choice',
-    appliesTo: (c) => c.dataKind === 'alignment',
-    initial: fromVariant('alignment', 'data.query'),
-  },
-  {
-    id: 'gamma',
-    label: 'drift correlation γ',
-    configPath: 'data.gamma',
-    type: 'number',
-    appliesTo: (c) => c.dataKind === 'drift',
-    initial: fromVariant('drift', 'data.gamma'),
-  },
-  {
-    id: 'noise-variance',
-    label: 'noise variance σ²',
-    configPath: 'data.noise_variance',
-    type: 'number',
-    initial: fromVariant('default', 'data.noise_variance'),
-  },
-  // Model.
-  { id: 'model-kind', label: 'model', configPath: 'model.kind', type: 'choice', initial: fromVariant('default', 'model.kind') },
-  { id: 'rank-mode', label: 'rank', configPath: null, type: 'choice', appliesTo: isAttention, initial: () => 'full' },
-  { id: 'rank', label: 'rank r', configPath: 'model.rank', type: 'number', appliesTo: isLowRank, initial: () => '1' },
-  { id: 'init', label: 'initialisation', configPath: 'model.init', type: 'choice', appliesTo: isLowRank, initial: () => 'symmetric' },
-  { id: 'lora', label: 'LoRA adapter', configPath: 'model.lora', type: 'toggle', appliesTo: loraAvailable, initial: () => false },
-  {
-    id: 'lora-rank',
-    label: 'LoRA rank',
-    configPath: 'model.lora.rank',
-    type: 'number',
-    appliesTo: loraOn,
-    initial: fromVariant('lora', 'model.lora.rank'),
-  },
-  {
-    id: 'lora-adapt',
-    label: 'LoRA adapts',
-    configPath: 'model.lora.adapt',
-    type: 'choice',
-    appliesTo: loraOn,
-    initial: fromVariant('lora', 'model.lora.adapt'),
-  },
-  {
-    id: 'lora-pretrain-spectrum',
-    label: 'pretraining task spectrum',
-    configPath: 'model.lora.pretrain_task_spectrum',
-    type: 'choice',
-    appliesTo: loraOn,
-    initial: spectrumFromVariant('lora', 'model.lora.pretrain_task_spectrum'),
-  },
-  {
-    id: 'lora-pretrain-steps',
-    label: 'pretraining steps',
-    configPath: 'model.lora.pretrain_steps',
-    type: 'number',
-    appliesTo: loraOn,
-    initial: fromVariant('lora', 'model.lora.pretrain_steps'),
-  },
-  {
-    id: 'h3-filter',
-    label: 'H3 filter',
-    configPath: 'model.filter',
-    type: 'choice',
-    appliesTo: (c) => c.modelKind === 'h3',
-    initial: fromVariant('h3', 'model.filter'),
-  },
-  {
-    id: 'ssm-states',
-    label: 'SSM states N',
-    configPath: 'model.ssm_states',
-    type: 'number',
-    appliesTo: (c) => c.modelKind === 'h3' && c.filter === 'ssm',
-    initial: fromVariant('h3-ssm', 'model.ssm_states'),
-  },
-  // Training.
-  { id: 'steps', label: 'training steps', configPath: 'training.steps', type: 'number', initial: fromVariant('default', 'training.steps') },
-  { id: 'seed', label: 'seed', configPath: 'seed', type: 'number', initial: fromVariant('default', 'seed') },
-  {
-    id: 'batch-size',
-    label: 'batch size',
-    configPath: 'training.batch_size',
-    type: 'number',
-    initial: fromVariant('default', 'training.batch_size'),
-  },
-  {
-    id: 'learning-rate',
-    label: 'learning rate',
-    configPath: 'training.learning_rate',
-    type: 'number',
-    initial: fromVariant('default', 'training.learning_rate'),
-  },
-  {
-    id: 'eval-prompts',
-    label: 'evaluation prompts',
-    configPath: 'evaluation.prompts',
-    type: 'number',
-    initial: fromVariant('default', 'evaluation.prompts'),
-  },
-];
-
-type ControlElement = HTMLInputElement | HTMLSelectElement;
-
-function element(control: Control): ControlElement {
-  const found = document.getElementById(control.id);
-  if (!(found instanceof HTMLInputElement || found instanceof HTMLSelectElement)) {
-    throw new Error(`missing <input> or <select> id="${control.id}"`);
+    if (advanced) {
+      if (!entry.advanced) {
+        const details = document.createElement('details');
+        details.className = 'advanced';
+        const summary = document.createElement('summary');
+        summary.textContent = 'Advanced';
+        details.append(summary);
+        entry.box.append(details);
+        entry.advanced = details;
+      }
+      entry.advanced.append(control.wrapper);
+    } else {
+      entry.box.append(control.wrapper);
+    }
   }
-  return found;
+  // "Advanced" closes each group, after the fields everyone sets.
+  for (const { box, advanced } of groups.values()) if (advanced) box.append(advanced);
 }
 
-/** The .field wrapper that is shown or hidden with its control. */
-const wrapper = (control: Control) => element(control).closest<HTMLElement>('.field');
-
-function currentChoices(): Choices {
-  const value = (id: string) => (document.getElementById(id) as ControlElement | null)?.value ?? '';
-  return {
-    dataKind: value('data-kind'),
-    modelKind: value('model-kind'),
-    rankMode: value('rank-mode'),
-    lora: (document.getElementById('lora') as HTMLInputElement | null)?.checked ?? false,
-    filter: value('h3-filter'),
-  };
+/** A field's value for the applicability rules: a choice's value, true for any other present value,
+ *  null when absent (not applicable, blank or unchecked). */
+function conditionValue(control: Control, applicable: ReadonlySet<string>): string | boolean | null {
+  if (!applicable.has(control.field.path)) return null;
+  const { input, field } = control;
+  if (field.type === 'object') return (input as HTMLInputElement).checked ? true : null;
+  if (field.type === 'choice' || field.type === 'spectrum') return input.value;
+  return input.value.trim() === '' ? null : true;
 }
 
-const applies = (control: Control, choices: Choices) => control.appliesTo?.(choices) ?? true;
+function holds(when: Applicability, values: ReadonlyMap<string, string | boolean | null>): boolean {
+  return Object.entries(when).every(([path, allowed]) => {
+    const value = values.get(path) ?? null;
+    return (allowed ?? []).some((option) => option === value || (option === true && value !== null));
+  });
+}
 
-/** Shows the controls (and the one-line explanations, `data-hint-for="data-kind:rag"`) that apply to
- *  the current choices and hides the rest; call after any choice changes. */
-export function updateVisibility(): void {
-  const choices = currentChoices();
-  for (const control of CONTROLS) {
-    const field = wrapper(control);
-    if (field) field.hidden = !applies(control, choices);
+/** Which fields apply under the current values (a condition names only earlier fields). */
+function applicableFields(): Set<string> {
+  const applicable = new Set<string>();
+  const values = new Map<string, string | boolean | null>();
+  for (const control of controls) {
+    if (holds(control.field.when, values)) applicable.add(control.field.path);
+    values.set(control.field.path, conditionValue(control, applicable));
   }
-  for (const hint of document.querySelectorAll<HTMLElement>('[data-hint-for]')) {
-    const [id, value] = (hint.dataset.hintFor ?? '').split(':');
-    const owner = id ? (document.getElementById(id) as ControlElement | null) : null;
-    hint.hidden = owner?.value !== value;
+  return applicable;
+}
+
+/**
+ * Shows the fields that apply and hides the rest; offers only the choices that apply (a choice whose
+ * conditions fail is disabled, and when `userEdit` moves off a chosen one, the default is chosen).
+ * Call after any change.
+ */
+export function updateVisibility(userEdit = false): void {
+  let applicable = applicableFields();
+  for (const control of controls) {
+    const { field, input } = control;
+    control.wrapper.hidden = !applicable.has(field.path);
+    if (input instanceof HTMLSelectElement && field.choices) {
+      const values = new Map<string, string | boolean | null>();
+      for (const other of controls) values.set(other.field.path, conditionValue(other, applicable));
+      for (const option of Array.from(input.options)) {
+        const choice = field.choices.find((c) => c.value === option.value);
+        option.disabled = choice !== undefined && !holds(choice.when, values);
+      }
+      if (userEdit && input.selectedOptions[0]?.disabled) {
+        input.value = String(field.default);
+        applicable = applicableFields();
+      }
+    }
+    if (control.list) control.list.hidden = input.value !== CUSTOM;
+    if (control.choiceHelp) {
+      const chosen = field.choices?.find((choice) => choice.value === input.value);
+      renderRichText(control.choiceHelp, chosen?.help ?? '');
+      control.choiceHelp.hidden = !chosen?.help;
+    }
   }
 }
 
-/** Writes the validator's defaults (per kind, see ConfigVariants) into the controls. */
-export function showDefaults(variants: ConfigVariants): void {
-  for (const control of CONTROLS) {
-    const target = element(control);
-    const value = control.initial(variants);
-    if (target instanceof HTMLInputElement && target.type === 'checkbox') target.checked = value === true;
-    else target.value = String(value);
+function getPath(object: unknown, path: string): unknown {
+  let value = object;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
   }
-  updateVisibility();
+  return value;
 }
 
-/** Accepts exactly what Number() accepts, minus the blank string (which Number() reads as 0). */
-function parseNumber(text: string): number | null {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  const value = Number(trimmed);
-  // JSON cannot carry Infinity or NaN, so non-finite input is a parse error, not a range error.
-  return Number.isFinite(value) ? value : null;
-}
-
-/** Sets `path` ("model.lora.rank") in `target`, creating the objects on the way. */
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (next === null || typeof next !== 'object') node[key] = {};
+    if (node[key] === null || typeof node[key] !== 'object') node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
   const last = keys[keys.length - 1] as string;
   // A toggle creates its object; members set before or after it stay.
-  if (value !== null && typeof value === 'object' && typeof node[last] === 'object') return;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof node[last] === 'object') return;
   node[last] = value;
 }
 
-/** The value of one control for the config, or an error message naming the control. */
-function readValue(control: Control, target: ControlElement): { value: unknown } | { message: string } {
-  const text = target.value;
-  switch (control.type) {
-    case 'number': {
-      const value = parseNumber(text);
-      return value === null ? { message: `${control.label}: "${text.trim()}" is not a number.` } : { value };
-    }
-    case 'numberList': {
-      const items = text.split(/[\s,;]+/).filter((item) => item !== '');
-      if (items.length === 0) return { message: `${control.label}: enter at least one number, e.g. "5, 10, 20".` };
-      const values: number[] = [];
-      for (const item of items) {
-        const value = parseNumber(item);
-        if (value === null) return { message: `${control.label}: "${item}" is not a number.` };
-        values.push(value);
+const valueText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value));
+
+/**
+ * Shows a config in the controls: each field's value where the config has one, else its default.
+ * `config` may be a normalised config or a link's unvalidated patch; what it holds is shown as text
+ * (never as markup) so an invalid value stays visible on its field.
+ */
+export function fillForm(config: unknown): void {
+  for (const { field, input, list } of controls) {
+    const given = getPath(config, field.path);
+    const value = given === undefined ? field.default : given;
+    if (field.type === 'object') {
+      (input as HTMLInputElement).checked = given !== undefined && given !== null;
+    } else if (field.type === 'spectrum') {
+      const named = typeof value === 'string' && (field.choices ?? []).some((choice) => choice.value === value);
+      input.value = named ? (value as string) : CUSTOM;
+      if (list) list.value = named ? '' : valueText(value);
+    } else if (input instanceof HTMLSelectElement) {
+      const known = Array.from(input.options).some((option) => option.value === value);
+      if (!known && value !== null && value !== undefined) {
+        // A link may name a choice that does not exist: show it, for the validator to refuse.
+        input.add(new Option(String(value), String(value)));
       }
-      return { value: values };
-    }
-    case 'choice':
-      return { value: text };
-    case 'toggle':
-      return { value: (target as HTMLInputElement).checked ? {} : undefined };
-  }
-}
-
-export type FormReading =
-  | { ok: true; config: Record<string, unknown> }
-  | { ok: false; message: string; inputId: string };
-
-/** Reads the controls that apply into a config for the validator. Only what the form offers is sent
- *  (the validator fills in the rest with its defaults), so the config shows exactly the user's choices. */
-export function readConfig(base: Config): FormReading {
-  const config: Record<string, unknown> = { version: base.version };
-  const choices = currentChoices();
-  for (const control of CONTROLS) {
-    if (control.configPath === null || !applies(control, choices)) continue;
-    const reading = readValue(control, element(control));
-    if ('message' in reading) return { ok: false, message: reading.message, inputId: control.id };
-    if (reading.value !== undefined) setPath(config, control.configPath, reading.value);
-  }
-  return { ok: true, config };
-}
-
-/** The control a validator message is about, found by the config path the message names
- *  (e.g. "training.batch_size", "data.alpha" or "d"); null when no control matches. */
-export function inputIdForMessage(message: string): string | null {
-  const tokens = message.match(/[A-Za-z_][\w.]*/g) ?? [];
-  for (const token of tokens) {
-    const control = CONTROLS.find((c) => c.configPath !== null && c.configPath === token.replace(/\.$/, ''));
-    if (control) return control.id;
-  }
-  return null;
-}
-
-/** Marks one control as invalid (or none with null) for assistive technology and styling; the
- *  invalid control is also described by the error message, after any hint it already has. */
-export function markInvalid(inputId: string | null): void {
-  for (const control of CONTROLS) {
-    const target = element(control);
-    const descriptions = (target.getAttribute('aria-describedby') ?? '')
-      .split(/\s+/)
-      .filter((id) => id !== '' && id !== ERROR_MESSAGE_ID);
-    if (control.id === inputId) {
-      target.setAttribute('aria-invalid', 'true');
-      descriptions.push(ERROR_MESSAGE_ID);
+      input.value = valueText(value);
     } else {
-      target.removeAttribute('aria-invalid');
+      input.value = valueText(value);
     }
-    if (descriptions.length > 0) target.setAttribute('aria-describedby', descriptions.join(' '));
-    else target.removeAttribute('aria-describedby');
+  }
+  updateVisibility();
+}
+
+/** Text to a number when it is one; anything else is sent as typed, for the validator to name. */
+function typed(text: string): unknown {
+  const trimmed = text.trim();
+  const value = trimmed === '' ? Number.NaN : Number(trimmed);
+  return Number.isFinite(value) ? value : text;
+}
+
+const listOf = (text: string) => text.split(/[\s,;]+/).filter((item) => item !== '').map(typed);
+
+/** The config the controls describe: every field that applies, as typed. */
+export function readConfig(version: number): Record<string, unknown> {
+  const config: Record<string, unknown> = { version };
+  const applicable = applicableFields();
+  for (const { field, input, list } of controls) {
+    if (!applicable.has(field.path)) continue;
+    const text = input.value;
+    switch (field.type) {
+      case 'object':
+        if ((input as HTMLInputElement).checked) setPath(config, field.path, {});
+        break;
+      case 'choice':
+        setPath(config, field.path, text);
+        break;
+      case 'spectrum':
+        setPath(config, field.path, text === CUSTOM ? listOf(list?.value ?? '') : text);
+        break;
+      case 'integers': {
+        const values = listOf(text);
+        setPath(config, field.path, values.length === 0 ? text : values);
+        break;
+      }
+      default:
+        if (field.optional && text.trim() === '') break;
+        setPath(config, field.path, typed(text));
+    }
+  }
+  return config;
+}
+
+/** The field a validator message is about: the first schema path it names (longest match first). */
+export function fieldForMessage(message: string): ConfigFieldPath | null {
+  let best: { path: ConfigFieldPath; at: number } | null = null;
+  for (const { field } of controls) {
+    const match = new RegExp(`(^|[^\\w.])${field.path.replaceAll('.', '\\.')}(?![\\w.])`).exec(message);
+    if (!match) continue;
+    const at = match.index;
+    if (!best || at < best.at || (at === best.at && field.path.length > best.path.length)) best = { path: field.path, at };
+  }
+  return best?.path ?? null;
+}
+
+/** A validator message with every field path replaced by the field's label, as the page names it. */
+export function messageWithLabels(message: string): string {
+  const fields = controls.map((control) => control.field).sort((a, b) => b.path.length - a.path.length);
+  let text = message;
+  for (const field of fields) {
+    text = text.replace(new RegExp(`(^|[^\\w.])${field.path.replaceAll('.', '\\.')}(?![\\w.])`, 'g'), `$1${field.plainLabel}`);
+  }
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The control of a field, for focus and marking. */
+export function controlFor(path: string | null): HTMLInputElement | HTMLSelectElement | null {
+  const control = controls.find((c) => c.field.path === path);
+  if (!control) return null;
+  return control.list && !control.list.hidden ? control.list : control.input;
+}
+
+/** Marks one field as invalid (or none with null) for assistive technology and styling; the invalid
+ *  control is also described by the error message. */
+export function markInvalid(path: string | null): void {
+  for (const control of controls) {
+    for (const target of [control.input, control.list]) {
+      if (!target) continue;
+      const descriptions = (target.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .filter((id) => id !== '' && id !== ERROR_MESSAGE_ID);
+      if (control.field.path === path && target === controlFor(path)) {
+        target.setAttribute('aria-invalid', 'true');
+        descriptions.push(ERROR_MESSAGE_ID);
+      } else {
+        target.removeAttribute('aria-invalid');
+      }
+      if (descriptions.length > 0) target.setAttribute('aria-describedby', descriptions.join(' '));
+      else target.removeAttribute('aria-describedby');
+    }
   }
 }

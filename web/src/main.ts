@@ -2,11 +2,15 @@
 // All numerical work happens in the worker (worker.ts); this file only keeps the page in step
 // with the worker's messages.
 
-import type { Config } from '../../wasm/icl.js';
+import type { Config, ConfigSchema } from '../../wasm/icl.js';
+import { buildWarning, type DecodedState, type PageStateInput } from '../../wasm/link.js';
 import { displayLabel, renderChart, renderCurveLegend } from './chart.ts';
-import { inputIdForMessage, markInvalid, readConfig, showDefaults, updateVisibility } from './form.ts';
+import { enterEmbedMode, hideParts } from './embed.ts';
+import { buildForm, controlFor, fieldForMessage, fillForm, markInvalid, messageWithLabels, readConfig, updateVisibility } from './form.ts';
 import { renderFormulas } from './formula.ts';
 import { initPresets } from './presets.ts';
+import { embedSnippet, showShare } from './share.ts';
+import { linkFor, readPageLink, writePageLink, writePageLinkNow } from './state.ts';
 import type { DenseTheoryCurve, FromWorker, ToWorker, TrainingResult } from './protocol.ts';
 import { renderReadout, type ReadoutElements } from './readouts.ts';
 import { renderTable } from './table.ts';
@@ -56,6 +60,13 @@ const readoutElements: ReadoutElements = {
   sampleWeights: byId('sample-weights-chart', HTMLElement),
 };
 const buildIdLabel = byId('build-id', HTMLElement);
+const copyLinkButton = byId('copy-link', HTMLButtonElement);
+const embedButton = byId('embed-code', HTMLButtonElement);
+const sharePanel = byId('share-panel', HTMLElement);
+const presetCopyLinkButton = byId('preset-copy-link', HTMLButtonElement);
+const presetEmbedButton = byId('preset-embed-code', HTMLButtonElement);
+const presetSharePanel = byId('preset-share-panel', HTMLElement);
+const linkWarnings = byId('link-warnings', HTMLElement);
 
 /** What the chart and table show: the current (or last) run. */
 interface RunView {
@@ -67,8 +78,12 @@ interface RunView {
 }
 
 let defaults: Config | null = null;
-/** The form is filled with the defaults once; a worker restart keeps what the user entered. */
-let formFilled = false;
+let schema: ConfigSchema | null = null;
+let buildId = '';
+/** The link the page was opened with; read once, when the first worker is ready. */
+let openedWith: DecodedState | null = null;
+/** What to do when the worker has validated a link's config: run it, or only check it. */
+let afterValidation: 'run' | 'check' | null = null;
 let worker: Worker | null = null;
 let running = false;
 let run: RunView | null = null;
@@ -90,14 +105,19 @@ function showSteps(stepsDone: number, totalSteps: number): void {
   stepCount.textContent = `${numberText(stepsDone)} / ${numberText(totalSteps)} steps`;
 }
 
-function showFormError(message: string, inputId: string | null): void {
-  formError.textContent = message;
+/** Shows a validator message in the form's words (field labels, not paths) and moves focus to the
+ *  field it names. */
+function showFormError(message: string): void {
+  const path = fieldForMessage(message);
+  formError.textContent = messageWithLabels(message);
   formError.hidden = false;
-  markInvalid(inputId);
-  if (inputId) {
+  markInvalid(path);
+  const control = controlFor(path);
+  if (control) {
     // An invalid advanced setting is hidden inside the closed <details>: open it so the user sees it.
-    const details = document.getElementById(inputId)?.closest('details');
+    const details = control.closest('details');
     if (details) details.open = true;
+    if (!control.closest('[hidden]')) control.focus();
   }
 }
 
@@ -197,26 +217,108 @@ function onResult(result: TrainingResult): void {
   setState(result.status);
 }
 
+/** The page's whole state, as the link carries it. */
+function pageState(): PageStateInput {
+  const selection = presets.selection();
+  const presetChanged =
+    selection.preset !== presets.defaultSelection.preset || selection.quick !== presets.defaultSelection.quick;
+  return {
+    buildId,
+    schema: schema ?? undefined,
+    config: schema ? (readConfig(schema.version) as unknown as Config) : undefined,
+    preset: presetChanged ? selection.preset : null,
+    quick: presetChanged && selection.quick,
+    log: logNToggle.checked,
+    fit: fitRiskToggle.checked,
+    embed: openedWith?.embed ?? false,
+    hide: openedWith?.hide ?? [],
+  };
+}
+
+const rememberState = () => writePageLink(pageState);
+
+function showLinkWarnings(warnings: string[]): void {
+  linkWarnings.replaceChildren(
+    ...warnings.map((text) => {
+      const line = document.createElement('p');
+      line.textContent = text;
+      return line;
+    }),
+  );
+  linkWarnings.hidden = warnings.length === 0;
+}
+
+/** Restores the state of the link the page was opened with, and starts it if the link says so. */
+function openLink(link: DecodedState): void {
+  const warnings = [...link.warnings];
+  const otherBuild = buildWarning(link.buildId, buildId);
+  if (otherBuild) warnings.push(otherBuild);
+  const linkConfig = link.config ?? {};
+  const namesConfig = Object.keys(linkConfig).length > 0;
+  fillForm(linkConfig);
+  logNToggle.checked = link.log;
+  fitRiskToggle.checked = link.fit;
+  if (link.preset && !presets.choose(link.preset, link.quick)) {
+    warnings.push(`The link names a figure panel this playground does not have, ignored: “${link.preset.slice(0, 60)}”.`);
+  }
+  const panelOnly = link.preset !== null && !namesConfig && presets.selection().preset === link.preset;
+  hideParts(link.hide);
+  if (link.embed) {
+    const full = { ...pageState(), embed: false, hide: [] };
+    enterEmbedMode(panelOnly ? 'preset' : 'experiment', linkFor(full));
+  }
+  showLinkWarnings(warnings);
+  const start = link.run || link.autoplay;
+  if (namesConfig) {
+    // The link's config goes to the core as the link has it: an invalid value is refused by name.
+    afterValidation = start ? 'run' : 'check';
+    send({ type: 'validate', config: link.config });
+  } else if (start && panelOnly) {
+    presets.run();
+  } else if (start) {
+    form.requestSubmit();
+  }
+}
+
+function startTraining(config: unknown): void {
+  setRunning(true);
+  setState('starting');
+  setStatus('Starting…');
+  send({ type: 'train', config });
+}
+
 function handleMessage(message: FromWorker): void {
   switch (message.type) {
     case 'ready': {
       defaults = message.defaults;
+      buildId = message.buildId;
       buildIdLabel.textContent = message.buildId;
-      if (!formFilled) showDefaults({ ...message.variants, default: message.defaults });
-      formFilled = true;
       setRunning(false);
       setStatus('Ready. Choose the settings and press Train.');
-      // After a worker restart the page keeps showing the error that caused it.
+      // After a worker restart the page keeps showing the error that caused it, and the form keeps
+      // what the user entered.
       if (document.body.dataset.state === undefined) setState('idle');
+      if (!schema) {
+        schema = message.schema;
+        buildForm(fields, schema);
+        renderFormulas(fields);
+        openedWith = readPageLink(schema);
+        openLink(openedWith);
+      }
       return;
     }
+    case 'validated':
+      if (afterValidation === 'run') startTraining(message.config);
+      afterValidation = null;
+      return;
     case 'loadFailed':
       setStatus(`The WebAssembly module could not be loaded: ${message.message}`);
       setState('error');
       return;
     case 'configError':
+      afterValidation = null;
       setRunning(false);
-      showFormError(message.message, inputIdForMessage(message.message));
+      showFormError(message.message);
       setStatus('The settings are not valid; nothing was trained.');
       setState('error');
       return;
@@ -286,17 +388,7 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (running || !defaults) return;
   clearFormError();
-  const reading = readConfig(defaults);
-  if (!reading.ok) {
-    showFormError(reading.message, reading.inputId);
-    setStatus('The settings are not valid; nothing was trained.');
-    setState('error');
-    return;
-  }
-  setRunning(true);
-  setState('starting');
-  setStatus('Starting…');
-  send({ type: 'train', config: reading.config });
+  startTraining(readConfig(defaults.version));
 });
 
 stopButton.addEventListener('click', () => {
@@ -305,13 +397,40 @@ stopButton.addEventListener('click', () => {
   send({ type: 'stop' });
 });
 
-logNToggle.addEventListener('change', drawChart);
-fitRiskToggle.addEventListener('change', drawChart);
+for (const toggle of [logNToggle, fitRiskToggle]) {
+  toggle.addEventListener('change', () => {
+    drawChart();
+    rememberState();
+  });
+}
 readoutSelect.addEventListener('change', drawReadout);
 // A new data model or architecture shows its own fields; the others are hidden and not sent.
-fields.addEventListener('change', updateVisibility);
+fields.addEventListener('change', () => {
+  updateVisibility(true);
+  rememberState();
+});
+fields.addEventListener('input', rememberState);
 new ResizeObserver(scheduleChart).observe(chartContainer);
 
+copyLinkButton.addEventListener('click', () => {
+  if (!schema) return;
+  writePageLinkNow(pageState());
+  showShare(sharePanel, 'Reproducible link: the settings, the chart options and the build', location.href);
+});
+embedButton.addEventListener('click', () => {
+  if (!schema) return;
+  const url = linkFor({ ...pageState(), preset: null, embed: true, hide: [] });
+  showShare(sharePanel, 'Embed this experiment: paste into a web page', embedSnippet(url, 'In-context linear regression: trained models against theory'));
+});
+presetCopyLinkButton.addEventListener('click', () => {
+  const { preset, quick } = presets.selection();
+  showShare(presetSharePanel, 'Link to this figure panel', linkFor({ buildId, preset, quick }));
+});
+presetEmbedButton.addEventListener('click', () => {
+  const { preset, quick } = presets.selection();
+  showShare(presetSharePanel, 'Embed this figure panel: paste into a web page', embedSnippet(linkFor({ buildId, preset, quick, embed: true }), `Figure panel ${preset}`));
+});
+
 renderFormulas(document);
+const presets = initPresets(rememberState);
 startWorker();
-initPresets();

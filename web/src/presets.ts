@@ -59,7 +59,19 @@ function planText(panel: Panel, quick: boolean): string {
   return `${jobs} training job${jobs === 1 ? '' : 's'} (${factors.join(' × ')}); ${details.join(', ')}.`;
 }
 
-export function initPresets(): void {
+/** What the page's link state needs of the presets section. */
+export interface PresetsController {
+  /** The chosen panel and whether its quick run is chosen. */
+  selection(): { preset: string; quick: boolean };
+  /** The default selection (what a link without preset= means). */
+  readonly defaultSelection: { preset: string; quick: boolean };
+  /** Chooses a panel; false (and nothing changes) when no panel has that id. */
+  choose(preset: string, quick: boolean): boolean;
+  /** Presses Run. */
+  run(): void;
+}
+
+export function initPresets(onSelectionChange: () => void = () => {}): PresetsController {
   const form = byId('preset-form', HTMLFormElement);
   const fields = byId('preset-fields', HTMLFieldSetElement);
   const select = byId('preset-id', HTMLSelectElement);
@@ -239,15 +251,32 @@ export function initPresets(): void {
 
   cancelButton.addEventListener('click', () => run?.cancel());
 
-  select.addEventListener('change', showSelection);
-  quickBox.addEventListener('change', showSelection);
+  for (const control of [select, quickBox]) {
+    control.addEventListener('change', () => {
+      showSelection();
+      onSelectionChange();
+    });
+  }
   new ResizeObserver(() => {
     if (shown) renderPresetChart(chart, shown);
   }).observe(chart);
 
   const size = poolSize();
   status.textContent = `Choose a panel and press Run; its jobs run in parallel on up to ${size} worker${size === 1 ? '' : 's'}.`;
+  const defaultSelection = { preset: selected().id, quick: quickBox.checked };
   showSelection();
   setControls('idle');
   setState('idle');
+  return {
+    selection: () => ({ preset: selected().id, quick: quickBox.checked }),
+    defaultSelection,
+    choose(preset, quick) {
+      if (!PRESETS.some((panel) => panel.id === preset)) return false;
+      select.value = preset;
+      quickBox.checked = quick;
+      showSelection();
+      return true;
+    },
+    run: () => form.requestSubmit(),
+  };
 }

@@ -3,14 +3,16 @@
 // Everything crosses by structured clone: plain numbers and arrays only (typed arrays from the
 // wasm module are copied into ordinary arrays first, see worker.ts).
 
-import type { Config } from '../../wasm/icl.js';
+import type { Config, ConfigSchema } from '../../wasm/icl.js';
 
 /** What the page asks of the worker. */
 export type ToWorker =
   /** Train a bank of models. `config` is unvalidated input; the worker runs it through normalizeConfig. */
   | { type: 'train'; config: unknown }
   /** Stop the running training after the current chunk of steps and evaluate the models as they are. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Validate a config (e.g. a link's) without running it: the reply is 'validated' or 'configError'. */
+  | { type: 'validate'; config: unknown };
 
 /** One named theory curve of the config (icl's theoryCurves), dense: at every integer n in [0, max n]. */
 export interface DenseTheoryCurve {
@@ -21,14 +23,6 @@ export interface DenseTheoryCurve {
   n: number[];
   risk: number[];
 }
-
-/**
- * The normalised configs of the kinds and variants the form offers, from the validator itself so the
- * form's initial values never drift from the C++ defaults. Keys: "default" (the default config) and
- * "rag", "alignment", "drift", "h3", "h3-ssm", "lora" (the default config with that data model or
- * model switched on).
- */
-export type ConfigVariants = Record<string, Config>;
 
 /** The reduced form one trained model implements, y_hat = x^T W X^T (omega ⊙ y), beside the optimum. */
 export interface ModelReadout {
@@ -74,8 +68,10 @@ export interface TrainingResult {
 
 /** What the worker tells the page. */
 export type FromWorker =
-  /** The wasm module is loaded; the defaults and variants seed the form. */
-  | { type: 'ready'; buildId: string; defaults: Config; variants: ConfigVariants }
+  /** The wasm module is loaded; the schema builds the form, the defaults fill it. */
+  | { type: 'ready'; buildId: string; defaults: Config; schema: ConfigSchema }
+  /** The config of a 'validate' request is valid; this is it normalised. */
+  | { type: 'validated'; config: Config }
   /** The module could not be loaded; nothing can run. */
   | { type: 'loadFailed'; message: string }
   /** normalizeConfig rejected the config; the message names the field and its allowed range. */

@@ -1,9 +1,9 @@
 // The training worker: owns the wasm module and runs one experiment at a time, in chunks of steps,
 // so that the page stays responsive and a Stop message is seen between chunks.
 
-import { loadIcl, type Config, type Experiment, type IclModule } from '../../wasm/icl.js';
+import { loadIcl, type Config, type ConfigSchema, type Experiment, type IclModule } from '../../wasm/icl.js';
 import { FIRST_CHUNK_STEPS, nextChunkSize, yieldToEventLoop } from './chunking.ts';
-import type { ConfigVariants, DenseTheoryCurve, FromWorker, ModelReadout, ToWorker, TrainingResult } from './protocol.ts';
+import type { DenseTheoryCurve, FromWorker, ModelReadout, ToWorker, TrainingResult } from './protocol.ts';
 
 // The project's tsconfig uses the DOM library (the page is most of the code), and the DOM and
 // WebWorker libraries cannot be combined in one program. This is the part of the dedicated worker
@@ -141,21 +141,6 @@ async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
   }
 }
 
-/** The default config with each data model and model the form offers switched on, as the validator
- *  fills it in: the form shows these values when the user picks that kind. */
-function configVariants(icl: IclModule): ConfigVariants {
-  const variant = (input: object) => icl.normalizeConfig(input);
-  return {
-    default: icl.defaultConfig(),
-    rag: variant({ data: { kind: 'rag' } }),
-    alignment: variant({ data: { kind: 'alignment' } }),
-    drift: variant({ data: { kind: 'drift' } }),
-    h3: variant({ model: { kind: 'h3' } }),
-    'h3-ssm': variant({ model: { kind: 'h3', filter: 'ssm' } }),
-    lora: variant({ model: { kind: 'attention', lora: {} } }),
-  };
-}
-
 async function main(): Promise<void> {
   let icl: IclModule;
   // Messages that arrive while the module loads are queued and handled once it is ready.
@@ -175,6 +160,14 @@ async function main(): Promise<void> {
       case 'stop':
         stopRequested = true;
         return;
+      case 'validate':
+        try {
+          post({ type: 'validated', config: icl.normalizeConfig(message.config) });
+        } catch (error) {
+          if (!isConfigError(error)) throw error;
+          post({ type: 'configError', message: errorMessage(error) });
+        }
+        return;
       case 'train':
         if (running) {
           post({ type: 'runtimeError', message: 'A training run is already in progress.' });
@@ -190,14 +183,14 @@ async function main(): Promise<void> {
         return;
     }
   };
-  let variants: ConfigVariants;
+  let schema: ConfigSchema;
   try {
-    variants = configVariants(icl);
+    schema = icl.configSchema();
   } catch (error) {
-    post({ type: 'loadFailed', message: `the module rejected a built-in config: ${errorMessage(error)}` });
+    post({ type: 'loadFailed', message: `the module could not describe its config: ${errorMessage(error)}` });
     return;
   }
-  post({ type: 'ready', buildId: icl.buildId, defaults: icl.defaultConfig(), variants });
+  post({ type: 'ready', buildId: icl.buildId, defaults: icl.defaultConfig(), schema });
   pending.splice(0).forEach((message) => handle(message));
 }
 
