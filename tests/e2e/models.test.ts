@@ -6,49 +6,49 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, test } from 'vitest';
 import { requestsElsewhere } from './browser.ts';
 import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
-import { choose, fillConfig, lastResult, visibleFields, waitForState, waitUntilReady } from './page-driver.ts';
+import { choose, control, fillConfig, lastResult, visibleFields, waitForState, waitUntilReady, type FieldPath } from './page-driver.ts';
 
 /** H3 on a drifting task: its learned filter should favour recent tokens, as omega* does. */
 const H3_DRIFT_RUN = {
   d: '4',
-  'n-list': '8',
-  gamma: '0.9',
-  'noise-variance': '0.25',
-  steps: '400',
+  n: '8',
+  'data.gamma': '0.9',
+  'data.noise_variance': '0.25',
+  'training.steps': '400',
   seed: '3',
-  'batch-size': '256',
-  'eval-prompts': '20000',
+  'training.batch_size': '256',
+  'evaluation.prompts': '20000',
 } as const;
 
 const RAG_RUN = {
   d: '5',
-  'n-list': '5, 10, 20',
-  alpha: '0.3',
-  'noise-variance': '0',
-  steps: '400',
+  n: '5, 10, 20',
+  'data.alpha': '0.3',
+  'data.noise_variance': '0',
+  'training.steps': '400',
   seed: '5',
-  'batch-size': '256',
-  'eval-prompts': '20000',
+  'training.batch_size': '256',
+  'evaluation.prompts': '20000',
 } as const;
 
-/** Every control whose visibility depends on the data model or the architecture. */
-const KIND_SPECIFIC = [
-  'task-spectrum',
-  'alpha',
-  'rag-form',
-  'alignment-query',
-  'gamma',
-  'rank-mode',
-  'rank',
-  'init',
-  'lora',
-  'lora-rank',
-  'lora-adapt',
-  'lora-pretrain-spectrum',
-  'lora-pretrain-steps',
-  'h3-filter',
-  'ssm-states',
-] as const;
+/** Every field whose visibility depends on the data model or the architecture. */
+const KIND_SPECIFIC: readonly FieldPath[] = [
+  'data.x_spectrum',
+  'data.task_spectrum',
+  'data.alpha',
+  'data.form',
+  'data.query',
+  'data.gamma',
+  'model.rank',
+  'model.init',
+  'model.lora',
+  'model.lora.rank',
+  'model.lora.adapt',
+  'model.lora.pretrain_task_spectrum',
+  'model.lora.pretrain_steps',
+  'model.filter',
+  'model.ssm_states',
+];
 
 /** The kind-specific controls that are shown, sorted. */
 async function shownKindFields(page: Page): Promise<string[]> {
@@ -73,7 +73,7 @@ describe('data models, architectures and read-outs', () => {
   test('H3 on a drifting task: both theory curves, W heatmaps and sample weights beside the optimum', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await choose(page, { 'data-kind': 'drift', 'model-kind': 'h3', 'h3-filter': 'free' });
+    await choose(page, { 'data.kind': 'drift', 'model.kind': 'h3', 'model.filter': 'free' });
     await fillConfig(page, H3_DRIFT_RUN);
     await page.locator('#train').click();
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
@@ -144,34 +144,40 @@ describe('data models, architectures and read-outs', () => {
     const recorded = await freshPage();
     const { page } = recorded;
     // The defaults: IID data, full-rank attention.
-    expect(await shownKindFields(page)).toEqual(['lora', 'rank-mode', 'task-spectrum']);
-    await choose(page, { 'data-kind': 'rag' });
-    expect(await shownKindFields(page)).toEqual(['alpha', 'rag-form', 'rank-mode']);
-    await choose(page, { 'data-kind': 'alignment' });
-    expect(await shownKindFields(page)).toEqual(['alignment-query', 'alpha', 'rank-mode']);
-    const queries = await page.locator('#alignment-query option').allTextContents();
+    expect(await shownKindFields(page)).toEqual(['data.task_spectrum', 'data.x_spectrum', 'model.lora', 'model.rank']);
+    // Low-rank attention and LoRA have theory for IID data only, so RAG and alignment do not offer them.
+    await choose(page, { 'data.kind': 'rag' });
+    expect(await shownKindFields(page)).toEqual(['data.alpha', 'data.form']);
+    await choose(page, { 'data.kind': 'alignment' });
+    expect(await shownKindFields(page)).toEqual(['data.alpha', 'data.query']);
+    const queries = await page.locator(`${control('data.query')} option`).allTextContents();
     expect(queries.join(' | ')).toMatch(/variant B.*\|.*variant A/);
-    await choose(page, { 'data-kind': 'drift', 'model-kind': 'h3' });
-    expect(await shownKindFields(page)).toEqual(['gamma', 'h3-filter']);
-    await choose(page, { 'h3-filter': 'ssm' });
-    expect(await shownKindFields(page)).toEqual(['gamma', 'h3-filter', 'ssm-states']);
-    await choose(page, { 'data-kind': 'iid', 'model-kind': 'attention', 'rank-mode': 'low' });
-    expect(await shownKindFields(page)).toEqual(['init', 'rank', 'rank-mode', 'task-spectrum']);
-    await choose(page, { 'rank-mode': 'full' });
-    await page.locator('#lora').check();
+    await choose(page, { 'data.kind': 'drift', 'model.kind': 'h3' });
+    expect(await shownKindFields(page)).toEqual(['data.gamma', 'model.filter']);
+    await choose(page, { 'model.filter': 'ssm' });
+    expect(await shownKindFields(page)).toEqual(['data.gamma', 'model.filter', 'model.ssm_states']);
+    // A rank below full offers the initialisation and no LoRA, and no online objective.
+    await choose(page, { 'data.kind': 'iid', 'model.kind': 'attention' });
+    await fillConfig(page, { 'model.rank': '3' });
+    expect(await shownKindFields(page)).toEqual(['data.task_spectrum', 'data.x_spectrum', 'model.init', 'model.rank']);
+    expect(await page.locator(`${control('objective')} option[value="all_positions"]`).isDisabled()).toBe(true);
+    await fillConfig(page, { 'model.rank': '' });
+    expect(await page.locator(`${control('objective')} option[value="all_positions"]`).isDisabled()).toBe(false);
+    await page.locator(control('model.lora')).check();
     expect(await shownKindFields(page)).toEqual([
-      'lora',
-      'lora-adapt',
-      'lora-pretrain-spectrum',
-      'lora-pretrain-steps',
-      'lora-rank',
-      'rank-mode',
-      'task-spectrum',
+      'data.task_spectrum',
+      'data.x_spectrum',
+      'model.lora',
+      'model.lora.adapt',
+      'model.lora.pretrain_steps',
+      'model.lora.pretrain_task_spectrum',
+      'model.lora.rank',
+      'model.rank',
     ]);
     // Noise is part of every data model.
-    expect(await page.locator('#noise-variance').isVisible()).toBe(true);
+    expect(await page.locator(control('data.noise_variance')).isVisible()).toBe(true);
 
-    await choose(page, { 'data-kind': 'rag', 'rag-form': 'normalized' });
+    await choose(page, { 'data.kind': 'rag', 'data.form': 'normalized' });
     await fillConfig(page, RAG_RUN);
     await page.locator('#train').click();
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
@@ -210,27 +216,28 @@ describe('data models, architectures and read-outs', () => {
   test('an out-of-range kind-specific value shows the validator message naming the field', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await choose(page, { 'data-kind': 'rag' });
-    await fillConfig(page, { alpha: '1.5' });
+    await choose(page, { 'data.kind': 'rag' });
+    await fillConfig(page, { 'data.alpha': '1.5' });
     await page.locator('#train').click();
     expect(await waitForState(page, ['error', 'training'])).toBe('error');
     const error = page.locator('#form-error');
     expect(await error.isVisible()).toBe(true);
-    expect(await error.textContent()).toContain('data.alpha');
-    expect(await page.locator('#alpha').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#d').getAttribute('aria-invalid')).toBeNull();
+    expect(await error.textContent()).toMatch(/^Correlation α must be a number in \[0, 1\] \(got 1\.5\)/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-data-alpha');
+    expect(await page.locator(control('data.alpha')).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(control('d')).getAttribute('aria-invalid')).toBeNull();
 
     // A model field too: the SSM's state count.
-    await choose(page, { 'data-kind': 'drift', 'model-kind': 'h3', 'h3-filter': 'ssm' });
-    await fillConfig(page, { 'ssm-states': '99' });
+    await choose(page, { 'data.kind': 'drift', 'model.kind': 'h3', 'model.filter': 'ssm' });
+    await fillConfig(page, { 'model.ssm_states': '99' });
     await page.evaluate(() => {
       document.body.dataset.state = 'idle';
     });
     await page.locator('#train').click();
     expect(await waitForState(page, ['error', 'training'])).toBe('error');
-    expect(await error.textContent()).toContain('model.ssm_states');
-    expect(await page.locator('#ssm-states').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#alpha').getAttribute('aria-invalid')).toBeNull();
+    expect(await error.textContent()).toMatch(/^SSM states N must be an integer in \[1, 16\]/);
+    expect(await page.locator(control('model.ssm_states')).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(control('data.alpha')).getAttribute('aria-invalid')).toBeNull();
     expect(await page.locator('#chart svg').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toContain('NaN');
     expectNoErrors(recorded);
@@ -239,10 +246,10 @@ describe('data models, architectures and read-outs', () => {
   test('LoRA pretrains, then adapts, and charts its curve beside full retraining and the frozen model', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await choose(page, { 'data-kind': 'iid', 'task-spectrum': 'power_law', 'model-kind': 'attention', 'rank-mode': 'full' });
-    await page.locator('#lora').check();
-    await choose(page, { 'lora-adapt': 'key', 'lora-pretrain-spectrum': 'isotropic' });
-    await fillConfig(page, { d: '4', 'n-list': '8', steps: '150', 'lora-rank': '1', 'lora-pretrain-steps': '150', 'batch-size': '256', 'eval-prompts': '5000' });
+    await choose(page, { 'data.kind': 'iid', 'data.task_spectrum': 'power_law', 'model.kind': 'attention' });
+    await page.locator(control('model.lora')).check();
+    await choose(page, { 'model.lora.adapt': 'key', 'model.lora.pretrain_task_spectrum': 'isotropic' });
+    await fillConfig(page, { d: '4', n: '8', 'training.steps': '150', 'model.lora.rank': '1', 'model.lora.pretrain_steps': '150', 'training.batch_size': '256', 'evaluation.prompts': '5000' });
     await page.locator('#train').click();
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
     const result = await lastResult(page);

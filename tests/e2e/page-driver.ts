@@ -1,40 +1,19 @@
-// What a person does on the page, as functions the tests share. The ids are those of web/index.html.
+// What a person does on the page, as functions the tests share. Config fields are named by their
+// path in the core's schema; the other ids are those of web/index.html.
 
 import type { Page } from 'playwright-core';
 import type { PanelResult } from '../../wasm/sweep.js';
+import type { ConfigFieldPath } from '../../wasm/icl.js';
+import { controlId } from '../../web/src/form.ts';
 import type { TrainingResult } from '../../web/src/protocol.ts';
 
 export type PageState = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'error';
 
-/** Text inputs of the config form (some shown only for some data models or architectures). */
-export type FieldId =
-  | 'd'
-  | 'noise-variance'
-  | 'n-list'
-  | 'steps'
-  | 'seed'
-  | 'batch-size'
-  | 'learning-rate'
-  | 'eval-prompts'
-  | 'alpha'
-  | 'gamma'
-  | 'rank'
-  | 'ssm-states'
-  | 'lora-rank'
-  | 'lora-pretrain-steps';
+/** A config field's path ("data.alpha"), as the core's schema names it. */
+export type FieldPath = ConfigFieldPath;
 
-/** Selects of the config form. */
-export type ChoiceId =
-  | 'data-kind'
-  | 'task-spectrum'
-  | 'rag-form'
-  | 'alignment-query'
-  | 'model-kind'
-  | 'rank-mode'
-  | 'init'
-  | 'lora-adapt'
-  | 'lora-pretrain-spectrum'
-  | 'h3-filter';
+/** The selector of a field's control (the form generates one per schema field, see web/src/form.ts). */
+export const control = (path: FieldPath) => `#${controlId(path)}`;
 
 export async function waitForState(page: Page, states: PageState[], timeout = 180_000): Promise<PageState> {
   const handle = await page.waitForFunction(
@@ -54,23 +33,21 @@ export async function waitUntilReady(page: Page): Promise<void> {
   await page.locator('#train:not([disabled])').waitFor();
 }
 
-export async function fillConfig(page: Page, values: Partial<Record<FieldId, string>>): Promise<void> {
-  // The advanced settings live in a <details> that is closed by default; open it as a user would.
-  const advanced = page.locator('#advanced');
-  if (!(await advanced.evaluate((element) => (element as HTMLDetailsElement).open))) {
-    await page.locator('#advanced > summary').click();
-  }
-  for (const [id, value] of Object.entries(values)) await page.locator(`#${id}`).fill(value);
+/** Types into text fields (by config path), opening the closed "Advanced" sections first as a user would. */
+export async function fillConfig(page: Page, values: Partial<Record<FieldPath, string>>): Promise<void> {
+  const closed = page.locator('#config-fields details:not([open]) > summary');
+  while ((await closed.count()) > 0) await closed.first().click();
+  for (const [path, value] of Object.entries(values)) await page.locator(control(path as FieldPath)).fill(value);
 }
 
 /** Picks options (by value) in the order given, as a user would: each choice can reveal the next. */
-export async function choose(page: Page, choices: Partial<Record<ChoiceId, string>>): Promise<void> {
-  for (const [id, value] of Object.entries(choices)) await page.locator(`#${id}`).selectOption(value);
+export async function choose(page: Page, choices: Partial<Record<FieldPath, string>>): Promise<void> {
+  for (const [path, value] of Object.entries(choices)) await page.locator(control(path as FieldPath)).selectOption(value);
 }
 
-/** Whether each control's field is shown. */
-export async function visibleFields(page: Page, ids: readonly string[]): Promise<Record<string, boolean>> {
-  const entries = await Promise.all(ids.map(async (id) => [id, await page.locator(`#${id}`).isVisible()] as const));
+/** Whether each field is shown. */
+export async function visibleFields(page: Page, paths: readonly FieldPath[]): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(paths.map(async (path) => [path, await page.locator(control(path)).isVisible()] as const));
   return Object.fromEntries(entries);
 }
 

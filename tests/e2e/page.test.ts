@@ -5,18 +5,18 @@
 import { describe, expect, inject, test } from 'vitest';
 import { requestsElsewhere } from './browser.ts';
 import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
-import { fillConfig, lastResult, waitForState, waitUntilReady } from './page-driver.ts';
+import { control, fillConfig, lastResult, waitForState, waitUntilReady } from './page-driver.ts';
 
 /** A run small enough for seconds of training, big enough to land near theory: at d = 5 the
  *  optimum is c* = 1/(n + d + 1) per diagonal entry, reached within a few hundred Adam steps. */
 const SMALL_RUN = {
   d: '5',
-  'noise-variance': '0',
-  'n-list': '5, 10',
-  steps: '400',
+  'data.noise_variance': '0',
+  n: '5, 10',
+  'training.steps': '400',
   seed: '7',
-  'batch-size': '256',
-  'eval-prompts': '20000',
+  'training.batch_size': '256',
+  'evaluation.prompts': '20000',
 } as const;
 
 const pages = usePageSession(waitUntilReady);
@@ -26,8 +26,8 @@ describe('the playground page', () => {
   test('loads with its defaults, typeset formulas and no console or page error', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    expect(await page.locator('#d').inputValue()).toMatch(/^\d+$/);
-    expect(await page.locator('#n-list').inputValue()).toMatch(/^\d+(, \d+)*$/);
+    expect(await page.locator(control('d')).inputValue()).toMatch(/^\d+$/);
+    expect(await page.locator(control('n')).inputValue()).toMatch(/^\d+(, \d+)*$/);
     expect(await page.locator('.katex').count()).toBeGreaterThan(5);
     expect(await page.locator('#build-id').textContent()).not.toBe('…');
     expect(await page.locator('#stop').isDisabled()).toBe(true);
@@ -83,9 +83,9 @@ describe('the playground page', () => {
   test('Stop during a long run ends in state stopped with a finite partial result', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await fillConfig(page, { ...SMALL_RUN, steps: '1000000' });
+    await fillConfig(page, { ...SMALL_RUN, 'training.steps': '1000000' });
     // Keyboard only: Enter in a field submits the form, like the Train button.
-    await page.locator('#steps').press('Enter');
+    await page.locator(control('training.steps')).press('Enter');
     await waitForState(page, ['training']);
     expect(await page.locator('#train').isDisabled()).toBe(true);
     // Wait for real progress, so the models are partly trained when stopped.
@@ -116,7 +116,7 @@ describe('the playground page', () => {
   test('the same config trained twice gives the same numbers', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await fillConfig(page, { ...SMALL_RUN, steps: '50' });
+    await fillConfig(page, { ...SMALL_RUN, 'training.steps': '50' });
     const runs = [];
     for (let i = 0; i < 2; i++) {
       await page.locator('#train').click();
@@ -143,8 +143,8 @@ describe('the playground page', () => {
     expect(await waitForState(page, ['error', 'training'])).toBe('error');
     const error = page.locator('#form-error');
     expect(await error.isVisible()).toBe(true);
-    expect(await error.textContent()).toMatch(/\bd\b/);
-    expect(await page.locator('#d').getAttribute('aria-invalid')).toBe('true');
+    expect(await error.textContent()).toMatch(/^Dimension d must be an integer in \[1, 64\] \(got 0\)/);
+    expect(await page.locator(control('d')).getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#chart svg').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toContain('NaN');
     expectNoErrors(recorded);
@@ -153,21 +153,21 @@ describe('the playground page', () => {
   test('non-numeric context lengths are rejected before training, naming the field', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await fillConfig(page, { 'n-list': '5, abc' });
+    await fillConfig(page, { 'n': '5, abc' });
     await page.locator('#train').click();
     expect(await waitForState(page, ['error', 'training'])).toBe('error');
     const message = await page.locator('#form-error').textContent();
-    expect(message).toContain('context lengths n');
+    expect(message).toMatch(/^Context lengths n must be/);
     expect(message).toContain('abc');
-    expect(await page.locator('#n-list').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(control('n')).getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('body').innerText()).not.toContain('NaN');
 
     // Fixing the field clears the error and trains.
-    await fillConfig(page, { ...SMALL_RUN, steps: '20' });
+    await fillConfig(page, { ...SMALL_RUN, 'training.steps': '20' });
     await page.locator('#train').click();
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
     expect(await page.locator('#form-error').isVisible()).toBe(false);
-    expect(await page.locator('#n-list').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator(control('n')).getAttribute('aria-invalid')).toBeNull();
     expectNoErrors(recorded);
   });
 

@@ -405,11 +405,12 @@ for (const toggle of [logNToggle, fitRiskToggle]) {
 }
 readoutSelect.addEventListener('change', drawReadout);
 // A new data model or architecture shows its own fields; the others are hidden and not sent.
-fields.addEventListener('change', () => {
-  updateVisibility(true);
-  rememberState();
-});
-fields.addEventListener('input', rememberState);
+for (const event of ['input', 'change']) {
+  fields.addEventListener(event, () => {
+    updateVisibility(true);
+    rememberState();
+  });
+}
 new ResizeObserver(scheduleChart).observe(chartContainer);
 
 copyLinkButton.addEventListener('click', () => {
