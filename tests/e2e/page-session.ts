@@ -15,8 +15,8 @@ export interface PageSession {
   readonly session: BrowserSession;
   /** Every page opened so far. */
   readonly openedPages: readonly RecordedPage[];
-  /** Opens a recorded page on the test server and waits until `ready(page)` resolves. */
-  freshPage(): Promise<RecordedPage>;
+  /** Opens a recorded page on the test server (at `suffix`, e.g. a fragment) and waits until `ready(page)` resolves. */
+  freshPage(suffix?: string): Promise<RecordedPage>;
 }
 
 /** Registers the hooks of a test file (call it at the top level); `ready` says when a new page is usable. */
@@ -42,8 +42,8 @@ export function usePageSession(ready: (page: Page) => Promise<unknown>): PageSes
       return live();
     },
     openedPages,
-    async freshPage() {
-      const recorded = await openPage(live(), inject('baseUrl'));
+    async freshPage(suffix = '') {
+      const recorded = await openPage(live(), `${inject('baseUrl')}${suffix}`);
       openedPages.push(recorded);
       await ready(recorded.page);
       return recorded;

@@ -58,6 +58,11 @@ export async function serveDirectory(directory: string): Promise<StaticServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolveClose) => server.close(() => resolveClose())),
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        // Keep-alive connections of a browser that is still open would hold close() for a minute.
+        server.closeAllConnections();
+      }),
   };
 }
