@@ -1,5 +1,6 @@
 // Keeps wasm/icl.d.ts honest: the key lists below must name every member the typings declare (tsc
 // fails otherwise, via `satisfies`), and the runtime objects must have exactly those members.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadIcl, type ConfigFieldPath, type Experiment, type IclModule } from '../../wasm/icl.js';
 
@@ -76,6 +77,17 @@ describe('typings', () => {
     } as const satisfies Record<ConfigFieldPath, true>;
     const schema = (await loadIcl()).configSchema();
     expect(schema.fields.map((field) => field.path).sort()).toEqual(Object.keys(declared).sort());
+  });
+
+  it('the README\'s config table has a row for exactly the schema\'s fields', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| field | default | allowed | meaning |'));
+    const rows = table.split('\n').filter((line) => line.startsWith('| `'));
+    const documented = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([\w.]+)`/g)].map((match) => match[1]));
+    const schema = (await loadIcl()).configSchema();
+    // model.lora is documented through its members.
+    const expected = [...schema.fields.map((field) => field.path).filter((path) => path !== 'model.lora'), 'version'];
+    expect(documented.sort()).toEqual(expected.sort());
   });
 
   it('ConfigError is an Error named ConfigError', () => {
