@@ -40,6 +40,8 @@ export interface DecodedState {
   warnings: string[];
 }
 
+export function getPath(object: unknown, path: string): unknown;
+export function setPath(object: Record<string, unknown>, path: string, value: unknown): void;
 export function configEntries(config: Config, schema: ConfigSchema): [string, string][];
 export function encodeState(state: PageStateInput): string;
 export function configLink(options: { config: Config; schema: ConfigSchema; buildId: string; base?: string }): string;

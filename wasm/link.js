@@ -21,7 +21,8 @@ export const HIDEABLE_PARTS = ['controls', 'table', 'readouts', 'intro', 'formul
 
 const FLAGS = ['quick', 'log', 'fit', 'run', 'embed', 'autoplay'];
 
-function getPath(object, path) {
+/** The value at a dotted config path ("data.alpha"), or undefined. */
+export function getPath(object, path) {
   let value = object;
   for (const key of path.split('.')) {
     if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
@@ -30,7 +31,8 @@ function getPath(object, path) {
   return value;
 }
 
-function setPath(object, path, value) {
+/** Sets a dotted config path, creating the objects on the way. */
+export function setPath(object, path, value) {
   const keys = path.split('.');
   let node = object;
   for (const key of keys.slice(0, -1)) {

@@ -2,7 +2,7 @@
 // a new field is covered without editing this file); page state, versions and hostile fragments.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadIcl, type ConfigSchema, type FieldSchema, type IclModule } from '../../wasm/icl.js';
-import { buildWarning, configLink, decodeState, encodeState, looksLikeLink, panelLink } from '../../wasm/link.js';
+import { buildWarning, configLink, decodeState, encodeState, looksLikeLink, panelLink, setPath } from '../../wasm/link.js';
 
 let icl: IclModule;
 let schema: ConfigSchema;
@@ -13,16 +13,6 @@ beforeAll(async () => {
 });
 
 const D = 4;
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1] as string] = value;
-}
 
 /** A valid value for a field that is not its default. */
 function otherValue(field: FieldSchema): unknown {

@@ -4,6 +4,7 @@
 // user typed (numbers as numbers, anything else as text) and the validator judges it.
 
 import type { Applicability, ConfigFieldPath, ConfigSchema, FieldSchema } from '../../wasm/icl.js';
+import { getPath, setPath } from '../../wasm/link.js';
 import { renderRichText } from './rich-text.ts';
 
 /** id of the element that shows form errors (see index.html). */
@@ -201,28 +202,6 @@ export function updateVisibility(userEdit = false): void {
       control.choiceHelp.hidden = !chosen?.help;
     }
   }
-}
-
-function getPath(object: unknown, path: string): unknown {
-  let value = object;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    if (node[key] === null || typeof node[key] !== 'object') node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  const last = keys[keys.length - 1] as string;
-  // A toggle creates its object; members set before or after it stay.
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof node[last] === 'object') return;
-  node[last] = value;
 }
 
 const valueText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value));
