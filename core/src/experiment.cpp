@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 #include "icl/bank_model.hpp"
 #include "icl/data_model.hpp"
@@ -19,8 +20,8 @@ class Experiment::Engine {
   virtual ~Engine() = default;
   /** One Adam step of every model on prompts of `data`; writes each model's batch loss. */
   virtual void train_step(const DataModel& data, int step, double learning_rate, std::vector<double>& batch_loss) = 0;
-  /** Mean squared error of every model on the evaluation prompts of `data`. */
-  virtual std::vector<double> evaluate(const DataModel& data) = 0;
+  /** Mean squared error of every model on the first `prompts` evaluation prompts of `data`, into `loss`. */
+  virtual void evaluate(const DataModel& data, int prompts, std::vector<double>& loss) = 0;
   virtual void draw_batch(const DataModel& data, int step) = 0;
   virtual std::vector<BankModel>& bank() = 0;
 };
@@ -153,13 +154,13 @@ class LaneEngine final : public Experiment::Engine {
     }
   }
 
-  std::vector<double> evaluate(const DataModel& data) override {
-    const int prompts = config_.evaluation.prompts;
-    std::vector<double> loss(bank_.size(), 0.0);
-    for (std::size_t m = 0; m < bank_.size(); ++m) prepare(m);
+  void evaluate(const DataModel& data, int prompts, std::vector<double>& loss) override {
+    for (std::size_t m = 0; m < bank_.size(); ++m) {
+      prepare(m);
+      loss[m] = 0.0;
+    }
     run_prompts(data, Purpose::Evaluation, 0, prompts, V(0), loss, false);
     for (double& value : loss) value /= prompts;
-    return loss;
   }
 
   void draw_batch(const DataModel& data, int step) override {
@@ -267,6 +268,22 @@ class LaneEngine final : public Experiment::Engine {
   std::vector<float> kernel_gradient_;
 };
 
+// Checkpoint steps: 0, about 24 steps evenly spaced on a log scale and 20 on a linear one, merged.
+std::vector<int> make_checkpoint_schedule(int total_steps) {
+  std::vector<int> steps{0};
+  constexpr int kLogPoints = 24, kLinearPoints = 20;
+  for (int k = 0; k <= kLogPoints; ++k) {
+    steps.push_back(static_cast<int>(std::lround(std::pow(static_cast<double>(total_steps), k / double(kLogPoints)))));
+  }
+  for (int j = 1; j <= kLinearPoints; ++j) {
+    steps.push_back(static_cast<int>(std::lround(static_cast<double>(total_steps) * j / kLinearPoints)));
+  }
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  while (!steps.empty() && steps.back() > total_steps) steps.pop_back();
+  return steps;
+}
+
 // LoRA pretrains on the old task covariance: the same data model with the pretraining task spectrum.
 std::unique_ptr<DataModel> make_pretraining_data(const Config& config) {
   Config pretraining = config;
@@ -287,6 +304,15 @@ Experiment::Experiment(const Config& config, Backend backend)
   } else {
     engine_ = std::make_unique<LaneEngine<float>>(config_);
   }
+  checkpoint_schedule_ = make_checkpoint_schedule(total_steps());
+  const std::size_t models = config_.n.size();
+  checkpoint_risk_.assign(checkpoint_schedule_.size() * models, 0.0);
+  live_loss_.assign(models, 0.0);
+  loss_reference_.assign(models, 0.0);
+  loss_high_streak_.assign(models, 0);
+  // Predicting 0 (no context) has risk E[y^2]; a loss far above it is no longer learning anything.
+  const auto no_context = optimal_risk_curve(config_, {0});
+  no_context_risk_ = no_context.ok() ? no_context.value().front() : 0.0;
 }
 
 Experiment::~Experiment() = default;
@@ -298,7 +324,9 @@ std::unique_ptr<Experiment> Experiment::create(const Config& config, Backend bac
 int Experiment::step(int steps) {
   const int target = std::min(total_steps(), steps_done_ + std::max(steps, 0));
   const TrainingConfig& training = config_.training;
-  while (steps_done_ < target) {
+  if (checkpoints_recorded_ == 0 && !divergence_) record_checkpoint();
+  while (steps_done_ < target && !divergence_) {
+    int phase_step = steps_done_;
     if (steps_done_ < pretrain_steps_) {
       engine_->train_step(*pretraining_data_, steps_done_, training.learning_rate_at(steps_done_, pretrain_steps_),
                           last_train_loss_);
@@ -306,15 +334,86 @@ int Experiment::step(int steps) {
       if (steps_done_ == pretrain_steps_ && pretrain_steps_ > 0) {
         for (BankModel& model : engine_->bank()) begin_lora_adaptation(config_, model);
       }
-      const int phase_step = steps_done_ - pretrain_steps_;
+      phase_step = steps_done_ - pretrain_steps_;
       engine_->train_step(*data_, steps_done_, training.learning_rate_at(phase_step), last_train_loss_);
     }
     ++steps_done_;
+    check_divergence(phase_step);
+    if (!divergence_ && checkpoints_recorded_ < static_cast<int>(checkpoint_schedule_.size()) &&
+        checkpoint_schedule_[static_cast<std::size_t>(checkpoints_recorded_)] == steps_done_) {
+      record_checkpoint();
+    }
   }
   return steps_done_;
 }
 
-std::vector<double> Experiment::evaluate() { return engine_->evaluate(*data_); }
+int Experiment::live_prompts() const { return std::min(config_.evaluation.prompts, kMaxLivePrompts); }
+
+void Experiment::record_checkpoint() {
+  engine_->evaluate(*data_, live_prompts(), live_loss_);
+  std::copy(live_loss_.begin(), live_loss_.end(),
+            checkpoint_risk_.begin() + static_cast<std::ptrdiff_t>(checkpoints_recorded_ * live_loss_.size()));
+  ++checkpoints_recorded_;
+}
+
+void Experiment::check_divergence(int phase_step) {
+  for (std::size_t m = 0; m < last_train_loss_.size(); ++m) {
+    const double loss = last_train_loss_[m];
+    // Each phase (LoRA's pretraining, then its adaptation) is measured against its own start.
+    if (phase_step == 0) loss_reference_[m] = std::max(loss, no_context_risk_);
+    const bool finite = std::isfinite(loss);
+    loss_high_streak_[m] = finite && loss > kDivergenceFactor * loss_reference_[m] ? loss_high_streak_[m] + 1 : 0;
+    if (finite && loss_high_streak_[m] < kDivergencePatience) continue;
+    Divergence divergence;
+    divergence.step = steps_done_;
+    divergence.model = static_cast<int>(m);
+    divergence.loss = loss;
+    divergence.reference = loss_reference_[m];
+    const std::string where = "diverged at step " + std::to_string(steps_done_) + " (the model with n = " +
+                              std::to_string(config_.n[m]) + "): ";
+    const std::string what = finite ? "its training loss stayed over " + std::to_string(static_cast<int>(kDivergenceFactor)) +
+                                          " times its start"
+                                    : "its training loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite");
+    // A loss already far above E[y^2] at the first step comes from the initial weights, not from the steps.
+    const bool from_initialisation = no_context_risk_ > 0 && loss_reference_[m] > kDivergenceFactor * no_context_risk_;
+    std::ostringstream cause;
+    if (from_initialisation) {
+      cause << "; the initialisation is likely too large (model.init_std = " << config_.model.init_std << ")";
+    } else {
+      cause << "; the learning rate is likely too high (training.learning_rate = " << config_.training.learning_rate << ")";
+    }
+    divergence.message = where + what + cause.str();
+    divergence_ = std::move(divergence);
+    return;
+  }
+}
+
+std::vector<ConvergenceVerdict> Experiment::verdicts(const std::vector<double>& final_risk) const {
+  const std::vector<double> model_theory = theory();
+  std::vector<ConvergenceVerdict> verdicts;
+  for (std::size_t m = 0; m < config_.n.size(); ++m) {
+    ConvergenceInput input;
+    input.final_risk = m < final_risk.size() ? final_risk[m] : std::nan("");
+    input.theory = model_theory[m];
+    for (int c = 0; c < checkpoints_recorded_; ++c) {
+      input.steps.push_back(checkpoint_schedule_[static_cast<std::size_t>(c)]);
+      input.live_risk.push_back(checkpoint_risk(c, static_cast<int>(m)));
+    }
+    input.steps_done = steps_done_;
+    input.total_steps = total_steps();
+    input.diverged = divergence_.has_value();
+    input.low_rank = config_.model.kind == ModelKind::Attention && config_.attention_rank() < config_.d + 1;
+    input.start_loss_ratio = no_context_risk_ > 0 ? loss_reference_[m] / no_context_risk_ : 0.0;
+    verdicts.push_back(judge_convergence(input));
+  }
+  return verdicts;
+}
+
+std::vector<double> Experiment::evaluate() {
+  std::vector<double> loss(config_.n.size(), 0.0);
+  engine_->evaluate(*data_, config_.evaluation.prompts, loss);
+  return loss;
+}
 
 std::vector<double> Experiment::theory() const {
   // A config from parse_config always has a valid theory, so value() is safe here.

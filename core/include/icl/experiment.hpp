@@ -7,9 +7,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "icl/config.hpp"
+#include "icl/convergence.hpp"
 #include "icl/data_model.hpp"
 #include "icl/result.hpp"
 
@@ -32,8 +35,41 @@ class Experiment {
   int total_steps() const { return pretrain_steps_ + config_.training.steps; }
   int steps_done() const { return steps_done_; }
 
-  /** Trains every model for up to `steps` more steps, never past total_steps(); returns steps_done(). */
+  /**
+   * Trains every model for up to `steps` more steps, never past total_steps(); returns steps_done().
+   * Records a checkpoint at each step of checkpoint_schedule() it passes, and stops for good when a
+   * model diverges (divergence()).
+   */
   int step(int steps);
+
+  /** A run that diverged: at which step, which model, and why in words (naming the config field to change). */
+  struct Divergence {
+    int step = 0;
+    int model = 0;
+    double loss = 0.0;
+    double reference = 0.0;
+    std::string message;
+  };
+  /** Set once a model's training loss is non-finite, or stays over kDivergenceFactor times its start. */
+  const std::optional<Divergence>& divergence() const { return divergence_; }
+  static constexpr double kDivergenceFactor = 10.0;
+  /** Steps in a row a finite loss must stay that high before the run counts as diverged. */
+  static constexpr int kDivergencePatience = 5;
+
+  /** Size of the live evaluation set: the first prompts of the evaluation set, fewer, so checkpoints stay cheap. */
+  int live_prompts() const;
+  static constexpr int kMaxLivePrompts = 4096;
+  /** The steps at which step() records checkpoints: 0 (before training), then spaced evenly on a log and a
+   *  linear scale up to total_steps(). Fixed by the config alone, so chunking never moves them. */
+  const std::vector<int>& checkpoint_schedule() const { return checkpoint_schedule_; }
+  /** Checkpoints recorded so far (a prefix of the schedule). */
+  int checkpoints_recorded() const { return checkpoints_recorded_; }
+  /** The live risk of `model` at recorded checkpoint `checkpoint`. */
+  double checkpoint_risk(int checkpoint, int model) const {
+    return checkpoint_risk_[static_cast<std::size_t>(checkpoint) * config_.n.size() + static_cast<std::size_t>(model)];
+  }
+  /** Per model: whether it reached its theory, given its risk on the full evaluation set now. */
+  std::vector<ConvergenceVerdict> verdicts(const std::vector<double>& final_risk) const;
   /** Per model: mean squared error of the latest training batch (NaN before the first step). */
   const std::vector<double>& last_train_loss() const { return last_train_loss_; }
   /** Per model: empirical test risk on the fixed evaluation set (config.evaluation.prompts prompts). */
@@ -66,6 +102,16 @@ class Experiment {
   std::unique_ptr<DataModel> pretraining_data_;  // LoRA only
   int steps_done_ = 0;
   std::vector<double> last_train_loss_;
+  void record_checkpoint();
+  void check_divergence(int phase_step);
+  std::vector<int> checkpoint_schedule_;
+  int checkpoints_recorded_ = 0;
+  std::vector<double> checkpoint_risk_;  // checkpoint-major, allocated for the whole schedule up front
+  std::vector<double> live_loss_;
+  std::vector<double> loss_reference_;   // per model: the loss divergence is measured against
+  std::vector<int> loss_high_streak_;
+  double no_context_risk_ = 0.0;         // E[y^2]: the risk of predicting 0
+  std::optional<Divergence> divergence_;
   std::unique_ptr<Engine> engine_;
 };
 
