@@ -58,6 +58,47 @@ class ExperimentHandle {
   val theory() const { return to_float64_array(experiment_ ? experiment_->theory() : std::vector<double>{}); }
   val effective_weights(int model) const { return to_float64_array(valid(model) ? experiment_->effective_weights(model) : std::vector<double>{}); }
   val sample_weights(int model) const { return to_float64_array(valid(model) ? experiment_->sample_weights(model) : std::vector<double>{}); }
+  int live_prompts() const { return experiment_ ? experiment_->live_prompts() : 0; }
+  val checkpoint_schedule() const {
+    const std::vector<int>& steps = experiment_ ? experiment_->checkpoint_schedule() : std::vector<int>{};
+    return to_float64_array(std::vector<double>(steps.begin(), steps.end()));
+  }
+  /** The recorded checkpoints' live risks, checkpoint-major (checkpointsRecorded() x model count). */
+  val checkpoint_risks() const {
+    std::vector<double> risks;
+    if (experiment_) {
+      for (int c = 0; c < experiment_->checkpoints_recorded(); ++c) {
+        for (int m = 0; m < experiment_->model_count(); ++m) risks.push_back(experiment_->checkpoint_risk(c, m));
+      }
+    }
+    return to_float64_array(risks);
+  }
+  /** {step, model, loss, message} of a run that diverged, or null. */
+  val divergence() const {
+    if (!experiment_ || !experiment_->divergence()) return val::null();
+    const auto& divergence = *experiment_->divergence();
+    val result = val::object();
+    result.set("step", divergence.step);
+    result.set("model", divergence.model);
+    result.set("loss", divergence.loss);
+    result.set("message", divergence.message);
+    return result;
+  }
+  /** Per model: {kind, gap, recentChange, message} for the given final risks. */
+  val verdicts(const val& final_risk) const {
+    val list = val::array();
+    if (!experiment_) return list;
+    const auto verdicts = experiment_->verdicts(emscripten::convertJSArrayToNumberVector<double>(final_risk));
+    for (const auto& verdict : verdicts) {
+      val entry = val::object();
+      entry.set("kind", std::string(icl::verdict_name(verdict.kind)));
+      entry.set("gap", verdict.gap);
+      entry.set("recentChange", verdict.recent_change);
+      entry.set("message", verdict.message);
+      list.call<void>("push", entry);
+    }
+    return list;
+  }
   // For tests/bench only (not part of wasm/icl.js): times the prompt sampler alone.
   void draw_batch_only() {
     if (experiment_) experiment_->draw_batch_only();
@@ -157,6 +198,11 @@ EMSCRIPTEN_BINDINGS(icl) {
       .function("theory", &ExperimentHandle::theory)
       .function("effectiveWeights", &ExperimentHandle::effective_weights)
       .function("sampleWeights", &ExperimentHandle::sample_weights)
+      .function("livePrompts", &ExperimentHandle::live_prompts)
+      .function("checkpointSchedule", &ExperimentHandle::checkpoint_schedule)
+      .function("checkpointRisks", &ExperimentHandle::checkpoint_risks)
+      .function("divergence", &ExperimentHandle::divergence)
+      .function("verdicts", &ExperimentHandle::verdicts)
       .function("drawBatchOnly", &ExperimentHandle::draw_batch_only);
   emscripten::function("normalizeConfig", &normalize_config);
   emscripten::function("defaultConfig", &default_config);

@@ -5,8 +5,8 @@
 //   icl-playground reproduce <preset ... | all> --out <dir> [--quick]   figure panels as CSV, JSON and SVG
 //   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
 // Wherever a config is read, a link of the page (or its fragment) may stand in its place.
-// Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a reproduction
-// whose gap to theory exceeds a panel's tolerance with status 1.
+// Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a training run
+// that diverged or a reproduction whose gap to theory exceeds a panel's tolerance with status 1.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadIcl } from './icl.js';
@@ -86,15 +86,23 @@ function train(icl, config) {
   try {
     const started = performance.now();
     const chunk = Math.max(1, Math.ceil(experiment.totalSteps / 20));
-    while (experiment.stepsDone < experiment.totalSteps) {
+    while (experiment.stepsDone < experiment.totalSteps && !experiment.divergence) {
       experiment.step(chunk);
       const loss = Array.from(experiment.lastTrainLoss(), (v) => v.toPrecision(4)).join(', ');
       process.stderr.write(`step ${experiment.stepsDone}/${experiment.totalSteps}  batch loss per n: ${loss}\n`);
     }
+    const divergence = experiment.divergence;
+    if (divergence) process.stderr.write(`icl-playground: ${divergence.message}\n`);
     process.stderr.write('evaluating\n');
-    const empirical = Array.from(experiment.evaluate());
+    const evaluated = Array.from(experiment.evaluate());
+    const verdicts = experiment.verdicts(evaluated);
+    // JSON has no NaN or Infinity: a diverged model's risk is null, and its verdict says why.
+    const empirical = evaluated.map((value) => (Number.isFinite(value) ? value : null));
     const theory = icl.theoryCurves(config, config.n);
     const model = theory[0].values;
+    for (const [i, verdict] of verdicts.entries()) {
+      if (verdict.kind !== 'converged') process.stderr.write(`n = ${config.n[i]}: ${verdict.message}\n`);
+    }
     return {
       buildId: icl.buildId,
       config,
@@ -103,7 +111,11 @@ function train(icl, config) {
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       empirical,
       theory,
-      relativeGap: empirical.map((value, i) => value / model[i] - 1),
+      relativeGap: empirical.map((value, i) => (value === null ? null : value / model[i] - 1)),
+      verdicts,
+      divergence,
+      checkpoints: experiment.checkpoints(),
+      livePrompts: experiment.livePrompts,
     };
   } finally {
     experiment.delete();
@@ -201,7 +213,8 @@ async function main(argv) {
   }
   const report = command === 'theory' ? theoryReport(icl, config) : train(icl, config);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  return 0;
+  // A run that diverged failed, whatever it printed.
+  return report.divergence ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

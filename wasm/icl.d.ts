@@ -196,8 +196,29 @@ export interface Experiment {
   effectiveWeights(model: number): Float64Array;
   /** The weight of each context token (index 0 = the most recent): H3's lag weights; all ones for attention. */
   sampleWeights(model: number): Float64Array;
+  /** Size of the live evaluation set the checkpoints use: the first prompts of the evaluation set, at most 4096. */
+  readonly livePrompts: number;
+  /** The steps at which step() records a checkpoint: 0, then log- and linearly spaced up to totalSteps. */
+  readonly checkpointSchedule: number[];
+  /** The checkpoints recorded so far: their steps, and per checkpoint the live risk of each model. */
+  checkpoints(): { steps: number[]; risk: number[][] };
+  /** Set once a model's training loss became non-finite or stayed far above its start; training then stops. */
+  readonly divergence: { step: number; model: number; n: number; loss: number; message: string } | null;
+  /** Per model: whether it reached its theory, given its final risk (evaluate()). */
+  verdicts(finalRisk: ArrayLike<number>): Verdict[];
   /** Frees the wasm memory; the object must not be used afterwards. */
   delete(): void;
+}
+
+/** How a model's training ended (the core's judge_convergence). */
+export interface Verdict {
+  kind: 'converged' | 'still_falling' | 'above_theory' | 'stopped' | 'diverged';
+  /** final risk / theory - 1 */
+  gap: number;
+  /** Relative change of the live risk over the last fifth of the steps. */
+  recentChange: number;
+  /** One sentence for the user. */
+  message: string;
 }
 
 export interface IclModule {

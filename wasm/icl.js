@@ -79,6 +79,26 @@ class Experiment {
     this.config = JSON.parse(handle.configJson());
     this.nValues = [...this.config.n];
     this.totalSteps = handle.totalSteps();
+    this.livePrompts = handle.livePrompts();
+    this.checkpointSchedule = Array.from(handle.checkpointSchedule());
+  }
+
+  checkpoints() {
+    const flat = this.#live().checkpointRisks();
+    const models = this.nValues.length;
+    const risk = [];
+    for (let c = 0; c * models < flat.length; c++) risk.push(Array.from(flat.subarray(c * models, (c + 1) * models)));
+    return { steps: this.checkpointSchedule.slice(0, risk.length), risk };
+  }
+
+  get divergence() {
+    const divergence = this.#live().divergence();
+    return divergence === null ? null : { ...divergence, n: this.nValues[divergence.model] };
+  }
+
+  verdicts(finalRisk) {
+    if (!Array.isArray(finalRisk) && !ArrayBuffer.isView(finalRisk)) throw new TypeError('verdicts: finalRisk must be an array of numbers');
+    return this.#live().verdicts(Array.from(finalRisk));
   }
 
   get stepsDone() {

@@ -1,5 +1,5 @@
 // Typings of wasm/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
-import type { IclModule } from './icl.js';
+import type { Experiment, IclModule } from './icl.js';
 
 /** A figure panel (wasm/presets/*.json). */
 export interface Panel {
@@ -29,21 +29,34 @@ export interface Job {
 
 export interface Point {
   x: number;
-  /** One empirical risk per seed. */
+  /** One empirical risk per seed that did not diverge. */
   empirical: number[];
   theory: number;
-  mean: number;
-  min: number;
-  max: number;
-  /** mean / theory - 1 */
-  gap: number;
+  /** Over the seeds; null when a seed diverged (see `diverged`). */
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  /** mean / theory - 1, or null. */
+  gap: number | null;
+  /** Why the point has no value: the divergence message of one of its seeds. */
+  diverged?: string;
 }
 
 export interface Fidelity {
-  medianGap: number;
-  maxGap: number;
+  /** Over the points that have a value; null when none has. */
+  medianGap: number | null;
+  maxGap: number | null;
   tolerance: { point: number; median: number };
+  /** Jobs that diverged; a panel with any does not pass. */
+  diverged: number;
   pass: boolean;
+}
+
+/** What a trained job gives: risk per axis point (null where not finite), theory, and why it diverged. */
+export interface JobOutput {
+  empirical: (number | null)[];
+  theory: number[];
+  divergence: string | null;
 }
 
 export interface CurveResult {
@@ -73,17 +86,20 @@ export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds
 export function jobCost(job: Pick<Job, 'config'>): number;
 /** Job indices, costliest first (ties in job order): the order in which a pool should start them. */
 export function scheduleOrder(jobs: Pick<Job, 'config'>[]): number[];
-export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): { empirical: number[]; theory: number[] };
+/** Whether a job's experiment has steps left and has not diverged. */
+export function hasStepsLeft(experiment: Experiment): boolean;
+export function jobOutput(experiment: Experiment): JobOutput;
+export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): JobOutput;
 export function aggregate(
   panel: Pick<Panel, 'axis' | 'curves' | 'tolerance'>,
   jobs: Job[],
-  outputs: { empirical: number[]; theory: number[] }[],
+  outputs: JobOutput[],
 ): { curves: CurveResult[]; fidelity: Fidelity };
 export function panelResult(
   icl: IclModule,
   resolved: Panel,
   jobs: Job[],
-  outputs: { empirical: number[]; theory: number[] }[],
+  outputs: JobOutput[],
   options: { quick: boolean; seconds: number },
 ): PanelResult;
 export function runPanel(

@@ -84,16 +84,26 @@ export function scheduleOrder(jobs) {
   return jobs.map((_, index) => index).sort((a, b) => costs[b] - costs[a] || a - b);
 }
 
-/** Trains one job's experiment; returns its empirical and theoretical risk per axis point. */
+/** Whether a job's experiment has more to train: steps left and no divergence. */
+export const hasStepsLeft = (experiment) => experiment.stepsDone < experiment.totalSteps && !experiment.divergence;
+
+/** A trained job's output: its risk per axis point (null where not finite), the theory, and the
+ *  divergence message of a run that diverged (else null). */
+export function jobOutput(experiment) {
+  const empirical = Array.from(experiment.evaluate(), (value) => (Number.isFinite(value) ? value : null));
+  return { empirical, theory: Array.from(experiment.theory()), divergence: experiment.divergence?.message ?? null };
+}
+
+/** Trains one job's experiment; returns its jobOutput. */
 export function runJob(icl, job, onProgress = () => {}) {
   const experiment = icl.createExperiment(job.config);
   try {
     const chunk = Math.max(1, Math.ceil(experiment.totalSteps / 10));
-    while (experiment.stepsDone < experiment.totalSteps) {
+    while (hasStepsLeft(experiment)) {
       experiment.step(chunk);
       onProgress(experiment.stepsDone, experiment.totalSteps);
     }
-    return { empirical: Array.from(experiment.evaluate()), theory: Array.from(experiment.theory()) };
+    return jobOutput(experiment);
   } finally {
     experiment.delete();
   }
@@ -116,23 +126,27 @@ export function aggregate(panel, jobs, outputs) {
     label: curve.label,
     points: xs.map((x) => ({ x, empirical: [], theory: NaN })),
   }));
+  let diverged = 0;
   jobs.forEach((job, j) => {
-    const { empirical, theory } = outputs[j];
+    const { empirical, theory, divergence = null } = outputs[j];
     const points = curves[job.curveIndex].points;
-    if (job.axisValue === null) {
-      points.forEach((point, i) => {
-        point.empirical.push(empirical[i]);
-        point.theory = theory[i];
-      });
-    } else {
-      const point = points[xs.indexOf(job.axisValue)];
-      point.empirical.push(empirical[0]);
-      point.theory = theory[0];
-    }
+    const record = (point, value, theoryValue) => {
+      point.theory = theoryValue;
+      // A diverged seed has no risk to average: the point says so instead of showing a number.
+      if (divergence !== null || value === null) point.diverged = divergence ?? 'the risk is not finite';
+      else point.empirical.push(value);
+    };
+    if (divergence !== null) diverged += 1;
+    if (job.axisValue === null) points.forEach((point, i) => record(point, empirical[i], theory[i]));
+    else record(points[xs.indexOf(job.axisValue)], empirical[0], theory[0]);
   });
   const gaps = [];
   for (const curve of curves) {
     for (const point of curve.points) {
+      if (point.diverged !== undefined) {
+        point.mean = point.min = point.max = point.gap = null;
+        continue;
+      }
       point.mean = point.empirical.reduce((a, b) => a + b, 0) / point.empirical.length;
       point.min = Math.min(...point.empirical);
       point.max = Math.max(...point.empirical);
@@ -141,8 +155,8 @@ export function aggregate(panel, jobs, outputs) {
     }
   }
   const tolerance = panel.tolerance;
-  const fidelity = { medianGap: median(gaps), maxGap: Math.max(...gaps), tolerance };
-  fidelity.pass = fidelity.maxGap <= tolerance.point && fidelity.medianGap <= tolerance.median;
+  const fidelity = { medianGap: gaps.length ? median(gaps) : null, maxGap: gaps.length ? Math.max(...gaps) : null, tolerance, diverged };
+  fidelity.pass = diverged === 0 && fidelity.maxGap <= tolerance.point && fidelity.medianGap <= tolerance.median;
   return { curves, fidelity };
 }
 

@@ -34,6 +34,29 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(report.relativeGap[0]).toBeCloseTo(report.empirical[0] / report.theory[0].values[0] - 1, 12);
   });
 
+  it('says when a run diverged, and exits 1 with the reason in its JSON', () => {
+    const config = { d: 10, n: [10, 40], training: { steps: 500, batch_size: 64, learning_rate: 1 }, evaluation: { prompts: 1000 } };
+    const { status, stdout, stderr } = run(['train', '-'], JSON.stringify(config));
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/diverged at step \d+ .*training\.learning_rate = 1/);
+    const report = JSON.parse(stdout);
+    expect(report.divergence.message).toMatch(/learning rate is likely too high/);
+    expect(report.steps).toBeLessThan(500);
+    expect(report.verdicts.map((verdict: { kind: string }) => verdict.kind)).toEqual(['diverged', 'diverged']);
+    expect(stdout).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('reports checkpoints of the live evaluation set and a verdict per model', () => {
+    const config = { d: 3, n: [4], training: { steps: 40, batch_size: 64 }, evaluation: { prompts: 2000 } };
+    const report = JSON.parse(run(['train', '-'], JSON.stringify(config)).stdout);
+    expect(report.livePrompts).toBe(2000);
+    expect(report.checkpoints.steps[0]).toBe(0);
+    expect(report.checkpoints.steps.at(-1)).toBe(40);
+    expect(report.checkpoints.risk).toHaveLength(report.checkpoints.steps.length);
+    expect(report.verdicts).toHaveLength(1);
+    expect(report.verdicts[0].message).toMatch(/^(converged|not converged)/);
+  });
+
   it('rejects a bad config with the field-named message and status 2', () => {
     const { status, stdout, stderr } = run(['theory', '-'], '{"data": {"kind": "drift", "gamma": 1}}');
     expect(status).toBe(2);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { aggregate, jobCost, merge, panelJobs, resolvePanel, scheduleOrder } from '../../wasm/sweep.js';
+import { loadIcl } from '../../wasm/icl.js';
+import { aggregate, jobCost, merge, panelJobs, resolvePanel, runJob, scheduleOrder } from '../../wasm/sweep.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
 const presets = readdirSync(presetDir).filter((name) => name.endsWith('.json'))
@@ -43,14 +44,32 @@ describe('sweep engine', () => {
     const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2], tolerance: { point: 0.03, median: 0.01 } };
     const jobs = panelJobs({ ...panel, base: {} });
     const { curves, fidelity } = aggregate(panel, jobs, [
-      { empirical: [10.2, 5.0], theory: [10, 5] },
-      { empirical: [10.0, 5.0], theory: [10, 5] },
+      { empirical: [10.2, 5.0], theory: [10, 5], divergence: null },
+      { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
     ]);
     expect(curves[0].points[0]).toMatchObject({ mean: 10.1, min: 10.0, max: 10.2, theory: 10 });
     expect(curves[0].points[0].gap).toBeCloseTo(0.01, 12);
     expect(fidelity.maxGap).toBeCloseTo(0.01, 12);
     expect(fidelity.medianGap).toBeCloseTo(0.005, 12);
     expect(fidelity.pass).toBe(true);
+  });
+
+  it('marks the points of a diverged job instead of averaging them, and fails the panel', () => {
+    const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2], tolerance: { point: 0.03, median: 0.01 } };
+    const jobs = panelJobs({ ...panel, base: {} });
+    const { curves, fidelity } = aggregate(panel, jobs, [
+      { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
+      { empirical: [null, null], theory: [10, 5], divergence: 'diverged at step 6 (the model with n = 2): …' },
+    ]);
+    expect(curves[0].points[0]).toMatchObject({ mean: null, gap: null, theory: 10, diverged: 'diverged at step 6 (the model with n = 2): …' });
+    expect(fidelity).toMatchObject({ diverged: 1, pass: false, medianGap: null, maxGap: null });
+    expect(JSON.stringify(curves)).not.toMatch(/NaN/);
+  });
+
+  it('runs a job to its divergence and says so', async () => {
+    const icl = await loadIcl();
+    const output = runJob(icl, { curveIndex: 0, seed: 1, axisValue: null, config: { d: 10, n: [10], training: { steps: 400, batch_size: 64, learning_rate: 1 }, evaluation: { prompts: 500 } } });
+    expect(output.divergence).toMatch(/^diverged at step \d+ .*learning rate is likely too high/);
   });
 
   it('applies a preset quick patch only when asked', () => {

@@ -27,6 +27,11 @@ const experimentMembers = {
   theory: 'function',
   effectiveWeights: 'function',
   sampleWeights: 'function',
+  livePrompts: 'number',
+  checkpointSchedule: 'object',
+  checkpoints: 'function',
+  divergence: 'object',
+  verdicts: 'function',
   delete: 'function',
 } as const satisfies Record<keyof Experiment, string>;
 

@@ -47,7 +47,10 @@ function linePoints(line: { x: number[]; y: number[] } | undefined): XY[] {
   return line.x.map((x, i) => ({ x, y: line.y[i] ?? Number.NaN })).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
 }
 
-const finitePoints = (curve: CurveResult) => curve.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.mean));
+/** A point with a value (a diverged point has none and is left off the chart). */
+type ValuedPoint = Point & { mean: number; min: number; max: number; gap: number };
+const finitePoints = (curve: CurveResult): ValuedPoint[] =>
+  curve.points.filter((p): p is ValuedPoint => Number.isFinite(p.x) && p.mean !== null && Number.isFinite(p.mean));
 
 /** The x domain: the data's extent, widened around a single value so it sits mid-chart. */
 function xDomain(xs: number[]): [number, number] {
@@ -147,7 +150,7 @@ function curveMarks(result: PanelResult, curve: CurveResult, c: number): Plot.Ma
         fill: 'none',
         className: 'preset-theory-points',
         render: tagged(c, 'theory-points', `${label}: theory at each scored point`),
-        title: (p: Point) => `${label}, ${axisSymbol(result)} = ${p.x}\ntheory ${formatRisk(p.theory)}`,
+        title: (p: ValuedPoint) => `${label}, ${axisSymbol(result)} = ${p.x}\ntheory ${formatRisk(p.theory)}`,
       }),
     );
   }
@@ -168,7 +171,7 @@ function curveMarks(result: PanelResult, curve: CurveResult, c: number): Plot.Ma
       stroke: 'white',
       className: 'preset-empirical-dots',
       render: tagged(c, 'empirical-dots', `${label}: empirical risk at each point`),
-      title: (p: Point) =>
+      title: (p: ValuedPoint) =>
         `${label}, ${axisSymbol(result)} = ${p.x}\nempirical ${formatRisk(p.mean)}` +
         (seeds > 1 ? ` (seeds ${formatRisk(p.min)} to ${formatRisk(p.max)})` : '') +
         `\ntheory ${formatRisk(p.theory)}, gap ${(100 * p.gap).toFixed(2)} %`,

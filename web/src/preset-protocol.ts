@@ -9,13 +9,10 @@
 // releases it. When every job is done, the page sends `result` (the outputs in job order) to one
 // worker, which combines them with sweep.js's panelResult (it needs the module for the theory lines).
 
-import type { Job, Panel, PanelResult } from '../../wasm/sweep.js';
+import type { Job, JobOutput, Panel, PanelResult } from '../../wasm/sweep.js';
 
-/** What runJob returns for one job: empirical and theoretical risk per axis point of the job. */
-export interface JobOutput {
-  empirical: number[];
-  theory: number[];
-}
+/** What runJob returns for one job (sweep.js's jobOutput). */
+export type { JobOutput } from '../../wasm/sweep.js';
 
 /** What the page asks of a preset worker. */
 export type ToPresetWorker =

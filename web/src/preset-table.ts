@@ -9,12 +9,12 @@ import { presetCurveColor } from './preset-chart.ts';
 
 const DASH = '—';
 
-const risk = (value: number) => (Number.isFinite(value) ? value.toPrecision(5) : DASH);
+const risk = (value: number | null) => (value !== null && Number.isFinite(value) ? value.toPrecision(5) : DASH);
 
-const percent = (value: number) => (Number.isFinite(value) ? `${(100 * value).toFixed(2)} %` : DASH);
+const percent = (value: number | null) => (value !== null && Number.isFinite(value) ? `${(100 * value).toFixed(2)} %` : DASH);
 
-const signedPercent = (value: number) =>
-  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(2)} %` : DASH;
+const signedPercent = (value: number | null) =>
+  value !== null && Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(2)} %` : DASH;
 
 function cell(tag: 'td' | 'th', text: string): HTMLTableCellElement {
   const element = document.createElement(tag);
@@ -42,13 +42,19 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
       const tr = document.createElement('tr');
       tr.dataset.curve = String(c);
       tr.dataset.x = String(point.x);
-      const over = !(Math.abs(point.gap) <= tolerance.point);
+      const over = point.gap === null || !(Math.abs(point.gap) <= tolerance.point);
       tr.dataset.over = String(over);
       const name = cell('th', displayLabel(curve.label));
       name.scope = 'row';
       name.style.setProperty('--curve-color', presetCurveColor(c));
-      tr.append(name, cell('td', String(point.x)), cell('td', risk(point.mean)));
-      if (seeds > 1) tr.append(cell('td', `${risk(point.min)} – ${risk(point.max)}`));
+      // A diverged point shows the word, never a number (and its reason on hover).
+      const empirical = cell('td', point.diverged === undefined ? risk(point.mean) : 'diverged');
+      if (point.diverged !== undefined) {
+        empirical.title = point.diverged;
+        tr.dataset.diverged = 'true';
+      }
+      tr.append(name, cell('td', String(point.x)), empirical);
+      if (seeds > 1) tr.append(cell('td', point.diverged === undefined ? `${risk(point.min)} – ${risk(point.max)}` : DASH));
       tr.append(cell('td', risk(point.theory)), cell('td', signedPercent(point.gap)));
       return tr;
     }),
@@ -65,11 +71,12 @@ export function renderVerdict(element: HTMLElement, result: PanelResult): void {
   badge.className = 'verdict-badge';
   badge.textContent = pass ? 'pass' : 'fail';
   element.dataset.verdict = pass ? 'pass' : 'fail';
+  const diverged = result.fidelity.diverged > 0 ? ` ${result.fidelity.diverged} job${result.fidelity.diverged === 1 ? '' : 's'} diverged (marked in the table).` : '';
   element.replaceChildren(
     'Fidelity: ',
     badge,
     ` — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
-      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.`,
+      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.${diverged}`,
   );
   element.hidden = false;
 }

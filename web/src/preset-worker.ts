@@ -5,7 +5,7 @@
 // random number is keyed by (seed, purpose, step, prompt), not by call order.
 
 import { loadIcl, type IclModule } from '../../wasm/icl.js';
-import { panelResult } from '../../wasm/sweep.js';
+import { hasStepsLeft, jobOutput, panelResult } from '../../wasm/sweep.js';
 import { FIRST_CHUNK_STEPS, nextChunkSize, yieldToEventLoop } from './chunking.ts';
 import type { FromPresetWorker, JobOutput, ToPresetWorker } from './preset-protocol.ts';
 
@@ -34,7 +34,7 @@ async function trainJob(icl: IclModule, index: number, config: unknown): Promise
   try {
     const totalSteps = experiment.totalSteps;
     let chunkSteps = FIRST_CHUNK_STEPS;
-    while (experiment.stepsDone < totalSteps) {
+    while (hasStepsLeft(experiment)) {
       // A pause (or several) may have arrived during the last chunk: hold until resumed.
       while (pausedGeneration !== null) {
         post({ type: 'holding', index, generation: pausedGeneration, stepsDone: experiment.stepsDone });
@@ -46,7 +46,7 @@ async function trainJob(icl: IclModule, index: number, config: unknown): Promise
       post({ type: 'jobProgress', index, stepsDone: experiment.stepsDone, totalSteps });
       await yieldToEventLoop();
     }
-    return { empirical: Array.from(experiment.evaluate()), theory: Array.from(experiment.theory()) };
+    return jobOutput(experiment);
   } finally {
     experiment.delete();
   }

@@ -102,7 +102,7 @@ async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
 
     let chunkSteps = FIRST_CHUNK_STEPS;
     let trainingMs = 0;
-    while (experiment.stepsDone < totalSteps && !stopRequested) {
+    while (experiment.stepsDone < totalSteps && !experiment.divergence && !stopRequested) {
       const chunkStart = performance.now();
       experiment.step(chunkSteps);
       const elapsedMs = performance.now() - chunkStart;
