@@ -45,7 +45,8 @@ describe('the playground page', () => {
     expect(result?.status).toBe('done');
     expect(result?.nValues).toEqual([5, 10]);
     expect(result?.stepsDone).toBe(400);
-    for (const [i, empirical] of (result?.empirical ?? []).entries()) {
+    for (const [i, value] of (result?.empirical ?? []).entries()) {
+      const empirical = value ?? Number.NaN;
       const theory = result?.theory[i] ?? Number.NaN;
       expect(Number.isFinite(empirical)).toBe(true);
       expect(Number.isFinite(theory)).toBe(true);
@@ -90,8 +91,8 @@ describe('the playground page', () => {
     expect(await page.locator('#train').isDisabled()).toBe(true);
     // Wait for real progress, so the models are partly trained when stopped.
     await page.waitForFunction(() => (document.querySelector('progress')?.value ?? 0) >= 50);
-    // While training, the live training-batch losses are on the chart.
-    await expect.poll(() => page.locator('#chart g.series-train-loss circle').count()).toBe(2);
+    // While training, the live estimate of each model's risk is on the chart.
+    await expect.poll(() => page.locator('#chart g.series-empirical-dots.series-live circle').count()).toBe(2);
     await page.locator('#stop').focus();
     await page.keyboard.press('Space');
     expect(await waitForState(page, ['stopped', 'done', 'error'])).toBe('stopped');

@@ -1,6 +1,7 @@
 // The risk-vs-n chart (Observable Plot, SVG) and its legend. Each series is a mark with its own class,
 // so tests and stylesheets can find it: .series-theory (the config's own model curve), .series-reference
-// (the other theory curves), .series-empirical-line, .series-empirical-dots, .series-train-loss. Every
+// (the other theory curves), .series-empirical-line and .series-empirical-dots (a live estimate while
+// training: .series-live on both). Every
 // theory curve's <g> also carries data-curve (the curve's name) and aria-label (its label).
 
 import * as Plot from '@observablehq/plot';
@@ -11,10 +12,10 @@ export interface ChartData {
   nValues: number[];
   /** The config's theory curves, its model's own first. */
   theoryCurves: DenseTheoryCurve[];
-  /** Per model, once evaluated. */
-  empirical: number[] | null;
-  /** Per model, the latest training-batch loss; only while training. */
-  trainLoss: number[] | null;
+  /** Per model: the risk on the live evaluation set while training, on the full set once evaluated; null where none. */
+  empirical: (number | null)[] | null;
+  /** Whether `empirical` is the live estimate (drawn lighter, dashed). */
+  live: boolean;
   logN: boolean;
   /** Start the risk axis just below the lowest curve instead of at 0, so close curves separate. */
   fitRisk: boolean;
@@ -54,7 +55,7 @@ export function displayLabel(label: string): string {
 
 /** Only finite points reach the chart: a diverged model or a loss not yet computed (NaN) is left
  *  out rather than drawn as a broken path. */
-function finitePoints(n: readonly number[], risk: readonly number[] | null, logN: boolean): Point[] {
+function finitePoints(n: readonly number[], risk: readonly (number | null)[] | null, logN: boolean): Point[] {
   if (!risk) return [];
   return n
     .map((value, i) => ({ n: value, risk: risk[i] ?? Number.NaN }))
@@ -63,14 +64,14 @@ function finitePoints(n: readonly number[], risk: readonly number[] | null, logN
 
 const formatRisk = (risk: number) => risk.toPrecision(4);
 
-/** Upper end of the risk axis: every theory and empirical point fits; training-batch losses (which
- *  can spike far above the curves early on) may stretch it to at most 1.5 times the theory maximum,
- *  beyond which they are clipped. */
-function riskAxisTop(theory: Point[], empirical: Point[], trainLoss: Point[]): number {
+/** Upper end of the risk axis: every theory and empirical point fits. A live estimate early in
+ *  training (or a model far off its theory) may stretch it to at most 3 times the theory maximum; a
+ *  point above that is drawn clipped at the top, and the table gives its value. */
+function riskAxisTop(theory: Point[], empirical: Point[]): number {
   const maxOf = (points: Point[]) => points.reduce((max, p) => Math.max(max, p.risk), 0);
   const theoryMax = maxOf(theory);
-  const trainCap = theoryMax > 0 ? 1.5 * theoryMax : Number.POSITIVE_INFINITY;
-  const top = Math.max(theoryMax, maxOf(empirical), Math.min(maxOf(trainLoss), trainCap));
+  const cap = theoryMax > 0 ? 3 * theoryMax : Number.POSITIVE_INFINITY;
+  const top = Math.max(theoryMax, Math.min(maxOf(empirical), cap));
   return top > 0 ? top * 1.05 : 1;
 }
 
@@ -119,10 +120,11 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
   const curves = data.theoryCurves.map((curve) => ({ curve, points: finitePoints(curve.n, curve.risk, data.logN) }));
   const theory = curves.flatMap((entry) => entry.points);
   const empirical = finitePoints(data.nValues, data.empirical, data.logN);
-  const trainLoss = finitePoints(data.nValues, data.trainLoss, data.logN);
-  const allN = [...theory, ...empirical, ...trainLoss].map((p) => p.n);
+  const allN = [...theory, ...empirical].map((p) => p.n);
   const maxN = allN.length > 0 ? Math.max(...allN) : 1;
-  const riskTop = riskAxisTop(theory, empirical, trainLoss);
+  const riskTop = riskAxisTop(theory, empirical);
+  const what = data.live ? 'live estimate of the test risk' : 'empirical test risk of the trained models';
+  const live = data.live ? ' series-live' : '';
 
   const chart = Plot.plot({
     width: Math.max(320, container.clientWidth),
@@ -151,35 +153,28 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
     marks: [
       Plot.frame({ stroke: '#ccc' }),
       ...theoryMarks(curves),
-      Plot.dot(trainLoss, {
-        x: 'n',
-        y: 'risk',
-        r: 5,
-        fill: EMPIRICAL_COLOR,
-        fillOpacity: 0.3,
-        clip: true,
-        className: 'series-train-loss',
-        ariaDescription: 'latest training-batch loss',
-        title: (p: Point) => `n = ${p.n}\nlatest training-batch loss ${formatRisk(p.risk)}`,
-      }),
       Plot.line(empirical, {
         x: 'n',
         y: 'risk',
         stroke: EMPIRICAL_COLOR,
         strokeWidth: 2,
-        className: 'series-empirical-line',
-        ariaDescription: 'empirical test risk of the trained models',
+        strokeDasharray: data.live ? '6 3' : undefined,
+        clip: true,
+        className: `series-empirical-line${live}`,
+        ariaDescription: what,
       }),
       Plot.dot(empirical, {
         x: 'n',
         y: 'risk',
         r: 4,
-        fill: EMPIRICAL_COLOR,
-        stroke: 'white',
-        className: 'series-empirical-dots',
-        ariaDescription: 'empirical test risk of the trained models',
+        fill: data.live ? 'white' : EMPIRICAL_COLOR,
+        stroke: data.live ? EMPIRICAL_COLOR : 'white',
+        strokeWidth: data.live ? 1.5 : 1,
+        clip: true,
+        className: `series-empirical-dots${live}`,
+        ariaDescription: what,
         ariaLabel: (p: Point) => `n = ${p.n}: risk ${formatRisk(p.risk)}`,
-        title: (p: Point) => `n = ${p.n}\nempirical test risk ${formatRisk(p.risk)}`,
+        title: (p: Point) => `n = ${p.n}\n${what} ${formatRisk(p.risk)}`,
       }),
     ],
   });
@@ -213,13 +208,12 @@ function curveSwatch(index: number): SVGSVGElement {
 }
 
 /**
- * Writes one legend entry per theory curve into `legend`, after the empirical entry and before the
- * training-loss entry (both static in index.html): the model's own curve first, then the references,
- * each with its label as the module words it.
+ * Writes one legend entry per theory curve into `legend`, after the empirical entry (static in
+ * index.html): the model's own curve first, then the references, each with its label as the module
+ * words it.
  */
 export function renderCurveLegend(legend: HTMLElement, curves: readonly DenseTheoryCurve[]): void {
   for (const stale of legend.querySelectorAll('li[data-curve]')) stale.remove();
-  const before = legend.querySelector('li[data-series="train-loss"]');
   curves.forEach((curve, index) => {
     const item = document.createElement('li');
     item.dataset.curve = curve.name;
@@ -229,6 +223,6 @@ export function renderCurveLegend(legend: HTMLElement, curves: readonly DenseThe
     role.textContent = index === 0 ? 'theory: ' : 'reference: ';
     text.append(role, displayLabel(curve.label));
     item.append(curveSwatch(index), text);
-    legend.insertBefore(item, before);
+    legend.append(item);
   });
 }

@@ -11,15 +11,17 @@ import { renderFormulas } from './formula.ts';
 import { initPresets } from './presets.ts';
 import { embedSnippet, showShare } from './share.ts';
 import { linkFor, readPageLink, writePageLink, writePageLinkNow } from './state.ts';
-import type { DenseTheoryCurve, FromWorker, ToWorker, TrainingResult } from './protocol.ts';
+import type { DenseTheoryCurve, FromWorker, LiveState, ToWorker, TrainingResult } from './protocol.ts';
 import { renderReadout, type ReadoutElements } from './readouts.ts';
 import { renderTable } from './table.ts';
+import { renderTrainingCurve, renderTrainingLegend } from './training-curve.ts';
 import './styles.css';
 
 /** Exposed on document.body.dataset.state for tests and styling. Unset until the module is loaded.
  *  'starting': the config is with the worker for validation and theory; 'training' begins once the
- *  experiment exists, so an invalid config goes from 'starting' straight to 'error'. */
-type PageState = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'error';
+ *  experiment exists, so an invalid config goes from 'starting' straight to 'error'. 'paused': held
+ *  by Pause, Step, Reset or a hidden tab; 'stopped': evaluated before the last step (Play continues). */
+type PageState = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'stopped' | 'diverged' | 'error';
 
 declare global {
   interface Window {
@@ -46,7 +48,16 @@ const chartContainer = byId('chart', HTMLElement);
 const chartEmpty = byId('chart-empty', HTMLElement);
 const logNToggle = byId('log-n', HTMLInputElement);
 const fitRiskToggle = byId('fit-risk', HTMLInputElement);
-const trainLossLegend = byId('legend-train-loss', HTMLElement);
+const playButton = byId('play', HTMLButtonElement);
+const stepButton = byId('step', HTMLButtonElement);
+const stepSize = byId('step-size', HTMLInputElement);
+const resetButton = byId('reset', HTMLButtonElement);
+const empiricalLegendText = byId('legend-empirical-text', HTMLElement);
+const verdictList = byId('run-verdicts', HTMLElement);
+const trainingCurveSection = byId('training-curve-section', HTMLElement);
+const trainingCurve = byId('training-curve', HTMLElement);
+const trainingLegend = byId('training-legend', HTMLElement);
+const trainingCurveNote = byId('training-curve-note', HTMLElement);
 const chartLegend = byId('chart-legend', HTMLElement);
 const resultsBody = byId('results-body', HTMLTableSectionElement);
 const tableNote = byId('table-note', HTMLElement);
@@ -73,9 +84,19 @@ interface RunView {
   nValues: number[];
   theory: number[];
   theoryCurves: DenseTheoryCurve[];
-  empirical: number[] | null;
-  trainLoss: number[] | null;
+  /** The live estimate while training, the full evaluation once evaluated. */
+  empirical: (number | null)[] | null;
+  live: boolean;
+  checkpoints: LiveState['checkpoints'];
+  stepsDone: number;
+  totalSteps: number;
+  livePrompts: number;
+  evaluationPrompts: number;
+  verdicts: TrainingResult['verdicts'] | null;
 }
+
+/** Where the run is: what the buttons offer follows from it. */
+type RunPhase = 'none' | 'starting' | 'playing' | 'paused' | 'evaluating' | 'stopped' | 'finished';
 
 let defaults: Config | null = null;
 let schema: ConfigSchema | null = null;
@@ -85,8 +106,10 @@ let openedWith: DecodedState | null = null;
 /** What to do when the worker has validated a link's config: run it, or only check it. */
 let afterValidation: 'run' | 'check' | null = null;
 let worker: Worker | null = null;
-let running = false;
+let phase: RunPhase = 'none';
 let run: RunView | null = null;
+/** The page hid itself mid-run and paused; showing it again plays on. */
+let pausedByHiding = false;
 let chartFrameRequested = false;
 
 const numberText = (value: number) => value.toLocaleString('en-US');
@@ -127,12 +150,26 @@ function clearFormError(): void {
   markInvalid(null);
 }
 
-function setRunning(value: boolean): void {
-  running = value;
-  fields.disabled = value || defaults === null;
-  trainButton.disabled = value || defaults === null;
-  stopButton.disabled = !value;
+function setPhase(next: RunPhase): void {
+  phase = next;
+  const ready = defaults !== null;
+  const busy = next === 'starting' || next === 'playing' || next === 'evaluating';
+  const left = run !== null && run.stepsDone < run.totalSteps && next !== 'finished';
+  fields.disabled = busy || !ready;
+  trainButton.disabled = busy || !ready;
+  stopButton.disabled = !(next === 'playing' || (next === 'paused' && (run?.stepsDone ?? 0) > 0));
+  playButton.disabled = !ready || !left || next === 'starting' || next === 'evaluating';
+  playButton.textContent = next === 'playing' ? 'Pause' : next === 'stopped' ? 'Continue' : 'Play';
+  playButton.setAttribute('aria-pressed', String(next === 'playing'));
+  stepButton.disabled = !ready || !left || next === 'playing' || next === 'starting' || next === 'evaluating';
+  resetButton.disabled = !ready || run === null || next === 'starting' || next === 'evaluating' || (run.stepsDone === 0 && next === 'paused');
 }
+
+/** The step count of a Step: the number typed, or 10 when it is not a positive integer. */
+const stepsPerStep = () => {
+  const value = Number(stepSize.value.trim());
+  return Number.isInteger(value) && value >= 1 ? value : 10;
+};
 
 function drawChart(): void {
   chartFrameRequested = false;
@@ -142,10 +179,23 @@ function drawChart(): void {
     nValues: run.nValues,
     theoryCurves: run.theoryCurves,
     empirical: run.empirical,
-    trainLoss: run.trainLoss,
+    live: run.live,
     logN: logNToggle.checked,
     fitRisk: fitRiskToggle.checked,
   });
+  empiricalLegendText.textContent = run.live
+    ? `live estimate: test risk on ${numberText(run.livePrompts)} fixed prompts (the final risk uses all ${numberText(run.evaluationPrompts)})`
+    : 'empirical test risk of the trained models';
+  if (run.checkpoints.steps.length > 1) {
+    trainingCurveSection.hidden = false;
+    renderTrainingCurve(trainingCurve, {
+      nValues: run.nValues,
+      theory: run.theory,
+      checkpoints: run.checkpoints,
+      totalSteps: run.totalSteps,
+      livePrompts: run.livePrompts,
+    });
+  }
 }
 
 /** Progress messages can outpace the display; draw at most once per frame. */
@@ -160,7 +210,13 @@ function drawTable(): void {
   const { nValues, theory, empirical } = run;
   renderTable(
     resultsBody,
-    nValues.map((n, i) => ({ n, theory: theory[i] ?? Number.NaN, empirical: empirical?.[i] ?? null })),
+    nValues.map((n, i) => ({
+      n,
+      theory: theory[i] ?? Number.NaN,
+      // The table gives the final risk only; the live estimate is on the chart.
+      empirical: run?.live ? null : (empirical?.[i] ?? null),
+      verdict: run?.verdicts?.[i] ?? null,
+    })),
   );
 }
 
@@ -196,25 +252,73 @@ function hideReadouts(): void {
   readoutSection.hidden = true;
 }
 
+/** One line per model that did not converge (and a summary line when all did). */
+function showVerdicts(result: TrainingResult): void {
+  const lines = result.verdicts.map((verdict, i) => ({ verdict, n: result.nValues[i] }));
+  const failing = lines.filter(({ verdict }) => verdict.kind !== 'converged');
+  const shown = failing.length > 0 ? failing : lines.slice(0, 0);
+  verdictList.replaceChildren(
+    ...shown.map(({ verdict, n }) => {
+      const item = document.createElement('li');
+      item.dataset.kind = verdict.kind;
+      item.textContent = `n = ${n}: ${verdict.message}`;
+      return item;
+    }),
+  );
+  verdictList.hidden = shown.length === 0;
+}
+
+function hideVerdicts(): void {
+  verdictList.replaceChildren();
+  verdictList.hidden = true;
+}
+
+function resultStatus(result: TrainingResult): string {
+  const prompts = numberText(result.config.evaluation.prompts);
+  if (result.status === 'diverged') {
+    return `Diverged: ${result.divergence?.message ?? 'the training loss is not finite'}. Nothing is drawn for the diverged models; change the setting and press Train.`;
+  }
+  if (result.status === 'stopped') {
+    return `Stopped at step ${numberText(result.stepsDone)} of ${numberText(result.totalSteps)} and evaluated on ${prompts} prompts; Continue trains on from here.`;
+  }
+  const converged = result.verdicts.filter((verdict) => verdict.kind === 'converged').length;
+  const models = result.verdicts.length;
+  const verdict = converged === models
+    ? `all ${models === 1 ? 'models' : `${models} models`} converged to their theory.`
+    : `${models - converged} of ${models} models did not converge (see below the table).`;
+  return `Done: ${numberText(result.stepsDone)} steps in ${result.trainingSeconds.toFixed(1)} s; risk measured on ${prompts} evaluation prompts; ${verdict}`;
+}
+
 function onResult(result: TrainingResult): void {
   if (run) {
     run.empirical = result.empirical;
-    run.trainLoss = null;
+    run.live = false;
+    run.checkpoints = result.checkpoints;
+    run.stepsDone = result.stepsDone;
+    run.verdicts = result.verdicts;
   }
-  trainLossLegend.hidden = true;
   showSteps(result.stepsDone, result.totalSteps);
   drawChart();
   drawTable();
+  showVerdicts(result);
   showReadouts(result);
   window.__iclResult = result;
-  setRunning(false);
-  const prompts = numberText(result.config.evaluation.prompts);
-  setStatus(
-    result.status === 'done'
-      ? `Done: ${numberText(result.stepsDone)} steps in ${result.trainingSeconds.toFixed(1)} s; risk measured on ${prompts} evaluation prompts.`
-      : `Stopped after ${numberText(result.stepsDone)} of ${numberText(result.totalSteps)} steps; the risk shown is that of the models as trained so far (${prompts} evaluation prompts).`,
-  );
+  setPhase(result.status === 'stopped' ? 'stopped' : 'finished');
+  setStatus(resultStatus(result));
   setState(result.status);
+}
+
+function onLive(state: LiveState): void {
+  if (!run) return;
+  run.stepsDone = state.stepsDone;
+  run.checkpoints = state.checkpoints;
+  const latest = state.checkpoints.risk.at(-1);
+  if (latest && state.checkpoints.steps.length > 1) {
+    run.empirical = latest.map((value) => (Number.isFinite(value) ? value : null));
+    run.live = true;
+  }
+  showSteps(state.stepsDone, state.totalSteps);
+  scheduleChart();
 }
 
 /** The page's whole state, as the link carries it. */
@@ -281,7 +385,8 @@ function openLink(link: DecodedState): void {
 }
 
 function startTraining(config: unknown): void {
-  setRunning(true);
+  pausedByHiding = false;
+  setPhase('starting');
   setState('starting');
   setStatus('Starting…');
   send({ type: 'train', config });
@@ -293,7 +398,7 @@ function handleMessage(message: FromWorker): void {
       defaults = message.defaults;
       buildId = message.buildId;
       buildIdLabel.textContent = message.buildId;
-      setRunning(false);
+      setPhase('none');
       setStatus('Ready. Choose the settings and press Train.');
       // After a worker restart the page keeps showing the error that caused it, and the form keeps
       // what the user entered.
@@ -317,7 +422,7 @@ function handleMessage(message: FromWorker): void {
       return;
     case 'configError':
       afterValidation = null;
-      setRunning(false);
+      setPhase(run ? 'finished' : 'none');
       showFormError(message.message);
       setStatus('The settings are not valid; nothing was trained.');
       setState('error');
@@ -328,27 +433,55 @@ function handleMessage(message: FromWorker): void {
         theory: message.theory,
         theoryCurves: message.theoryCurves,
         empirical: null,
-        trainLoss: null,
+        live: true,
+        checkpoints: { steps: [], risk: [] },
+        stepsDone: 0,
+        totalSteps: message.totalSteps,
+        livePrompts: message.livePrompts,
+        evaluationPrompts: message.config.evaluation.prompts,
+        verdicts: null,
       };
       renderCurveLegend(chartLegend, message.theoryCurves);
+      renderTrainingLegend(trainingLegend, message.nValues);
+      trainingCurveNote.textContent =
+        `The risk of each model on the live evaluation set (${numberText(message.livePrompts)} fixed prompts) at ` +
+        'checkpoints spaced on log and linear scales; dotted: its theory.' +
+        (message.config.model.kind === 'attention' && message.config.model.rank !== undefined
+          ? ' Low-rank attention learns the directions of the task one at a time (its factored W_q, W_k pass from saddle to saddle), so its curve is a staircase of plateaus.'
+          : '');
+      trainingCurveSection.hidden = true;
       showTableNote(message.theoryCurves);
       hideReadouts();
-      setState('training');
+      hideVerdicts();
       showSteps(0, message.totalSteps);
-      trainLossLegend.hidden = false;
-      setStatus(`Training ${message.nValues.length} models for ${numberText(message.totalSteps)} steps…`);
+      if (message.playing) {
+        setPhase('playing');
+        setState('training');
+        setStatus(`Training ${message.nValues.length} models for ${numberText(message.totalSteps)} steps…`);
+      } else {
+        setPhase('paused');
+        setState('paused');
+        setStatus('Reset: back at step 0 with the same initialisation. Play or Step to train.');
+      }
       drawChart();
       drawTable();
       return;
     case 'progress':
-      showSteps(message.stepsDone, message.totalSteps);
-      if (run) run.trainLoss = message.lastTrainLoss;
-      scheduleChart();
+      onLive(message);
+      return;
+    case 'paused':
+      onLive(message);
+      setPhase('paused');
+      setState('paused');
+      setStatus(
+        `Paused at step ${numberText(message.stepsDone)} of ${numberText(message.totalSteps)}${pausedByHiding ? ' while the tab is hidden' : ''}. ` +
+          'Play continues at this step, Step trains a few more, Reset goes back to step 0.',
+      );
       return;
     case 'evaluating':
       showSteps(message.stepsDone, message.totalSteps);
-      stopButton.disabled = true;
-      setStatus('Evaluating the trained models…');
+      setPhase('evaluating');
+      setStatus('Evaluating the trained models on the full evaluation set…');
       return;
     case 'result':
       onResult(message.result);
@@ -376,7 +509,8 @@ function startWorker(): void {
 function restartWorker(): void {
   worker?.terminate();
   defaults = null;
-  setRunning(false);
+  run = null;
+  setPhase('none');
   startWorker();
 }
 
@@ -386,7 +520,7 @@ function send(message: ToWorker): void {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (running || !defaults) return;
+  if (trainButton.disabled || !defaults) return;
   clearFormError();
   startTraining(readConfig(defaults.version));
 });
@@ -395,6 +529,59 @@ stopButton.addEventListener('click', () => {
   stopButton.disabled = true;
   setStatus('Stopping after the current chunk of steps…');
   send({ type: 'stop' });
+});
+
+function togglePlay(): void {
+  if (playButton.disabled) return;
+  if (phase === 'playing') {
+    send({ type: 'pause' });
+    return;
+  }
+  setPhase('playing');
+  setState('training');
+  setStatus('Training…');
+  send({ type: 'play' });
+}
+
+function stepOnce(): void {
+  if (stepButton.disabled) return;
+  setPhase('playing');
+  setState('training');
+  send({ type: 'step', steps: stepsPerStep() });
+}
+
+function reset(): void {
+  if (resetButton.disabled) return;
+  pausedByHiding = false;
+  setPhase('starting');
+  send({ type: 'reset' });
+}
+
+playButton.addEventListener('click', togglePlay);
+stepButton.addEventListener('click', stepOnce);
+resetButton.addEventListener('click', reset);
+
+// Space plays or pauses, the right arrow steps, r resets: when no text field or control has the keys.
+document.addEventListener('keydown', (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+  const target = event.target as HTMLElement | null;
+  if (target?.closest('input, select, textarea, button, a, summary, [contenteditable]')) return;
+  if (event.key === ' ') togglePlay();
+  else if (event.key === 'ArrowRight') stepOnce();
+  else if (event.key === 'r' || event.key === 'R') reset();
+  else return;
+  event.preventDefault();
+});
+
+// A hidden tab pauses at the exact step and plays on when shown again.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden && phase === 'playing') {
+    pausedByHiding = true;
+    send({ type: 'pause' });
+  } else if (!document.hidden && pausedByHiding) {
+    pausedByHiding = false;
+    if (phase === 'paused') togglePlay();
+  }
 });
 
 for (const toggle of [logNToggle, fitRiskToggle]) {

@@ -3,16 +3,35 @@
 // Everything crosses by structured clone: plain numbers and arrays only (typed arrays from the
 // wasm module are copied into ordinary arrays first, see worker.ts).
 
-import type { Config, ConfigSchema } from '../../wasm/icl.js';
+import type { Config, ConfigSchema, Experiment, Verdict } from '../../wasm/icl.js';
 
 /** What the page asks of the worker. */
 export type ToWorker =
-  /** Train a bank of models. `config` is unvalidated input; the worker runs it through normalizeConfig. */
+  /** Start a new run of `config` (unvalidated input; the worker runs it through normalizeConfig) and play it. */
   | { type: 'train'; config: unknown }
-  /** Stop the running training after the current chunk of steps and evaluate the models as they are. */
+  /** Continue training (after a pause, a step, a reset or a stop). */
+  | { type: 'play' }
+  /** Hold after the current chunk of steps. */
+  | { type: 'pause' }
+  /** Train exactly `steps` more steps, then hold. */
+  | { type: 'step'; steps: number }
+  /** Back to step 0 with the same initialisation (the same config), held. */
+  | { type: 'reset' }
+  /** Evaluate the models as trained so far on the full evaluation set; Play continues afterwards. */
   | { type: 'stop' }
   /** Validate a config (e.g. a link's) without running it: the reply is 'validated' or 'configError'. */
   | { type: 'validate'; config: unknown };
+
+/** A run's live state, after every chunk of steps. */
+export interface LiveState {
+  stepsDone: number;
+  totalSteps: number;
+  /** Per model; NaN before the first step. */
+  lastTrainLoss: number[];
+  /** The checkpoints of the live evaluation set so far (Experiment.checkpoints()). */
+  checkpoints: { steps: number[]; risk: number[][] };
+  divergence: Experiment['divergence'];
+}
 
 /** One named theory curve of the config (icl's theoryCurves), dense: at every integer n in [0, max n]. */
 export interface DenseTheoryCurve {
@@ -44,9 +63,9 @@ export interface ModelReadout {
   relativeDistance: number | null;
 }
 
-/** A finished (or stopped) run: what the chart, the table and the tests read. */
+/** A finished (or stopped, or diverged) run: what the chart, the table and the tests read. */
 export interface TrainingResult {
-  status: 'done' | 'stopped';
+  status: 'done' | 'stopped' | 'diverged';
   buildId: string;
   /** The normalised config the run used. */
   config: Config;
@@ -54,14 +73,20 @@ export interface TrainingResult {
   nValues: number[];
   stepsDone: number;
   totalSteps: number;
-  /** Per model: empirical test risk E[(y - yhat)^2] on the fixed evaluation set. */
-  empirical: number[];
+  /** Per model: empirical test risk E[(y - yhat)^2] on the fixed evaluation set; null for a diverged model. */
+  empirical: (number | null)[];
   /** Per model: the theory of the config's own model at its n (the first of theoryCurves). */
   theory: number[];
   /** Every theory curve of the config, the model's own first, then the references. */
   theoryCurves: DenseTheoryCurve[];
   /** Per model, in bank order: what it learned beside the optimum. */
   readouts: ModelReadout[];
+  /** Per model: whether it reached its theory, in words. */
+  verdicts: Verdict[];
+  divergence: Experiment['divergence'];
+  /** The live evaluation set's checkpoints over the whole run, and its size. */
+  checkpoints: { steps: number[]; risk: number[][] };
+  livePrompts: number;
   /** Wall-clock seconds spent in training steps (not evaluation); for display only. */
   trainingSeconds: number;
 }
@@ -76,7 +101,7 @@ export type FromWorker =
   | { type: 'loadFailed'; message: string }
   /** normalizeConfig rejected the config; the message names the field and its allowed range. */
   | { type: 'configError'; message: string }
-  /** The experiment exists and training begins; theory is known before any step. */
+  /** The experiment exists (at step 0); theory is known before any step. `playing`: training begins. */
   | {
       type: 'started';
       config: Config;
@@ -84,9 +109,13 @@ export type FromWorker =
       totalSteps: number;
       theory: number[];
       theoryCurves: DenseTheoryCurve[];
+      livePrompts: number;
+      playing: boolean;
     }
-  /** After each chunk of steps. lastTrainLoss is per model, NaN before the first step. */
-  | { type: 'progress'; stepsDone: number; totalSteps: number; lastTrainLoss: number[] }
+  /** After each chunk of steps. */
+  | ({ type: 'progress' } & LiveState)
+  /** Training holds (a pause, or the end of a step). */
+  | ({ type: 'paused' } & LiveState)
   /** Training has ended (finished or stopped) and the evaluation set is being scored. */
   | { type: 'evaluating'; stepsDone: number; totalSteps: number }
   | { type: 'result'; result: TrainingResult }

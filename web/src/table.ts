@@ -1,11 +1,23 @@
 // The numbers behind the chart: one row per trained model.
 
+import type { Verdict } from '../../wasm/icl.js';
+
 export interface TableRow {
   n: number;
-  /** Null while the model has not been evaluated yet. */
+  /** Null while the model has not been evaluated yet, or when it diverged. */
   empirical: number | null;
   theory: number;
+  /** Once evaluated at the end: whether it converged (the core's verdict). */
+  verdict: Verdict | null;
 }
+
+const VERDICT_WORDS: Record<Verdict['kind'], string> = {
+  converged: 'converged',
+  still_falling: 'still falling',
+  above_theory: 'above theory',
+  stopped: 'stopped early',
+  diverged: 'diverged',
+};
 
 const DASH = '—';
 
@@ -25,11 +37,16 @@ export function renderTable(body: HTMLTableSectionElement, rows: readonly TableR
   body.replaceChildren(
     ...rows.map((row) => {
       const tr = document.createElement('tr');
-      const cells = [String(row.n), formatRisk(row.empirical), formatRisk(row.theory), formatRelativeGap(row.empirical, row.theory)];
+      const empirical = row.verdict?.kind === 'diverged' ? 'diverged' : formatRisk(row.empirical);
+      const cells = [String(row.n), empirical, formatRisk(row.theory), formatRelativeGap(row.empirical, row.theory), row.verdict ? VERDICT_WORDS[row.verdict.kind] : DASH];
       for (const text of cells) {
         const td = document.createElement('td');
         td.textContent = text;
         tr.append(td);
+      }
+      if (row.verdict) {
+        tr.dataset.verdict = row.verdict.kind;
+        (tr.lastElementChild as HTMLElement).title = row.verdict.message;
       }
       return tr;
     }),

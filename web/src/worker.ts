@@ -1,7 +1,8 @@
-// The training worker: owns the wasm module and runs one experiment at a time, in chunks of steps,
-// so that the page stays responsive and a Stop message is seen between chunks.
+// The training worker: owns the wasm module and one run at a time, trained in chunks of steps so that
+// the page stays responsive and Pause, Step, Reset and Stop are seen between chunks.
 
 import { loadIcl, type Config, type ConfigSchema, type Experiment, type IclModule } from '../../wasm/icl.js';
+import { hasStepsLeft } from '../../wasm/sweep.js';
 import { FIRST_CHUNK_STEPS, nextChunkSize, yieldToEventLoop } from './chunking.ts';
 import type { DenseTheoryCurve, FromWorker, ModelReadout, ToWorker, TrainingResult } from './protocol.ts';
 
@@ -14,8 +15,8 @@ interface TrainingWorkerScope {
 }
 const scope = self as unknown as TrainingWorkerScope;
 
-let stopRequested = false;
-let running = false;
+/** A Stop that arrived while a chunk ran: evaluate once the loop has ended. */
+let stopAfterChunk = false;
 
 const post = (message: FromWorker) => scope.postMessage(message);
 
@@ -80,8 +81,99 @@ function readModel(icl: IclModule, experiment: Experiment, config: Config, index
   };
 }
 
-async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
-  let config;
+/**
+ * One run: an experiment and what the page needs to draw it. Training advances only while `playing`,
+ * or for the steps a Step asked for; the core's numbers do not depend on how the steps are chunked,
+ * so any pattern of pause, step and play gives the numbers of an uninterrupted run.
+ */
+interface Run {
+  experiment: Experiment;
+  config: Config;
+  nValues: number[];
+  totalSteps: number;
+  theory: number[];
+  theoryCurves: DenseTheoryCurve[];
+  playing: boolean;
+  /** Steps still to train for a Step request (0: none). */
+  stepBudget: number;
+  trainingMs: number;
+  chunkSteps: number;
+}
+
+let run: Run | null = null;
+let looping = false;
+
+function liveState(current: Run) {
+  const { experiment } = current;
+  return {
+    stepsDone: experiment.stepsDone,
+    totalSteps: current.totalSteps,
+    lastTrainLoss: Array.from(experiment.lastTrainLoss()),
+    checkpoints: experiment.checkpoints(),
+    divergence: experiment.divergence,
+  };
+}
+
+/** Scores the models on the full evaluation set and posts the result; the run can continue after it. */
+function finish(icl: IclModule, current: Run): void {
+  const { experiment, nValues, totalSteps } = current;
+  post({ type: 'evaluating', stepsDone: experiment.stepsDone, totalSteps });
+  const evaluated = Array.from(experiment.evaluate());
+  const verdicts = experiment.verdicts(evaluated);
+  const readouts = nValues.map((n, index) => readModel(icl, experiment, experiment.config, index, n));
+  const divergence = experiment.divergence;
+  const result: TrainingResult = {
+    status: divergence ? 'diverged' : experiment.stepsDone < totalSteps ? 'stopped' : 'done',
+    buildId: icl.buildId,
+    config: experiment.config,
+    nValues,
+    stepsDone: experiment.stepsDone,
+    totalSteps,
+    // A diverged model has no risk to show: null, never NaN.
+    empirical: evaluated.map((value) => (Number.isFinite(value) ? value : null)),
+    theory: current.theory,
+    theoryCurves: current.theoryCurves,
+    readouts,
+    verdicts,
+    divergence,
+    checkpoints: experiment.checkpoints(),
+    livePrompts: experiment.livePrompts,
+    trainingSeconds: current.trainingMs / 1000,
+  };
+  post({ type: 'result', result });
+}
+
+/** Trains in chunks while the run plays or has Step budget left, posting live progress after each. */
+async function loop(icl: IclModule): Promise<void> {
+  if (looping) return;
+  looping = true;
+  try {
+    while (run && (run.playing || run.stepBudget > 0) && hasStepsLeft(run.experiment)) {
+      const current = run;
+      const chunk = current.stepBudget > 0 ? Math.min(current.stepBudget, current.chunkSteps) : current.chunkSteps;
+      const before = current.experiment.stepsDone;
+      const started = performance.now();
+      current.experiment.step(chunk);
+      const elapsedMs = performance.now() - started;
+      current.trainingMs += elapsedMs;
+      if (current.stepBudget > 0) current.stepBudget = Math.max(0, current.stepBudget - (current.experiment.stepsDone - before));
+      else current.chunkSteps = nextChunkSize(current.chunkSteps, elapsedMs);
+      post({ type: 'progress', ...liveState(current) });
+      if (!hasStepsLeft(current.experiment)) {
+        current.playing = false;
+        finish(icl, current);
+      } else if (!current.playing && current.stepBudget === 0 && !stopAfterChunk) {
+        post({ type: 'paused', ...liveState(current) });
+      }
+      await yieldToEventLoop();
+    }
+  } finally {
+    looping = false;
+  }
+}
+
+function start(icl: IclModule, rawConfig: unknown, play: boolean): void {
+  let config: Config;
   try {
     config = icl.normalizeConfig(rawConfig);
   } catch (error) {
@@ -91,54 +183,20 @@ async function train(icl: IclModule, rawConfig: unknown): Promise<void> {
     }
     throw error;
   }
-
-  const experiment: Experiment = icl.createExperiment(config);
-  try {
-    const nValues = [...experiment.nValues];
-    const totalSteps = experiment.totalSteps;
-    const theory = Array.from(experiment.theory());
-    const theoryCurves = denseTheoryCurves(icl, config, Math.max(...nValues));
-    post({ type: 'started', config, nValues, totalSteps, theory, theoryCurves });
-
-    let chunkSteps = FIRST_CHUNK_STEPS;
-    let trainingMs = 0;
-    while (experiment.stepsDone < totalSteps && !experiment.divergence && !stopRequested) {
-      const chunkStart = performance.now();
-      experiment.step(chunkSteps);
-      const elapsedMs = performance.now() - chunkStart;
-      trainingMs += elapsedMs;
-      chunkSteps = nextChunkSize(chunkSteps, elapsedMs);
-      post({
-        type: 'progress',
-        stepsDone: experiment.stepsDone,
-        totalSteps,
-        lastTrainLoss: Array.from(experiment.lastTrainLoss()),
-      });
-      await yieldToEventLoop();
-    }
-
-    const stepsDone = experiment.stepsDone;
-    post({ type: 'evaluating', stepsDone, totalSteps });
-    const empirical = Array.from(experiment.evaluate());
-    // Read out before delete() frees the weights.
-    const readouts = nValues.map((n, index) => readModel(icl, experiment, experiment.config, index, n));
-    const result: TrainingResult = {
-      status: stepsDone < totalSteps ? 'stopped' : 'done',
-      buildId: icl.buildId,
-      config: experiment.config,
-      nValues,
-      stepsDone,
-      totalSteps,
-      empirical,
-      theory,
-      theoryCurves,
-      readouts,
-      trainingSeconds: trainingMs / 1000,
-    };
-    post({ type: 'result', result });
-  } finally {
-    experiment.delete();
-  }
+  run?.experiment.delete();
+  run = null;
+  const experiment = icl.createExperiment(config);
+  const nValues = [...experiment.nValues];
+  const theory = Array.from(experiment.theory());
+  const theoryCurves = denseTheoryCurves(icl, config, Math.max(...nValues));
+  run = {
+    experiment, config, nValues, totalSteps: experiment.totalSteps, theory, theoryCurves,
+    playing: play, stepBudget: 0, trainingMs: 0, chunkSteps: FIRST_CHUNK_STEPS,
+  };
+  post({
+    type: 'started', config, nValues, totalSteps: run.totalSteps, theory, theoryCurves,
+    livePrompts: experiment.livePrompts, playing: play,
+  });
 }
 
 async function main(): Promise<void> {
@@ -157,8 +215,37 @@ async function main(): Promise<void> {
 
   handle = (message) => {
     switch (message.type) {
+      case 'train':
+        start(icl, message.config, true);
+        break;
+      case 'reset':
+        // The same config again: the same initialisation, back at step 0, paused.
+        if (run) start(icl, run.config, false);
+        return;
+      case 'play':
+        if (run) run.playing = true;
+        break;
+      case 'pause':
+        if (run) {
+          run.playing = false;
+          run.stepBudget = 0;
+          if (!looping) post({ type: 'paused', ...liveState(run) });
+        }
+        return;
+      case 'step':
+        if (run) {
+          run.playing = false;
+          run.stepBudget = Math.max(1, Math.floor(message.steps));
+        }
+        break;
       case 'stop':
-        stopRequested = true;
+        // Evaluate the models as trained so far; Play continues from here.
+        if (run) {
+          run.playing = false;
+          run.stepBudget = 0;
+          if (!looping) finish(icl, run);
+          else stopAfterChunk = true;
+        }
         return;
       case 'validate':
         try {
@@ -168,20 +255,15 @@ async function main(): Promise<void> {
           post({ type: 'configError', message: errorMessage(error) });
         }
         return;
-      case 'train':
-        if (running) {
-          post({ type: 'runtimeError', message: 'A training run is already in progress.' });
-          return;
-        }
-        running = true;
-        stopRequested = false;
-        train(icl, message.config)
-          .catch((error: unknown) => post({ type: 'runtimeError', message: errorMessage(error) }))
-          .finally(() => {
-            running = false;
-          });
-        return;
     }
+    void loop(icl)
+      .then(() => {
+        if (stopAfterChunk && run) {
+          stopAfterChunk = false;
+          finish(icl, run);
+        }
+      })
+      .catch((error: unknown) => post({ type: 'runtimeError', message: errorMessage(error) }));
   };
   let schema: ConfigSchema;
   try {
