@@ -7,7 +7,7 @@ import type { ConfigFieldPath } from '../../wasm/icl.js';
 import { controlId } from '../../web/src/form.ts';
 import type { TrainingResult } from '../../web/src/protocol.ts';
 
-export type PageState = 'idle' | 'starting' | 'training' | 'done' | 'stopped' | 'error';
+export type PageState = 'idle' | 'starting' | 'training' | 'paused' | 'done' | 'stopped' | 'diverged' | 'error';
 
 /** A config field's path ("data.alpha"), as the core's schema names it. */
 export type FieldPath = ConfigFieldPath;

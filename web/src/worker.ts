@@ -162,11 +162,13 @@ async function loop(icl: IclModule): Promise<void> {
       if (!hasStepsLeft(current.experiment)) {
         current.playing = false;
         finish(icl, current);
-      } else if (!current.playing && current.stepBudget === 0 && !stopAfterChunk) {
-        post({ type: 'paused', ...liveState(current) });
+        return;
       }
+      // Lets a Pause, Step, Reset or Stop message in before the next chunk.
       await yieldToEventLoop();
     }
+    // Held by a Pause or at the end of a Step (a Stop evaluates instead, see the caller).
+    if (run && !run.playing && !stopAfterChunk && hasStepsLeft(run.experiment)) post({ type: 'paused', ...liveState(run) });
   } finally {
     looping = false;
   }
