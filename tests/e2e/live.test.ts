@@ -119,6 +119,8 @@ describe('live training', () => {
     const result = await lastResult(page);
     expect(result?.divergence?.step).toBeLessThan(500);
     expect(await page.locator('#results-body').innerText()).toContain('diverged');
+    expect(result?.empirical).toEqual([null, null]);
+    expect(await page.locator('#readouts').isVisible()).toBe(false);
     expect(await page.locator('body').innerText()).not.toMatch(/NaN|Infinity/);
     expect(await page.locator('#chart svg').innerHTML()).not.toContain('NaN');
     await page.screenshot({ path: `${OUTPUT_DIR}diverged.png`, fullPage: true });

@@ -301,7 +301,9 @@ function onResult(result: TrainingResult): void {
   drawChart();
   drawTable();
   showVerdicts(result);
-  showReadouts(result);
+  // The weights of a diverged run are not worth reading out.
+  if (result.status === 'diverged') hideReadouts();
+  else showReadouts(result);
   window.__iclResult = result;
   setPhase(result.status === 'stopped' ? 'stopped' : 'finished');
   setStatus(resultStatus(result));

@@ -129,8 +129,8 @@ function finish(icl: IclModule, current: Run): void {
     nValues,
     stepsDone: experiment.stepsDone,
     totalSteps,
-    // A diverged model has no risk to show: null, never NaN.
-    empirical: evaluated.map((value) => (Number.isFinite(value) ? value : null)),
+    // A diverged run has no risk to show: null, never NaN or a meaningless huge number.
+    empirical: evaluated.map((value, i) => (Number.isFinite(value) && verdicts[i]?.kind !== 'diverged' ? value : null)),
     theory: current.theory,
     theoryCurves: current.theoryCurves,
     readouts,
