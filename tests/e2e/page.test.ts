@@ -172,6 +172,36 @@ describe('the playground page', () => {
     expectNoErrors(recorded);
   });
 
+  test('runs under its Content-Security-Policy with no violation', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(policy).toMatch(/default-src 'self'/);
+    expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    await page.evaluate(() => {
+      (window as unknown as { __violations: string[] }).__violations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        (window as unknown as { __violations: string[] }).__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+      );
+    });
+    await fillConfig(page, { ...SMALL_RUN, 'training.steps': '30' });
+    await page.locator('#train').click();
+    expect(await waitForState(page, ['done', 'error'])).toBe('done');
+    // An inline script is refused: the policy is in force.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.body.append(script);
+    });
+    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan)).toBeUndefined();
+    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    expect(violations).toEqual(['script-src-elem inline']);
+    // The refused inline script is the only console error.
+    expect(recorded.consoleErrors.length).toBeGreaterThan(0);
+    expect(recorded.consoleErrors.filter((text) => !/inline script.*Content Security Policy/.test(text))).toEqual([]);
+    expect(recorded.pageErrors).toEqual([]);
+  });
+
   test('every request of the tests above went to 127.0.0.1', () => {
     expect(openedPages.length).toBeGreaterThan(0);
     // The list must include the worker's fetch of the wasm binary, or it would prove nothing.
