@@ -127,6 +127,21 @@ describe('live training', () => {
     expectNoErrors(recorded);
   });
 
+  test('a worker that stops answering is reported and replaced, and the page trains again', async () => {
+    // One step of 32 models up to n = 512 at d = 64 and batch 65536 takes minutes: far past the page's patience.
+    const lengths = Array.from({ length: 32 }, (_, i) => 16 * (i + 1)).join(',');
+    const recorded = await freshPage(`#v=1&d=64&n=${lengths}&training.batch_size=65536&training.steps=10&run=1`);
+    const { page } = recorded;
+    expect(await waitForState(page, ['error', 'done'], 90_000)).toBe('error');
+    expect(await page.locator('#status').textContent()).toMatch(/has not answered for 20 s.*It was replaced/);
+    // The replacement worker is ready, and a link pasted into the address bar runs on it.
+    await page.locator('#train:not([disabled])').waitFor();
+    await page.goto(`${page.url().split('#')[0]}${RUN.replace('training.steps=2000', 'training.steps=50')}&run=1`);
+    expect(await waitForState(page, ['done'])).toBe('done');
+    expect((await lastResult(page))?.stepsDone).toBe(50);
+    expect(recorded.pageErrors).toEqual([]);
+  });
+
   test('an under-trained run is reported as not converged, with the advice to train longer', async () => {
     const recorded = await freshPage('#v=1&d=8&n=20&training.steps=100&training.batch_size=256&evaluation.prompts=20000&run=1');
     const { page } = recorded;

@@ -401,7 +401,7 @@ function handleMessage(message: FromWorker): void {
       buildId = message.buildId;
       buildIdLabel.textContent = message.buildId;
       setPhase('none');
-      setStatus('Ready. Choose the settings and press Train.');
+      if (document.body.dataset.state !== 'error') setStatus('Ready. Choose the settings and press Train.');
       // After a worker restart the page keeps showing the error that caused it, and the form keeps
       // what the user entered.
       if (document.body.dataset.state === undefined) setState('idle');
@@ -497,9 +497,31 @@ function handleMessage(message: FromWorker): void {
   }
 }
 
+/** A worker that is training answers after every chunk of steps (about 50 ms); one silent this long
+ *  has died without an error event, or is stuck in a step too large to finish. */
+const WORKER_SILENCE_MS = 20_000;
+let lastHeard = performance.now();
+
+function watchWorker(): void {
+  const waiting = phase === 'starting' || phase === 'playing' || phase === 'evaluating';
+  if (waiting && performance.now() - lastHeard > WORKER_SILENCE_MS) {
+    setStatus(
+      `The training worker has not answered for ${WORKER_SILENCE_MS / 1000} s: it stopped, or a single step takes ` +
+        'longer than that at these settings (try a smaller batch size, fewer or shorter contexts). It was replaced; nothing was kept.',
+    );
+    setState('error');
+    restartWorker();
+  }
+}
+window.setInterval(watchWorker, 1000);
+
 function startWorker(): void {
   const training = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  training.addEventListener('message', (event: MessageEvent<FromWorker>) => handleMessage(event.data));
+  lastHeard = performance.now();
+  training.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+    lastHeard = performance.now();
+    handleMessage(event.data);
+  });
   training.addEventListener('error', (event) => {
     setStatus(`The training worker failed: ${event.message || 'unknown error'}`);
     setState('error');
@@ -517,6 +539,8 @@ function restartWorker(): void {
 }
 
 function send(message: ToWorker): void {
+  // The silence is counted from the request: a paused worker owes no answer.
+  lastHeard = performance.now();
   worker?.postMessage(message);
 }
 
@@ -619,6 +643,14 @@ presetCopyLinkButton.addEventListener('click', () => {
 presetEmbedButton.addEventListener('click', () => {
   const { preset, quick } = presets.selection();
   showShare(presetSharePanel, 'Embed this figure panel: paste into a web page', embedSnippet(linkFor({ buildId, preset, quick, embed: true }), `Figure panel ${preset}`));
+});
+
+// A link pasted into the address bar of an open page (only its fragment changes) opens like a new page.
+window.addEventListener('hashchange', () => {
+  if (!schema || defaults === null) return;
+  clearFormError();
+  openedWith = readPageLink(schema);
+  openLink(openedWith);
 });
 
 renderFormulas(document);
