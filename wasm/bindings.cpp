@@ -13,6 +13,7 @@
 #include "icl/config.hpp"
 #include "icl/config_schema.hpp"
 #include "icl/experiment.hpp"
+#include "icl/run_plan.hpp"
 #include "icl/theory_curves.hpp"
 
 using emscripten::val;
@@ -180,6 +181,19 @@ val optimal_weights(const std::string& config_json, int n) {
 
 std::string config_schema() { return icl::config_schema_json(); }
 
+/** {totalSteps, stepMultiplyAdds, runMultiplyAdds, evaluationMultiplyAdds} of a config, or {error}. */
+val run_plan(const std::string& config_json) {
+  const auto config = icl::parse_config(config_json);
+  if (!config.ok()) return error_object(config.error());
+  const icl::RunPlan plan = icl::plan_run(config.value());
+  val result = val::object();
+  result.set("totalSteps", plan.total_steps);
+  result.set("stepMultiplyAdds", plan.step_multiply_adds);
+  result.set("runMultiplyAdds", plan.run_multiply_adds);
+  result.set("evaluationMultiplyAdds", plan.evaluation_multiply_adds);
+  return result;
+}
+
 int live_object_count() { return live_objects; }
 std::string build_id() { return ICL_BUILD_ID; }
 
@@ -207,6 +221,7 @@ EMSCRIPTEN_BINDINGS(icl) {
   emscripten::function("normalizeConfig", &normalize_config);
   emscripten::function("defaultConfig", &default_config);
   emscripten::function("configSchema", &config_schema);
+  emscripten::function("runPlan", &run_plan);
   emscripten::function("theoryCurve", &theory_curve);
   emscripten::function("theoryCurves", &theory_curves);
   emscripten::function("optimalWeights", &optimal_weights);

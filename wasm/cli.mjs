@@ -166,7 +166,9 @@ async function reproduce(icl, args) {
     process.stderr.write(`${panel.id}: ${panel.jobs.length - panel.left} of ${panel.jobs.length} jobs done\n`);
     if (panel.left === 0) panel.seconds = (performance.now() - started) / 1000;
   };
-  const outputs = await runJobsInPool(panels.flatMap((panel) => panel.jobs), threads, { onDone });
+  const allJobs = panels.flatMap((panel) => panel.jobs);
+  const costs = allJobs.map((job) => icl.runPlan(job.config).runMultiplyAdds);
+  const outputs = await runJobsInPool(allJobs, threads, { costs, onDone });
   const results = [];
   let first = 0;
   for (const panel of panels) {

@@ -161,6 +161,13 @@ export interface ConfigSchema {
   fields: FieldSchema[];
 }
 
+export interface RunPlan {
+  totalSteps: number;
+  stepMultiplyAdds: number;
+  runMultiplyAdds: number;
+  evaluationMultiplyAdds: number;
+}
+
 /** A named theory curve; `values[i]` is the risk at the i-th requested n. */
 export interface TheoryCurve {
   name: string;
@@ -228,6 +235,12 @@ export interface IclModule {
   defaultConfig(): Config;
   /** The schema of the config: every field with its range, choices, default, label and applicability. */
   configSchema(): ConfigSchema;
+  /**
+   * What a run of the config costs, before anything is allocated: its steps (LoRA's pretraining
+   * included) and multiply-adds of one step, the whole run and one evaluation. Pools schedule by it.
+   * Throws ConfigError (a config over the budget is refused by normalizeConfig, naming the limit).
+   */
+  runPlan(config: unknown): RunPlan;
   /** Validates a config object or JSON text and fills in defaults. Throws ConfigError. */
   normalizeConfig(config: unknown): Config;
   /** Throws ConfigError for an invalid config. */

@@ -45,6 +45,7 @@ function wrap(raw) {
     buildId: raw.buildId(),
     defaultConfig: () => JSON.parse(raw.defaultConfig()),
     configSchema: () => JSON.parse(raw.configSchema()),
+    runPlan: (config) => checked(raw.runPlan(toJsonText(config))),
     normalizeConfig: (config) => checked(JSON.parse(raw.normalizeConfig(toJsonText(config)))).config,
     createExperiment: (config) => {
       const handle = new raw.ExperimentHandle(toJsonText(config));

@@ -8,13 +8,14 @@ import { scheduleOrder } from './sweep.js';
 const workerUrl = new URL('./job-worker.mjs', import.meta.url);
 
 /**
- * Runs `jobs` on `threads` workers; onProgress(jobIndex, stepsDone, totalSteps) after each chunk of steps,
+ * Runs `jobs` on `threads` workers, costliest first by `costs` (the core's runPlan of each job's config,
+ * in job order; without it, in job order); onProgress(jobIndex, stepsDone, totalSteps) after each chunk of steps,
  * onDone(jobIndex) once a job's output is in. Resolves to the outputs, in job order.
  */
-export function runJobsInPool(jobs, threads, { onProgress = () => {}, onDone = () => {} } = {}) {
+export function runJobsInPool(jobs, threads, { costs, onProgress = () => {}, onDone = () => {} } = {}) {
   return new Promise((resolve, reject) => {
     const outputs = new Array(jobs.length);
-    const order = scheduleOrder(jobs);
+    const order = scheduleOrder(costs ?? jobs.map(() => 0));
     let next = 0;
     let finished = 0;
     let failed = false;

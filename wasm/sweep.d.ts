@@ -82,10 +82,8 @@ export interface PanelResult {
 export function merge<T>(base: T, patch: unknown): T;
 export function resolvePanel(panel: Panel, options?: { quick?: boolean }): Panel;
 export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds'>): Job[];
-/** A relative estimate of a job's work (multiply-adds of its kernels and prompt draws, times batch and steps). */
-export function jobCost(job: Pick<Job, 'config'>): number;
-/** Job indices, costliest first (ties in job order): the order in which a pool should start them. */
-export function scheduleOrder(jobs: Pick<Job, 'config'>[]): number[];
+/** Job indices by `costs` (the core's runPlan), costliest first, ties in job order: the order a pool starts them. */
+export function scheduleOrder(costs: readonly number[]): number[];
 /** Whether a job's experiment has steps left and has not diverged. */
 export function hasStepsLeft(experiment: Experiment): boolean;
 export function jobOutput(experiment: Experiment): JobOutput;

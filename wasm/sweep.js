@@ -54,34 +54,12 @@ export function panelJobs(panel) {
 }
 
 /**
- * A relative estimate of a job's work: multiply-adds per prompt of its kernels (the forms described in
- * core/include/icl/attention.hpp and h3.hpp) plus the prompt draw, times batch and steps. Pools hand out
- * the costliest jobs first (scheduleOrder), so that the last job to start is a short one and the
- * workers finish together; an H3 bank costs several attention banks. Only ratios matter: where a
- * field is absent the config default stands in, and the jobs of a panel share those fields anyway.
+ * Job indices, costliest first (ties in job order): the order in which a pool should start them, so
+ * that the last job to start is a short one and the workers finish together. `costs` are the jobs'
+ * runMultiplyAdds from the core's runPlan.
  */
-export function jobCost(job) {
-  const { config } = job;
-  const d = config.d ?? 20;
-  const width = d + 1;
-  const lengths = Array.isArray(config.n) ? config.n : [5, 10, 20, 40];
-  const model = config.model ?? {};
-  const training = config.training ?? {};
-  const pairs = (width * (width + 1)) / 2;
-  const rank = model.rank ?? width;
-  const perPrompt = lengths.reduce((sum, n) => {
-    if (model.kind === 'h3') return sum + 2 * d * pairs + 2 * (n + 1) * pairs;
-    return sum + 4 * n * width + Math.min(2 * d * width, 5 * width * rank);
-  }, 0);
-  const draw = 3 * width * (Math.max(...lengths) + 1);
-  const steps = (training.steps ?? 4000) + (model.lora ? model.lora.pretrain_steps ?? 4000 : 0);
-  return steps * (training.batch_size ?? 1024) * (perPrompt + draw);
-}
-
-/** Job indices, costliest first (ties in job order): the order in which a pool should start them. */
-export function scheduleOrder(jobs) {
-  const costs = jobs.map(jobCost);
-  return jobs.map((_, index) => index).sort((a, b) => costs[b] - costs[a] || a - b);
+export function scheduleOrder(costs) {
+  return costs.map((_, index) => index).sort((a, b) => costs[b] - costs[a] || a - b);
 }
 
 /** Whether a job's experiment has more to train: steps left and no divergence. */

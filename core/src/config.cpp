@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config_ranges.hpp"
+#include "icl/run_plan.hpp"
 
 namespace icl {
 namespace {
@@ -379,7 +380,8 @@ std::string read_config(const Json& root, Config& config) {
   ICL_CHECK(read_training(reader, config.training));
   ICL_CHECK(read_evaluation(reader, config.evaluation));
   ICL_CHECK(reader.unknown_key_error());
-  return check_theory_exists(config);
+  ICL_CHECK(check_theory_exists(config));
+  return check_budget(config);
 }
 
 OrderedJson spectrum_to_json(const SpectrumSpec& spectrum) {

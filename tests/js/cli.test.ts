@@ -57,6 +57,13 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(report.verdicts[0].message).toMatch(/^(converged|not converged)/);
   });
 
+  it('refuses a run over the budget up front, with the estimate, the limit and what to lower', () => {
+    const n = Array.from({ length: 32 }, (_, i) => 16 * (i + 1));
+    const { status, stderr } = run(['train', '-'], JSON.stringify({ d: 64, n, training: { batch_size: 65536 } }));
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/invalid config: one training step would cost 1\.7e\+11 multiply-adds .*above the limit of 1e\+10 .*lower training\.batch_size \(65536\)/);
+  });
+
   it('rejects a bad config with the field-named message and status 2', () => {
     const { status, stdout, stderr } = run(['theory', '-'], '{"data": {"kind": "drift", "gamma": 1}}');
     expect(status).toBe(2);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIcl } from '../../wasm/icl.js';
-import { aggregate, jobCost, merge, panelJobs, resolvePanel, runJob, scheduleOrder } from '../../wasm/sweep.js';
+import { aggregate, merge, panelJobs, resolvePanel, runJob, scheduleOrder } from '../../wasm/sweep.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
 const presets = readdirSync(presetDir).filter((name) => name.endsWith('.json'))
@@ -29,15 +29,19 @@ describe('sweep engine', () => {
     expect(panelJobs(alongGamma).map((job) => (job.config.data as { gamma: number }).gamma)).toEqual([0.8, 0.9]);
   });
 
-  it('starts the costliest jobs first: H3 banks before attention banks, long contexts before short', () => {
+  it('starts the costliest jobs first by the core\'s run plan: H3 banks before attention banks, long contexts before short', async () => {
+    const icl = await loadIcl();
+    const cost = (config: unknown) => icl.runPlan(config).runMultiplyAdds;
     const fig2 = presets.find((p) => p.id === 'fig2a-noiseless-iid');
     const jobs = panelJobs(resolvePanel(fig2));
+    const costs = jobs.map((job) => cost(job.config));
     // panelJobs lists attention seeds 1-3, then H3 seeds 1-3; an H3 bank of 12 n costs several attention banks.
-    expect(scheduleOrder(jobs)).toEqual([3, 4, 5, 0, 1, 2]);
-    expect(jobCost(jobs[3]) / jobCost(jobs[0])).toBeGreaterThan(2);
-    const single = (n: number, kind: string) => ({ config: { d: 20, n: [n], model: { kind } } });
+    expect(scheduleOrder(costs)).toEqual([3, 4, 5, 0, 1, 2]);
+    expect((costs[3] as number) / (costs[0] as number)).toBeGreaterThan(2);
+    const single = (n: number, kind: string) => cost({ d: 20, n: [n], model: { kind } });
     expect(scheduleOrder([single(10, 'attention'), single(40, 'attention'), single(10, 'attention')])).toEqual([1, 0, 2]);
-    expect(jobCost(single(10, 'attention'))).toBeLessThan(jobCost({ config: { d: 20, n: [10], model: { kind: 'attention', lora: { rank: 2 } } } }));
+    expect(single(10, 'attention')).toBeLessThan(cost({ d: 20, n: [10], model: { kind: 'attention', lora: { rank: 2 } } }));
+    expect(icl.runPlan({ d: 20, n: [10], model: { lora: { pretrain_steps: 100 } } }).totalSteps).toBe(4100);
   });
 
   it('aggregates seeds into mean, spread and gap, and judges fidelity', () => {

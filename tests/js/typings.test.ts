@@ -8,6 +8,7 @@ const moduleMembers = {
   buildId: 'string',
   defaultConfig: 'function',
   configSchema: 'function',
+  runPlan: 'function',
   normalizeConfig: 'function',
   createExperiment: 'function',
   theoryCurve: 'function',

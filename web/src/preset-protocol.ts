@@ -33,7 +33,7 @@ export type FromPresetWorker =
   | { type: 'ready'; buildId: string }
   | { type: 'loadFailed'; message: string }
   /** Per config of `plan`, in order: the steps a job trains (Experiment.totalSteps). */
-  | { type: 'planned'; totalSteps: number[] }
+  | { type: 'planned'; totalSteps: number[]; costs: number[] }
   /** After each chunk of steps of job `index`. */
   | { type: 'jobProgress'; index: number; stepsDone: number; totalSteps: number }
   /** Job `index` is held between two chunks after pause number `generation`. */

@@ -58,8 +58,8 @@ export class PresetRun {
   readonly panel: Panel;
   readonly quick: boolean;
   readonly jobs: Job[];
-  /** Job indices in the order they are handed out: costliest first. */
-  readonly #order: number[];
+  /** Job indices in the order they are handed out: costliest first, once the plan is known. */
+  #order: number[] = [];
   #listener: RunListener;
   #slots: Slot[] = [];
   #outputs: (JobOutput | undefined)[];
@@ -82,7 +82,6 @@ export class PresetRun {
     this.panel = resolvePanel(panel, { quick });
     this.quick = quick;
     this.jobs = panelJobs(this.panel);
-    this.#order = scheduleOrder(this.jobs);
     this.#listener = listener;
     this.#outputs = new Array(this.jobs.length).fill(undefined);
     this.#stepsDone = new Array(this.jobs.length).fill(0);
@@ -170,7 +169,9 @@ export class PresetRun {
         message.totalSteps.forEach((steps, index) => {
           this.#totalSteps[index] ??= steps;
         });
+        this.#order = scheduleOrder(message.costs);
         this.#planned = true;
+        for (const ready of this.#slots) this.#feed(ready);
         this.#emit();
         return;
       case 'jobProgress':
@@ -211,7 +212,8 @@ export class PresetRun {
 
   /** Hands the next job to an idle, ready worker unless paused. */
   #feed(slot: Slot): void {
-    if (this.#paused || !slot.ready || slot.job !== null || this.#next >= this.jobs.length) return;
+    // Jobs start once the plan has ordered them.
+    if (!this.#planned || this.#paused || !slot.ready || slot.job !== null || this.#next >= this.jobs.length) return;
     if (this.#phase !== 'starting' && this.#phase !== 'running') return;
     const index = this.#order[this.#next++];
     slot.job = index;

@@ -52,19 +52,12 @@ async function trainJob(icl: IclModule, index: number, config: unknown): Promise
   }
 }
 
-/** Experiment.totalSteps of a config without building the experiment: training steps, plus LoRA's
- *  pretraining steps (icl.d.ts: "Training steps, LoRA's pretraining steps included"). */
-function plannedSteps(icl: IclModule, config: unknown): number {
-  const normalized = icl.normalizeConfig(config);
-  const pretrain = normalized.model.kind === 'attention' && normalized.model.lora ? normalized.model.lora.pretrain_steps : 0;
-  return normalized.training.steps + pretrain;
-}
-
 function handle(icl: IclModule, message: ToPresetWorker): void {
   switch (message.type) {
     case 'plan':
       try {
-        post({ type: 'planned', totalSteps: message.configs.map((config) => plannedSteps(icl, config)) });
+        const plans = message.configs.map((config) => icl.runPlan(config));
+        post({ type: 'planned', totalSteps: plans.map((plan) => plan.totalSteps), costs: plans.map((plan) => plan.runMultiplyAdds) });
       } catch (error) {
         post({ type: 'failed', stage: 'plan', index: null, message: errorMessage(error) });
       }

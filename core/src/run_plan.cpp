@@ -1,0 +1,78 @@
+#include "icl/run_plan.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "icl/experiment.hpp"
+
+namespace icl {
+namespace {
+
+// Multiply-adds per prompt of one model with context n, forward and backward, in the forms of
+// attention.hpp (M = W_q W_k^T from rank 0.3 d, else factored) and h3.hpp (the pair form).
+double model_multiply_adds(const Config& config, int n) {
+  const double d = config.d, width = config.d + 1;
+  if (config.model.kind == ModelKind::H3) {
+    const double pairs = width * (width + 1) / 2;
+    return 2 * d * pairs + 2 * (n + 1) * pairs;
+  }
+  const double rank = config.attention_rank();
+  return 4 * n * width + std::min(2 * d * width, 5 * width * rank);
+}
+
+// Drawing one prompt of length max n: a few operations per Gaussian of its (max n + 1) tokens.
+double draw_multiply_adds(const Config& config) { return 3.0 * (config.d + 1) * (config.max_n() + 1); }
+
+std::string scientific(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", value);
+  return text;
+}
+
+std::string seconds(double multiply_adds) {
+  const double time = multiply_adds / kMultiplyAddsPerSecond;
+  char text[48];
+  if (time < 120) std::snprintf(text, sizeof text, "at least about %.0f s", std::max(1.0, time));
+  else if (time < 7200) std::snprintf(text, sizeof text, "at least about %.0f minutes", time / 60);
+  else std::snprintf(text, sizeof text, "at least about %.0f hours", time / 3600);
+  return text;
+}
+
+}  // namespace
+
+RunPlan plan_run(const Config& config) {
+  RunPlan plan;
+  plan.total_steps = config.training.steps + (config.model.lora.enabled ? config.model.lora.pretrain_steps : 0);
+  double per_prompt = draw_multiply_adds(config);
+  for (int n : config.n) per_prompt += model_multiply_adds(config, n);
+  plan.step_multiply_adds = per_prompt * config.training.batch_size;
+  plan.evaluation_multiply_adds = per_prompt * config.evaluation.prompts;
+  const double live = per_prompt * std::min(config.evaluation.prompts, Experiment::kMaxLivePrompts);
+  // About 45 checkpoints (Experiment's schedule), each on the live set.
+  plan.run_multiply_adds = plan.step_multiply_adds * plan.total_steps + 45 * live + plan.evaluation_multiply_adds;
+  return plan;
+}
+
+std::string check_budget(const Config& config) {
+  const RunPlan plan = plan_run(config);
+  if (plan.step_multiply_adds > kMaxStepMultiplyAdds) {
+    return "one training step would cost " + scientific(plan.step_multiply_adds) + " multiply-adds (" +
+           seconds(plan.step_multiply_adds) + "), above the limit of " + scientific(kMaxStepMultiplyAdds) +
+           " that keeps Pause and Stop prompt: lower training.batch_size (" + std::to_string(config.training.batch_size) +
+           "), the number or length of the contexts n, or d";
+  }
+  if (plan.evaluation_multiply_adds > kMaxEvaluationMultiplyAdds) {
+    return "the evaluation would cost " + scientific(plan.evaluation_multiply_adds) + " multiply-adds (" +
+           seconds(plan.evaluation_multiply_adds) + " in one call), above the limit of " +
+           scientific(kMaxEvaluationMultiplyAdds) + ": lower evaluation.prompts (" +
+           std::to_string(config.evaluation.prompts) + ")";
+  }
+  if (plan.run_multiply_adds > kMaxRunMultiplyAdds) {
+    return "the run would cost " + scientific(plan.run_multiply_adds) + " multiply-adds (" + seconds(plan.run_multiply_adds) +
+           "), above the limit of " + scientific(kMaxRunMultiplyAdds) + ": lower training.steps (" +
+           std::to_string(config.training.steps) + ") or training.batch_size";
+  }
+  return {};
+}
+
+}  // namespace icl
