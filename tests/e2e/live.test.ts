@@ -128,10 +128,17 @@ describe('live training', () => {
   });
 
   test('a worker that stops answering is reported and replaced, and the page trains again', async () => {
-    // One step of 32 models up to n = 512 at d = 64 and batch 65536 takes minutes: far past the page's patience.
-    const lengths = Array.from({ length: 32 }, (_, i) => 16 * (i + 1)).join(',');
-    const recorded = await freshPage(`#v=1&d=64&n=${lengths}&training.batch_size=65536&training.steps=10&run=1`);
+    const recorded = await freshPage(`${RUN.replace('training.steps=2000', 'training.steps=1000000')}&run=1`);
     const { page } = recorded;
+    await page.waitForFunction(() => (document.getElementById('progress') as HTMLProgressElement).value > 0);
+    // Freeze the training worker's thread, as a crash without an error event or a stuck step would.
+    const trainingWorker = page.workers().find((worker) => /worker/.test(worker.url()) && !/preset/.test(worker.url()));
+    expect(trainingWorker).toBeDefined();
+    void trainingWorker?.evaluate(() => {
+      for (;;) {
+        // never returns
+      }
+    }).catch(() => {});
     expect(await waitForState(page, ['error', 'done'], 90_000)).toBe('error');
     expect(await page.locator('#status').textContent()).toMatch(/has not answered for 20 s.*It was replaced/);
     // The replacement worker is ready, and a link pasted into the address bar runs on it.
