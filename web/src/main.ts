@@ -5,6 +5,7 @@
 import type { Config } from '../../wasm/icl.js';
 import { displayLabel, renderChart, renderCurveLegend } from './chart.ts';
 import { inputIdForMessage, markInvalid, readConfig, showDefaults, updateVisibility } from './form.ts';
+import { initPageExports } from './export-views.ts';
 import { renderFormulas } from './formula.ts';
 import { initPresets } from './presets.ts';
 import type { DenseTheoryCurve, FromWorker, ToWorker, TrainingResult } from './protocol.ts';
@@ -72,6 +73,8 @@ let formFilled = false;
 let worker: Worker | null = null;
 let running = false;
 let run: RunView | null = null;
+/** The run the chart shows once it is finished or stopped; null while one trains. What exports save. */
+let finished: TrainingResult | null = null;
 let chartFrameRequested = false;
 
 const numberText = (value: number) => value.toLocaleString('en-US');
@@ -187,6 +190,8 @@ function onResult(result: TrainingResult): void {
   drawTable();
   showReadouts(result);
   window.__iclResult = result;
+  finished = result;
+  exportBars.refresh();
   setRunning(false);
   const prompts = numberText(result.config.evaluation.prompts);
   setStatus(
@@ -228,6 +233,8 @@ function handleMessage(message: FromWorker): void {
         empirical: null,
         trainLoss: null,
       };
+      finished = null;
+      exportBars.refresh();
       renderCurveLegend(chartLegend, message.theoryCurves);
       showTableNote(message.theoryCurves);
       hideReadouts();
@@ -312,6 +319,7 @@ readoutSelect.addEventListener('change', drawReadout);
 fields.addEventListener('change', updateVisibility);
 new ResizeObserver(scheduleChart).observe(chartContainer);
 
+const exportBars = initPageExports({ result: () => finished, readout: () => readouts[Number(readoutSelect.value)] ?? null });
 renderFormulas(document);
 startWorker();
 initPresets();
