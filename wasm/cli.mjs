@@ -2,7 +2,7 @@
 // The command line: runs the same wasm module as the page, headless in Node.
 //   icl-playground theory <config.json | ->   theory curves of the config as JSON
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
-//   icl-playground reproduce <preset ... | all> --out <dir> [--quick]   figure panels as CSV, JSON and SVG
+//   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--base URL]   figure panels as CSV, JSON and SVG
 //   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
 // Wherever a config is read, a link of the page (or its fragment) may stand in its place.
 // Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a training run
@@ -25,7 +25,7 @@ function loadPresets() {
 const USAGE = `usage: icl-playground theory <config | ->
        icl-playground train <config | ->
        icl-playground link <config | -> [--base URL]
-       icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--threads N]
+       icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--threads N] [--base URL]
 
 commands:
   theory     print the theory curves of the config at each of its context lengths n
@@ -35,7 +35,10 @@ commands:
   reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
              and fidelity.txt into <dir>; --quick runs each panel's reduced version; the jobs of all
              the panels run on one pool of N worker threads (default: the number of cores),
-             costliest first; a panel may be named by its link
+             costliest first; a panel may be named by its link; every file carries its provenance
+             (link, build, date, the config of each curve, seeds), the link being --base URL (the
+             page's address; default none, so the link is the bare fragment #v=1&...) followed by the
+             panel's fragment
 
 <config> is a JSON file, '-' for standard input, or a link of the page (or its fragment, quoted for
 the shell) such as 'https://host/icl/#v=1&d=7&seed=42'. The config format is described in README.md.`;
@@ -129,12 +132,15 @@ async function reproduce(icl, args) {
   let out;
   let quick = false;
   let threads = availableParallelism();
+  let base = '';
   const names = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--quick') quick = true;
     else if (args[i] === '--out') out = args[++i];
     else if (args[i].startsWith('--out=')) out = args[i].slice('--out='.length);
     else if (args[i] === '--threads') threads = Number(args[++i]);
+    else if (args[i] === '--base') base = args[++i] ?? '';
+    else if (args[i].startsWith('--base=')) base = args[i].slice('--base='.length);
     else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
     else {
       const panel = panelArgument(icl, args[i]);
@@ -145,6 +151,8 @@ async function reproduce(icl, args) {
   if (names.length === 0) throw new UsageError('reproduce takes preset names, or all');
   if (!out) throw new UsageError('reproduce needs --out <dir>');
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
+  // The panel's fragment replaces any the address had, as on the page.
+  base = base.split('#')[0];
   const presets = loadPresets();
   const chosen = names.includes('all') ? presets : [...new Set(names)].map((name) => {
     const preset = presets.find((candidate) => candidate.id === name);
@@ -175,7 +183,7 @@ async function reproduce(icl, args) {
     const panelOutputs = outputs.slice(first, first + panel.jobs.length);
     first += panel.jobs.length;
     const result = panelResult(icl, panel.resolved, panel.jobs, panelOutputs, { quick, seconds: panel.seconds });
-    const paths = writePanel(out, result);
+    const paths = writePanel(out, result, { base });
     process.stderr.write(`${panel.id}: done after ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
     results.push(result);
   }

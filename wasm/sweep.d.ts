@@ -1,5 +1,5 @@
 // Typings of wasm/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
-import type { Experiment, IclModule } from './icl.js';
+import type { Config, Experiment, IclModule } from './icl.js';
 
 /** A figure panel (wasm/presets/*.json). */
 export interface Panel {
@@ -64,6 +64,8 @@ export interface CurveResult {
   points: Point[];
   theoryLine?: { x: number[]; y: number[] };
   asymptoticLine?: { x: number[]; y: number[]; label: string };
+  /** The curve's first job, normalised: its other jobs differ only in seed (and, off the n axis, in axis.field). */
+  config: Config;
 }
 
 export interface PanelResult {
@@ -92,7 +94,7 @@ export function aggregate(
   panel: Pick<Panel, 'axis' | 'curves' | 'tolerance'>,
   jobs: Job[],
   outputs: JobOutput[],
-): { curves: CurveResult[]; fidelity: Fidelity };
+): { curves: Omit<CurveResult, 'config'>[]; fidelity: Fidelity };
 export function panelResult(
   icl: IclModule,
   resolved: Panel,
@@ -105,3 +107,5 @@ export function runPanel(
   panel: Panel,
   options?: { quick?: boolean; onProgress?: (job: number, jobs: number, stepsDone: number, totalSteps: number) => void },
 ): PanelResult;
+/** The result as one table, per curve and point a row per seed and one for the mean (the CSV files hold it). */
+export function panelTable(result: PanelResult): { columns: string[]; rows: (string | number)[][] };

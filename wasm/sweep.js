@@ -151,6 +151,11 @@ export function runPanel(icl, panel, { quick = false, onProgress = () => {} } = 
 export function panelResult(icl, resolved, jobs, outputs, { quick, seconds }) {
   const aggregated = aggregate(resolved, jobs, outputs);
   addTheoryLines(icl, resolved, aggregated.curves);
+  // Each curve's first job, normalised, for the provenance of exports: a config that `train` runs as it
+  // stands; the curve's other jobs differ from it only in seed (and, off the n axis, in axis.field).
+  aggregated.curves.forEach((curve, c) => {
+    curve.config = icl.normalizeConfig(jobs.find((job) => job.curveIndex === c).config);
+  });
   return {
     id: resolved.id,
     title: resolved.title,
@@ -180,4 +185,23 @@ function addTheoryLines(icl, panel, curves) {
       curves[c].theoryLine = { x: xs, y: curves[c].points.map((point) => point.theory) };
     }
   });
+}
+
+/**
+ * A panel's result as one table: per curve and point a row for each seed and one for the seed mean
+ * (seed "mean"). The command line's <id>.csv and the page's CSV export are this table.
+ */
+export function panelTable(result) {
+  const columns = ['panel', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap'];
+  const rows = [];
+  const seeds = result.panel.seeds;
+  for (const curve of result.curves) {
+    for (const point of curve.points) {
+      point.empirical.forEach((value, s) => {
+        rows.push([result.id, curve.label, result.axis.field, point.x, seeds[s], value, point.theory, value / point.theory - 1]);
+      });
+      rows.push([result.id, curve.label, result.axis.field, point.x, 'mean', point.mean, point.theory, point.gap]);
+    }
+  }
+  return { columns, rows };
 }

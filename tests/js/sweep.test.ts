@@ -107,13 +107,15 @@ describe('presets', () => {
       const json = JSON.parse(readFileSync(join(out, `${preset.id}.json`), 'utf8'));
       expect(json.fidelity.pass, preset.id).toBe(true);
       expect(json.fidelity.maxGap, preset.id).toBeLessThanOrEqual(0.05);
-      const csv = readFileSync(join(out, `${preset.id}.csv`), 'utf8').trim().split('\n');
+      // Provenance comment lines (tests/js/export.test.ts reads them back), then the table.
+      const csv = readFileSync(join(out, `${preset.id}.csv`), 'utf8').trim().split('\n').filter((line) => !line.startsWith('# '));
       expect(csv[0]).toBe('panel,curve,axis,x,seed,empirical,theory,relative_gap');
       const points = json.curves.reduce((sum: number, curve: { points: unknown[] }) => sum + curve.points.length, 0);
       expect(csv).toHaveLength(1 + 2 * points); // one seed and its mean per point
       const svg = readFileSync(join(out, `${preset.id}.svg`), 'utf8');
       expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-      expect(svg).toContain('stroke-dasharray="2,3"'); // the dotted theory
+      expect(svg).toContain('stroke-dasharray="0.1 5"'); // the dotted theory
+      expect(svg).toContain('<metadata id="icl-provenance">');
       expect(svg).not.toMatch(/NaN/);
     }
     expect(existsSync(join(out, 'fidelity.txt'))).toBe(true);

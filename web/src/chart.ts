@@ -5,6 +5,8 @@
 // theory curve's <g> also carries data-curve (the curve's name) and aria-label (its label).
 
 import * as Plot from '@observablehq/plot';
+import { displayLabel, RISK_AXIS_LABEL } from '../../wasm/labels.js';
+import { EMPIRICAL, FRAME, THEORY, theoryCurveColor } from '../../wasm/palette.js';
 import type { DenseTheoryCurve } from './protocol.ts';
 
 export interface ChartData {
@@ -26,32 +28,17 @@ interface Point {
   risk: number;
 }
 
-const EMPIRICAL_COLOR = '#1f5fbf';
-const MODEL_THEORY_COLOR = '#b3421b';
-/** Reference curves: lighter, and told apart by hue. */
-const REFERENCE_COLORS = ['#6f7480', '#8a63b8', '#2b8a7e', '#c08a1e'];
 const HEIGHT = 380;
 
-/** The colour of theory curve `index` (0 is the model's own). */
-export function curveColor(index: number): string {
-  return index === 0 ? MODEL_THEORY_COLOR : (REFERENCE_COLORS[(index - 1) % REFERENCE_COLORS.length] as string);
-}
+// The static legend swatches of index.html are drawn by the stylesheet; their colours come from the
+// palette too (styles.css reads these properties).
+document.documentElement.style.setProperty('--series-empirical', EMPIRICAL);
+document.documentElement.style.setProperty('--series-theory', THEORY);
 
-/** The module words its labels in ASCII ("kappa = alpha^2 d + 1"); the page shows the symbols. */
-export function displayLabel(label: string): string {
-  return label
-    .replace(/->/g, '→')
-    .replace(/\balpha\^2/g, 'α²')
-    .replace(/\bsigma\^2/g, 'σ²')
-    .replace(/\balpha\b/g, 'α')
-    .replace(/\bkappa\b/g, 'κ')
-    .replace(/\bgamma\b/g, 'γ')
-    .replace(/\bsigma\b/g, 'σ')
-    .replace(/\bomega\b/g, 'ω')
-    .replace(/\bbeta\b/g, 'β')
-    .replace(/κ n\b/g, 'κn')
-    .replace(/α² d\b/g, 'α²d');
-}
+/** The colour of theory curve `index` (0 is the model's own). */
+export const curveColor = theoryCurveColor;
+
+export { displayLabel };
 
 /** Only finite points reach the chart: a diverged model or a loss not yet computed (NaN) is left
  *  out rather than drawn as a broken path. */
@@ -145,18 +132,18 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
       inset: 8,
     },
     y: {
-      label: 'test risk E[(y − ŷ)²]',
+      label: RISK_AXIS_LABEL,
       domain: [riskAxisBottom(theory, empirical, riskTop, data.fitRisk), riskTop],
       grid: true,
       labelArrow: 'none',
     },
     marks: [
-      Plot.frame({ stroke: '#ccc' }),
+      Plot.frame({ stroke: FRAME }),
       ...theoryMarks(curves),
       Plot.line(empirical, {
         x: 'n',
         y: 'risk',
-        stroke: EMPIRICAL_COLOR,
+        stroke: EMPIRICAL,
         strokeWidth: 2,
         strokeDasharray: data.live ? '6 3' : undefined,
         clip: true,
@@ -167,8 +154,8 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
         x: 'n',
         y: 'risk',
         r: 4,
-        fill: data.live ? 'white' : EMPIRICAL_COLOR,
-        stroke: data.live ? EMPIRICAL_COLOR : 'white',
+        fill: data.live ? 'white' : EMPIRICAL,
+        stroke: data.live ? EMPIRICAL : 'white',
         strokeWidth: data.live ? 1.5 : 1,
         clip: true,
         className: `series-empirical-dots${live}`,

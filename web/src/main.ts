@@ -7,6 +7,7 @@ import { buildWarning, type DecodedState, type PageStateInput } from '../../wasm
 import { displayLabel, renderChart, renderCurveLegend } from './chart.ts';
 import { enterEmbedMode, hideParts } from './embed.ts';
 import { buildForm, controlFor, fieldForMessage, fillForm, markInvalid, messageWithLabels, readConfig, updateVisibility } from './form.ts';
+import { initPageExports } from './export-views.ts';
 import { renderFormulas } from './formula.ts';
 import { initPresets } from './presets.ts';
 import { embedSnippet, showShare } from './share.ts';
@@ -110,6 +111,8 @@ let phase: RunPhase = 'none';
 let run: RunView | null = null;
 /** The page hid itself mid-run and paused; showing it again plays on. */
 let pausedByHiding = false;
+/** The run the chart shows once it is finished or stopped; null while one trains. What exports save. */
+let finished: TrainingResult | null = null;
 let chartFrameRequested = false;
 
 const numberText = (value: number) => value.toLocaleString('en-US');
@@ -305,6 +308,8 @@ function onResult(result: TrainingResult): void {
   if (result.status === 'diverged') hideReadouts();
   else showReadouts(result);
   window.__iclResult = result;
+  finished = result;
+  exportBars.refresh();
   setPhase(result.status === 'stopped' ? 'stopped' : 'finished');
   setStatus(resultStatus(result));
   setState(result.status);
@@ -443,6 +448,8 @@ function handleMessage(message: FromWorker): void {
         evaluationPrompts: message.config.evaluation.prompts,
         verdicts: null,
       };
+      finished = null;
+      exportBars.refresh();
       renderCurveLegend(chartLegend, message.theoryCurves);
       renderTrainingLegend(trainingLegend, message.nValues);
       trainingCurveNote.textContent =
@@ -653,6 +660,7 @@ window.addEventListener('hashchange', () => {
   openLink(openedWith);
 });
 
+const exportBars = initPageExports({ result: () => finished, readout: () => readouts[Number(readoutSelect.value)] ?? null });
 renderFormulas(document);
 const presets = initPresets(rememberState);
 startWorker();

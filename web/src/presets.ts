@@ -9,6 +9,7 @@
 
 import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../wasm/sweep.js';
 import { displayLabel } from './chart.ts';
+import { initPresetExport } from './export-views.ts';
 import { renderPresetChart, renderPresetLegend } from './preset-chart.ts';
 import { PresetRun, poolSize, type RunPhase, type RunSnapshot } from './preset-run.ts';
 import { renderFidelityTable, renderVerdict } from './preset-table.ts';
@@ -98,6 +99,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   let latest: RunSnapshot | null = null;
   let frameRequested = false;
   let clock: number | null = null;
+  const presetExport = initPresetExport(() => shown);
 
   const key = (id: string, quick: boolean) => `${id}|${quick ? 'quick' : 'full'}`;
   const selected = () => PRESETS.find((panel) => panel.id === select.value) ?? (PRESETS[0] as Panel);
@@ -116,6 +118,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
 
   function showResult(result: PanelResult | null): void {
     shown = result;
+    presetExport.refresh();
     chartEmpty.hidden = result !== null;
     legend.hidden = result === null;
     verdict.hidden = result === null;

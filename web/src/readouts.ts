@@ -4,6 +4,7 @@
 // .heatmap-cells (finite entries), .heatmap-nonfinite, .series-learned-weights, .series-optimal-weights.
 
 import * as Plot from '@observablehq/plot';
+import { EMPIRICAL, FRAME, GUIDE, HEATMAP_SCHEME, NONFINITE, THEORY } from '../../wasm/palette.js';
 import type { ModelReadout } from './protocol.ts';
 
 export interface ReadoutElements {
@@ -14,10 +15,8 @@ export interface ReadoutElements {
   sampleWeights: HTMLElement;
 }
 
-const LEARNED_COLOR = '#1f5fbf';
-const OPTIMAL_COLOR = '#b3421b';
-const NONFINITE_COLOR = '#9a9a9a';
-const COLOR_SCHEME = 'RdBu' as const;
+const LEARNED_COLOR = EMPIRICAL;
+const OPTIMAL_COLOR = THEORY;
 /** Side of the square heatmap area, in pixels, before margins. */
 const HEATMAP_SIDE = 216;
 /** Dots mark each lag while they stay apart. */
@@ -62,7 +61,7 @@ function colorDomain(...matrices: (readonly number[])[]): [number, number] {
 }
 
 function colorScale(domain: [number, number]) {
-  return { type: 'linear' as const, scheme: COLOR_SCHEME, domain };
+  return { type: 'linear' as const, scheme: HEATMAP_SCHEME, domain };
 }
 
 function heatmap(values: readonly number[], d: number, domain: [number, number], name: string): SVGSVGElement | HTMLElement {
@@ -100,7 +99,7 @@ function heatmap(values: readonly number[], d: number, domain: [number, number],
         {
           x: 'column',
           y: 'row',
-          fill: NONFINITE_COLOR,
+          fill: NONFINITE,
           className: 'heatmap-nonfinite',
           title: (e: Entry) => `${name}[${e.row}, ${e.column}] is not finite`,
         },
@@ -160,8 +159,8 @@ function sampleWeightsChart(readout: ModelReadout, width: number): SVGSVGElement
       labelArrow: 'none',
     },
     marks: [
-      Plot.frame({ stroke: '#ccc' }),
-      Plot.ruleY([1], { stroke: '#bbb', strokeDasharray: '3 3' }),
+      Plot.frame({ stroke: FRAME }),
+      Plot.ruleY([1], { stroke: GUIDE, strokeDasharray: '3 3' }),
       Plot.line(optimal, {
         x: 'lag',
         y: 'weight',

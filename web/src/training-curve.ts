@@ -3,6 +3,7 @@
 // plateaus (directions learned one at a time) show here as a staircase.
 
 import * as Plot from '@observablehq/plot';
+import { FRAME, modelColor } from '../../wasm/palette.js';
 
 export interface TrainingCurveData {
   nValues: number[];
@@ -15,10 +16,6 @@ export interface TrainingCurveData {
 }
 
 const HEIGHT = 260;
-/** One hue per model, ordered from short to long context. */
-const MODEL_COLORS = ['#1f5fbf', '#2b8a7e', '#8a63b8', '#c08a1e', '#b3421b', '#6f7480', '#3d9a3d', '#c0417a'];
-
-export const modelColor = (index: number) => MODEL_COLORS[index % MODEL_COLORS.length] as string;
 
 interface Sample {
   model: string;
@@ -55,7 +52,7 @@ export function renderTrainingCurve(container: HTMLElement, data: TrainingCurveD
     y: { type: 'log', domain: [low / 1.1, high * 1.1], label: `live test risk (${data.livePrompts.toLocaleString('en-US')} prompts)`, grid: true, labelArrow: 'none' },
     color: { domain: labels, range: labels.map((_, m) => modelColor(m)) },
     marks: [
-      Plot.frame({ stroke: '#ccc' }),
+      Plot.frame({ stroke: FRAME }),
       Plot.ruleY(levels, { y: 'risk', stroke: 'model', strokeDasharray: '0.1 5', strokeWidth: 2.4, strokeLinecap: 'round', className: 'series-theory-level' }),
       Plot.line(samples, { x: 'step', y: 'risk', z: 'model', stroke: 'model', strokeWidth: 1.8, className: 'series-training-curve' }),
     ],
