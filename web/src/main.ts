@@ -555,6 +555,8 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (trainButton.disabled || !defaults) return;
   clearFormError();
+  // The address bar holds the run's link from its first step (no debounce pending).
+  writePageLinkNow(pageState());
   startTraining(readConfig(defaults.version));
 });
 
