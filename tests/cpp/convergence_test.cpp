@@ -5,18 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "test_config.hpp"
+
 #include "icl/config.hpp"
 #include "icl/convergence.hpp"
 #include "icl/experiment.hpp"
 
 namespace icl {
 namespace {
-
-Config config_from(const std::string& json) {
-  auto parsed = parse_config(json);
-  EXPECT_TRUE(parsed.ok()) << parsed.error();
-  return parsed.value();
-}
 
 const char* kSmall = R"({"d": 5, "n": [4, 10], "training": {"steps": 300, "batch_size": 128}, "evaluation": {"prompts": 6000}})";
 

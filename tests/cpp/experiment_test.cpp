@@ -9,6 +9,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "test_config.hpp"
 #include <nlohmann/json.hpp>
 
 #include "icl/experiment.hpp"
@@ -27,12 +29,6 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace icl {
 namespace {
-
-Config config_from(const std::string& json) {
-  const auto result = parse_config(json);
-  EXPECT_TRUE(result.ok()) << result.error();
-  return result.value();
-}
 
 const char* kSmallConfig = R"({"seed": 7, "d": 4, "n": [3, 6], "training": {"steps": 20, "batch_size": 66},
                                "evaluation": {"prompts": 2002}})";

@@ -3,17 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include "test_config.hpp"
+
 #include "icl/config.hpp"
 #include "icl/run_plan.hpp"
 
 namespace icl {
 namespace {
-
-Config config_from(const std::string& json) {
-  auto parsed = parse_config(json);
-  EXPECT_TRUE(parsed.ok()) << parsed.error();
-  return parsed.value();
-}
 
 std::string error_of(const std::string& json) {
   auto parsed = parse_config(json);
