@@ -1,7 +1,7 @@
 // The page's state in its URL (wasm/link.js is the format): read once on load, written with
 // history.replaceState as the user edits, so the address bar is always the reproducible link.
 
-import type { Config, ConfigSchema } from '../../wasm/icl.js';
+import type { ConfigSchema } from '../../wasm/icl.js';
 import { decodeState, encodeState, type DecodedState, type PageStateInput } from '../../wasm/link.js';
 
 /** The link the page was opened with: its query (`?embed=1`) and fragment, the fragment winning. */
@@ -37,4 +37,3 @@ export function writePageLinkNow(state: PageStateInput): void {
   history.replaceState(history.state, '', `${location.pathname}#${encodeState(state)}`);
 }
 
-export type { Config };
