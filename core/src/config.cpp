@@ -24,8 +24,22 @@ constexpr int kMaxSteps = 1000000;
 constexpr int kMaxBatch = 65536;
 constexpr int kMaxEvaluationPrompts = 10000000;
 constexpr double kMaxNoiseVariance = 100.0;
-constexpr double kMaxEigenvalue = 1e6;
-constexpr double kMaxInitStd = 10.0;
+// Training runs in float. Eigenvalues are drawn as float standard deviations sqrt(lambda), and at the
+// extremes (d = 64, n = 512, init_std 1, noise 100) the first forward pass and its gradient stay far from
+// float's overflow (3.4e38) and underflow; at 1e5 with init_std 1 they overflow.
+constexpr double kMinEigenvalue = 1e-6;
+constexpr double kMaxEigenvalue = 1e4;
+constexpr double kMinInitStd = 1e-6;
+constexpr double kMaxInitStd = 1.0;
+// The learning rate (times the decay factor and Adam's bias correction) and epsilon times
+// sqrt(1 - beta2^t) stay normal floats; an epsilon below 1e-12 lets Adam divide by nearly zero.
+constexpr double kMinLearningRate = 1e-10;
+constexpr double kMinDecayFactor = 1e-10;
+constexpr double kMinAdamEpsilon = 1e-12;
+// The largest value below 1 that float keeps below 1 (1 - 2^-24 = 0.99999994...): Adam's betas and the
+// drift's gamma are used in float, where the next value up is 1 (beta2 = 1 divides by zero).
+constexpr double kMaxBelowOne = 0.99999994;
+const char* const kBelowOneReason = "training computes in float, which has no value between 0.99999994 and 1";
 
 // A message quotes a value by its JSON text, cut (on a character boundary) to this many bytes.
 constexpr std::size_t kQuoteBytes = 40;
@@ -298,6 +312,11 @@ class ObjectReader {
   std::set<std::string> used_;
 };
 
+// An error with the reason for its range appended; no error stays none.
+std::string because(std::string error, const char* reason) {
+  return error.empty() ? error : error + ": " + reason;
+}
+
 #define ICL_CHECK(expression)                    \
   do {                                           \
     std::string error_ = (expression);           \
@@ -308,7 +327,7 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
   if (!reader.has(key)) return {};
   const Json& value = reader.at(key);
   const std::string expected = reader.field(key) + " must be \"isotropic\", \"power_law\" or a list of d = " +
-                               std::to_string(d) + " numbers in (0, " + format_number(kMaxEigenvalue) + "]";
+                               std::to_string(d) + " numbers in [" + format_number(kMinEigenvalue) + ", " + format_number(kMaxEigenvalue) + "]";
   if (value.is_string()) {
     const std::string name = value.get<std::string>();
     if (name == "isotropic") {
@@ -328,7 +347,7 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
   for (std::size_t i = 0; i < value.size(); ++i) {
     const Json& entry = value[i];
     const double number = entry.is_number() ? entry.get<double>() : std::nan("");
-    if (!(std::isfinite(number) && number > 0 && number <= kMaxEigenvalue)) {
+    if (!(std::isfinite(number) && number >= kMinEigenvalue && number <= kMaxEigenvalue)) {
       return expected + " (entry " + std::to_string(i) + " is " + describe(entry) + ")";
     }
     spectrum.values.push_back(number);
@@ -415,7 +434,7 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
     ICL_CHECK(reader.refuse("query", "to data.kind \"alignment\""));
   }
   if (kind == DataKind::Drift) {
-    ICL_CHECK(reader.read_number("gamma", 0.0, false, 1.0, true, data.gamma));
+    ICL_CHECK(because(reader.read_number("gamma", 0.0, false, kMaxBelowOne, false, data.gamma), kBelowOneReason));
   } else {
     ICL_CHECK(reader.refuse("gamma", "to data.kind \"drift\""));
   }
@@ -442,7 +461,7 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   if (object == nullptr) return {};
   ObjectReader reader(*object, "model");
   ICL_CHECK(reader.read_choice<ModelKind>("kind", {{"attention", ModelKind::Attention}, {"h3", ModelKind::H3}}, model.kind));
-  ICL_CHECK(reader.read_number("init_std", 0.0, true, kMaxInitStd, false, model.init_std));
+  ICL_CHECK(reader.read_number("init_std", kMinInitStd, false, kMaxInitStd, false, model.init_std));
   if (model.kind == ModelKind::Attention) {
     ICL_CHECK(reader.read_int("rank", 1, d + 1, model.rank));
     const bool low_rank = model.rank > 0 && model.rank < d + 1;
@@ -472,12 +491,12 @@ std::string read_training(ObjectReader& parent, TrainingConfig& training) {
   ObjectReader reader(*object, "training");
   ICL_CHECK(reader.read_int("steps", 1, kMaxSteps, training.steps));
   ICL_CHECK(reader.read_int("batch_size", 1, kMaxBatch, training.batch_size));
-  ICL_CHECK(reader.read_number("learning_rate", 0.0, true, 1.0, false, training.learning_rate));
+  ICL_CHECK(reader.read_number("learning_rate", kMinLearningRate, false, 1.0, false, training.learning_rate));
   ICL_CHECK(reader.read_number("lr_decay_at", 0.0, false, 1.0, false, training.lr_decay_at));
-  ICL_CHECK(reader.read_number("lr_decay_factor", 0.0, true, 1.0, false, training.lr_decay_factor));
-  ICL_CHECK(reader.read_number("adam_beta1", 0.0, false, 1.0, true, training.adam_beta1));
-  ICL_CHECK(reader.read_number("adam_beta2", 0.0, false, 1.0, true, training.adam_beta2));
-  ICL_CHECK(reader.read_number("adam_epsilon", 0.0, true, 1.0, false, training.adam_epsilon));
+  ICL_CHECK(reader.read_number("lr_decay_factor", kMinDecayFactor, false, 1.0, false, training.lr_decay_factor));
+  ICL_CHECK(because(reader.read_number("adam_beta1", 0.0, false, kMaxBelowOne, false, training.adam_beta1), kBelowOneReason));
+  ICL_CHECK(because(reader.read_number("adam_beta2", 0.0, false, kMaxBelowOne, false, training.adam_beta2), kBelowOneReason));
+  ICL_CHECK(reader.read_number("adam_epsilon", kMinAdamEpsilon, false, 1.0, false, training.adam_epsilon));
   return reader.unknown_key_error();
 }
 

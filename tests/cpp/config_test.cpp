@@ -68,9 +68,10 @@ TEST(ConfigErrors, NameTheFieldAndTheRange) {
   EXPECT_EQ(error_of(R"({"training": {"steps": "many"}})"),
             "training.steps must be an integer in [1, 1000000] (got \"many\")");
   EXPECT_EQ(error_of(R"({"training": {"learning_rate": 0}})"),
-            "training.learning_rate must be a number in (0, 1] (got 0)");
+            "training.learning_rate must be a number in [1e-10, 1] (got 0)");
   EXPECT_EQ(error_of(R"({"training": {"adam_beta2": 1}})"),
-            "training.adam_beta2 must be a number in [0, 1) (got 1)");
+            "training.adam_beta2 must be a number in [0, 0.99999994] (got 1): training computes in float, which has "
+            "no value between 0.99999994 and 1");
   EXPECT_EQ(error_of(R"({"data": {"noise_variance": -0.1}})"),
             "data.noise_variance must be a number in [0, 100] (got -0.1)");
   EXPECT_EQ(error_of(R"({"evaluation": {"prompts": 0}})"),
@@ -124,7 +125,9 @@ TEST(ConfigErrors, FieldsThatDoNotApplyToTheKind) {
 
 TEST(ConfigErrors, RangesOfTheNewDataAndModelFields) {
   EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "alpha": 1.5}})"), "data.alpha must be a number in [0, 1] (got 1.5)");
-  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "gamma": 1}})"), "data.gamma must be a number in [0, 1) (got 1)");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "gamma": 1}})"),
+            "data.gamma must be a number in [0, 0.99999994] (got 1): training computes in float, which has no value "
+            "between 0.99999994 and 1");
   EXPECT_EQ(error_of(R"({"data": {"kind": "alignment", "query": "up"}})"),
             "data.query must be \"isotropic\" or \"aligned\" (got \"up\")");
   EXPECT_EQ(error_of(R"({"d": 4, "model": {"rank": 6}})"), "model.rank must be an integer in [1, 5] (got 6)");
@@ -334,6 +337,32 @@ TEST(ConfigText, NumbersTooSmallForFloatTrainingAreRefused) {
   EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 0}})").ok());
   EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 0e-500, "noise_variance": -0.0}})").ok());
   EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 1e-30}})").ok());
+}
+
+TEST(ConfigRanges, FitFloatTraining) {
+  // Betas and gamma: below 1 in float.
+  EXPECT_EQ(error_of(R"({"training": {"adam_beta2": 0.99999999}})"),
+            "training.adam_beta2 must be a number in [0, 0.99999994] (got 0.99999999): training computes in float, "
+            "which has no value between 0.99999994 and 1");
+  EXPECT_NE(error_of(R"({"training": {"adam_beta1": 0.99999997}})").find("training.adam_beta1 must be a number in [0, 0.99999994]"),
+            std::string::npos);
+  const auto betas = parse_config(R"({"training": {"adam_beta1": 0.99999994, "adam_beta2": 0.99999994}})");
+  ASSERT_TRUE(betas.ok()) << betas.error();
+  EXPECT_LT(static_cast<float>(betas.value().training.adam_beta2), 1.0f);
+  EXPECT_NE(error_of(R"({"data": {"kind": "drift", "gamma": 0.99999999}})").find("data.gamma must be a number in [0, 0.99999994]"),
+            std::string::npos);
+  // Values that are 0 in float, or whose products under- or overflow in float training.
+  EXPECT_EQ(error_of(R"({"training": {"learning_rate": 1e-20}})"), "training.learning_rate must be a number in [1e-10, 1] (got 1e-20)");
+  EXPECT_EQ(error_of(R"({"training": {"lr_decay_factor": 1e-11}})"), "training.lr_decay_factor must be a number in [1e-10, 1] (got 1e-11)");
+  EXPECT_EQ(error_of(R"({"training": {"adam_epsilon": 1e-13}})"), "training.adam_epsilon must be a number in [1e-12, 1] (got 1e-13)");
+  EXPECT_EQ(error_of(R"({"model": {"init_std": 1e-7}})"), "model.init_std must be a number in [1e-6, 1] (got 1e-07)");
+  EXPECT_EQ(error_of(R"({"model": {"init_std": 10}})"), "model.init_std must be a number in [1e-6, 1] (got 10)");
+  EXPECT_EQ(error_of(R"({"d": 2, "data": {"task_spectrum": [1, 1e5]}})"),
+            "data.task_spectrum must be \"isotropic\", \"power_law\" or a list of d = 2 numbers in [1e-6, 10000] (entry 1 is 100000.0)");
+  EXPECT_NE(error_of(R"({"d": 2, "data": {"x_spectrum": [1e-7, 1]}})").find("(entry 0 is 1e-07)"), std::string::npos);
+  EXPECT_TRUE(parse_config(R"({"d": 2, "data": {"x_spectrum": [1e-6, 1e4], "task_spectrum": [1e4, 1e-6]},
+                               "model": {"init_std": 1}, "training": {"learning_rate": 1e-10, "lr_decay_factor": 1e-10,
+                               "adam_epsilon": 1e-12}})").ok());
 }
 
 }  // namespace

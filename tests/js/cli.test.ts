@@ -38,7 +38,7 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     const { status, stdout, stderr } = run(['theory', '-'], '{"data": {"kind": "drift", "gamma": 1}}');
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/invalid config: data.gamma must be a number in \[0, 1\) \(got 1\)/);
+    expect(stderr).toMatch(/invalid config: data.gamma must be a number in \[0, 0.99999994\] \(got 1\)/);
   });
 
   it('explains its usage for unknown commands and missing files', () => {
