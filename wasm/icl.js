@@ -29,6 +29,20 @@ async function instantiate() {
   return wrap(await createIclModule(options));
 }
 
+// Text for a message, as the core writes it (icl/text.hpp): control characters as \xNN, lone
+// surrogates as \uXXXX (they are not valid UTF-8), cut to `max` characters on a character boundary.
+function printable(text, max = 200) {
+  let out = '';
+  for (const character of String(text)) {
+    const code = character.codePointAt(0);
+    if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (code >= 0xd800 && code <= 0xdfff) out += `\\u${code.toString(16).toUpperCase()}`;
+    else out += character;
+  }
+  const characters = [...out];
+  return characters.length > max ? `${characters.slice(0, max - 3).join('')}...` : out;
+}
+
 // Where JSON.stringify failed, as a field path ("model.lora.rank", "n[2]"), found by a second pass that
 // records the path of every value it visits (the first pass is plain, for speed).
 function pathOfUnserialisable(config) {
@@ -38,7 +52,8 @@ function pathOfUnserialisable(config) {
   try {
     JSON.stringify(config, function visit(key, value) {
       const parent = typeof this === 'object' && this !== null ? (paths.get(this) ?? '') : '';
-      const path = key === '' ? '' : Array.isArray(this) ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+      const name = printable(key, 40);
+      const path = key === '' ? '' : Array.isArray(this) ? `${parent}[${key}]` : parent ? `${parent}.${name}` : name;
       // JSON.stringify visits depth first, so the open objects are those on the stack up to this holder.
       while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
       if (typeof value === 'bigint') {
@@ -70,7 +85,7 @@ let maxNesting = 64;
 
 function unserialisableMessage(config, error) {
   const found = pathOfUnserialisable(config);
-  const field = (path) => (path ? path : 'the config');
+  const field = (path) => (path ? printable(path) : 'the config');
   if (found?.reason === 'bigint') {
     return `${field(found.path)} is a BigInt, which JSON cannot hold (use a Number)`;
   }
@@ -78,9 +93,9 @@ function unserialisableMessage(config, error) {
     return `${field(found.path)} refers back to an object that contains it (a cyclic config cannot be written as JSON)`;
   }
   if (found?.reason === 'depth' || error instanceof RangeError) {
-    return `the config is nested more than ${maxNesting} levels deep${found?.path ? ` (at ${found.path.slice(0, 200)})` : ''}`;
+    return `the config is nested more than ${maxNesting} levels deep${found?.path ? ` (at ${printable(found.path)})` : ''}`;
   }
-  return `the config cannot be written as JSON: ${error?.message ?? error}`;
+  return `the config cannot be written as JSON: ${printable(error?.message ?? error, 300)}`;
 }
 
 function toJsonText(config) {
