@@ -247,14 +247,16 @@ TEST(ConfigText, InvalidUtf8AtEveryPositionIsRefusedWithAValidMessage) {
 }
 
 TEST(ConfigText, QuotedValuesAreCutOnACharacterBoundary) {
-  // 19 two-byte characters: the 40-byte quote used to cut the 20th byte pair in half.
-  std::string kind = "\"";
+  // '"x' and 17 two-byte characters fill 36 bytes: the old cut at 37 bytes split the 18th in half.
+  std::string kind = "\"x";
   for (int i = 0; i < 30; ++i) kind += "\xC3\xA9";  // é
   kind += "\"";
   const std::string message = failure_of(R"({"data": {"kind": )" + kind + "}}");
   expect_safe_message(message, kind);
   EXPECT_NE(message.find("data.kind must be"), std::string::npos);
-  EXPECT_NE(message.find("\xC3\xA9...)"), std::string::npos) << message;
+  std::string seventeen;
+  for (int i = 0; i < 17; ++i) seventeen += "\xC3\xA9";
+  EXPECT_NE(message.find("(got \"x" + seventeen + "...)"), std::string::npos) << message;
 }
 
 TEST(ConfigText, BinaryGarbageIsRefusedWithAValidMessage) {
