@@ -5,10 +5,12 @@
 //   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--base URL]   figure panels as CSV, JSON and SVG
 //   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
 // Wherever a config is read, a link of the page (or its fragment) may stand in its place.
-// Results go to stdout, progress and errors to stderr; a bad config exits with status 2, a training run
-// that diverged or a reproduction whose gap to theory exceeds a panel's tolerance with status 1.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Results go to stdout, progress to stderr, and every error is one line on stderr. Exit status: 0 done;
+// 1 a reproduction missed a panel's tolerance or a training run diverged; 2 bad input (usage, a config
+// that cannot be read or is invalid, an --out directory that cannot be written); 3 an unexpected error.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadIcl } from './icl.js';
 import { buildWarning, configLink, decodeState, looksLikeLink } from './link.js';
 import { panelJobs, panelResult, resolvePanel } from './sweep.js';
@@ -43,15 +45,75 @@ commands:
 <config> is a JSON file, '-' for standard input, or a link of the page (or its fragment, quoted for
 the shell) such as 'https://host/icl/#v=1&d=7&seed=42'. The config format is described in README.md.`;
 
-class UsageError extends Error {}
+const EXIT_FAILED = 1;
+const EXIT_BAD_INPUT = 2;
+const EXIT_INTERNAL = 3;
+
+/** Bad input that is not a config error: an unreadable config, an unwritable directory. */
+class InputError extends Error {}
+/** A mistake in the command line itself. */
+class UsageError extends InputError {}
+
+// The offset of the first byte of `bytes` that starts no well-formed UTF-8 character.
+function firstInvalidUtf8(bytes) {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i];
+    let length = 0;
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead < 0x80) length = 1;
+    else if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) [length, low, high] = [3, lead === 0xe0 ? 0xa0 : 0x80, lead === 0xed ? 0x9f : 0xbf];
+    else if (lead >= 0xf0 && lead <= 0xf4) [length, low, high] = [4, lead === 0xf0 ? 0x90 : 0x80, lead === 0xf4 ? 0x8f : 0xbf];
+    const second = bytes[i + 1];
+    const rest = bytes.subarray(i + 2, i + length);
+    const valid = length === 1 || (length > 1 && i + length <= bytes.length && second >= low && second <= high &&
+      rest.every((byte) => byte >= 0x80 && byte <= 0xbf));
+    if (!valid) return i;
+    i += length;
+  }
+  return -1;
+}
 
 function readConfigText(path) {
   if (path === undefined) throw new UsageError('missing the config file (or - for standard input, or a link)');
   if (path !== '-' && looksLikeLink(path) && !existsSync(path)) return path;
+  const name = path === '-' ? 'standard input' : path;
+  let bytes;
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    bytes = readFileSync(path === '-' ? 0 : path);
   } catch (error) {
-    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${error.message}`);
+    throw new InputError(`cannot read ${name}: ${error.message}`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+    throw new InputError(`${name} is not UTF-8 text: byte ${at + 1} (0x${hex}) starts no valid character (a config is JSON text)`);
+  }
+}
+
+// mkdir -p, one level at a time: Node 20's mkdirSync(..., { recursive: true }) loops forever where the
+// kernel answers ENOENT for a parent that exists (e.g. under /proc).
+function makeDirectory(dir) {
+  const missing = [];
+  for (let current = resolve(dir); !existsSync(current); current = dirname(current)) {
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  for (const path of missing.reverse()) mkdirSync(path);
+}
+
+// Creates `dir` and writes a file into it, so that a reproduction fails before its work, not after.
+function checkWritableDirectory(dir) {
+  const probe = join(dir, `.icl-playground-write-check-${process.pid}`);
+  try {
+    makeDirectory(dir);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new InputError(`cannot write to --out ${dir}: ${error.message}`);
   }
 }
 
@@ -84,6 +146,8 @@ function theoryReport(icl, config) {
   return { buildId: icl.buildId, config, n: config.n, theory: icl.theoryCurves(config, config.n) };
 }
 
+// Trains, stopping early once a batch loss is no longer finite (the run has diverged: it cannot come
+// back from Infinity or NaN). The report says so (`diverged`), and main() exits with status 1.
 function train(icl, config) {
   const experiment = icl.createExperiment(config);
   try {
@@ -112,6 +176,7 @@ function train(icl, config) {
       n: config.n,
       steps: experiment.stepsDone,
       seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      diverged: divergence !== null || empirical.includes(null),
       empirical,
       theory,
       relativeGap: empirical.map((value, i) => (value === null ? null : value / model[i] - 1)),
@@ -153,6 +218,7 @@ async function reproduce(icl, args) {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
   // The panel's fragment replaces any the address had, as on the page.
   base = base.split('#')[0];
+  checkWritableDirectory(out);
   const presets = loadPresets();
   const chosen = names.includes('all') ? presets : [...new Set(names)].map((name) => {
     const preset = presets.find((candidate) => candidate.id === name);
@@ -191,7 +257,7 @@ async function reproduce(icl, args) {
   writeFileSync(`${out}/fidelity.txt`, `${table}\n`);
   process.stdout.write(`${table}\n`);
   process.stderr.write(`total ${((performance.now() - started) / 1000).toFixed(1)} s on ${threads} threads\n`);
-  return results.every((result) => result.fidelity.pass) ? 0 : 1;
+  return results.every((result) => result.fidelity.pass) ? 0 : EXIT_FAILED;
 }
 
 async function main(argv) {
@@ -223,22 +289,26 @@ async function main(argv) {
   }
   const report = command === 'theory' ? theoryReport(icl, config) : train(icl, config);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  // A run that diverged failed, whatever it printed.
-  return report.divergence ? 1 : 0;
+  // A run that diverged failed, whatever it printed (the reason is already on stderr).
+  return report.diverged ? EXIT_FAILED : 0;
 }
+
+// One line, whatever the message holds.
+const oneLine = (text) => String(text).replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 main(process.argv.slice(2)).then(
   (status) => process.exit(status),
   (error) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`icl-playground: ${error.message}\n\n${USAGE}\n`);
-      process.exit(2);
+    if (error instanceof InputError) {
+      const hint = error instanceof UsageError ? ' (icl-playground --help shows the usage)' : '';
+      process.stderr.write(`icl-playground: ${oneLine(error.message)}${hint}\n`);
+      process.exit(EXIT_BAD_INPUT);
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`icl-playground: invalid config: ${error.message}\n`);
-      process.exit(2);
+      process.stderr.write(`icl-playground: invalid config: ${oneLine(error.message)}\n`);
+      process.exit(EXIT_BAD_INPUT);
     }
-    process.stderr.write(`icl-playground: ${error.stack ?? error}\n`);
-    process.exit(1);
+    process.stderr.write(`icl-playground: unexpected error: ${oneLine(error?.message ?? error)}\n`);
+    process.exit(EXIT_INTERNAL);
   },
 );

@@ -1,7 +1,7 @@
 // Typings of wasm/icl.js, the one entry point to the WebAssembly module in Node, in the page and in
 // workers. Written by hand (emscripten 3.1.6 has no --emit-tsd); tests/js/typings.test.ts keeps it honest.
 
-/** A covariance given by its eigenvalues: the identity, the power law of paper-spec §1c, or an explicit list of d positive numbers. */
+/** A covariance given by its eigenvalues: the identity, the power law of paper-spec §1c, or an explicit list of d numbers in [1e-6, 1e4]. */
 export type Spectrum = 'isotropic' | 'power_law' | number[];
 
 /** Data models of paper-spec §1. Fields not listed for a kind are rejected. */
@@ -39,14 +39,14 @@ export type DataConfig =
       /** The task drifts along the prompt as an AR(1) with correlation gamma per position. */
       kind: 'drift';
       noise_variance: number;
-      /** In [0, 1). */
+      /** In [0, 0.99999994] (below 1 in float). */
       gamma: number;
     };
 
 export type ModelConfig =
   | {
       kind: 'attention';
-      /** Standard deviation of the Gaussian initialisation, in (0, 10]. */
+      /** Standard deviation of the Gaussian initialisation, in [1e-6, 1]. */
       init_std: number;
       /** Columns of W_q and W_k, integer in [1, d + 1]; absent (and the default) is full rank, d + 1. */
       rank?: number;
@@ -91,12 +91,16 @@ export interface Config {
     steps: number;
     /** Prompts per step, integer in [1, 65536]. */
     batch_size: number;
+    /** In [1e-10, 1]. */
     learning_rate: number;
     /** Fraction of the steps after which the learning rate is multiplied by lr_decay_factor, in [0, 1]. */
     lr_decay_at: number;
+    /** In [1e-10, 1]. */
     lr_decay_factor: number;
+    /** In [0, 0.99999994] (below 1 in float), like adam_beta2. */
     adam_beta1: number;
     adam_beta2: number;
+    /** In [1e-12, 1]. */
     adam_epsilon: number;
   };
   evaluation: {
@@ -177,7 +181,11 @@ export interface TheoryCurve {
   standardError?: number[];
 }
 
-/** Thrown for an invalid config; the message names the field and its allowed range. */
+/**
+ * Thrown for an invalid config (the message names the field and its allowed range), including one JSON cannot
+ * hold (a BigInt, a cycle, nesting deeper than 64 levels) or longer than 1 MiB, and for invalid arguments.
+ * A failure of the module itself (out of memory) throws a plain Error. Messages are valid UTF-8 on one line.
+ */
 export class ConfigError extends Error {
   name: 'ConfigError';
 }
@@ -245,18 +253,19 @@ export interface IclModule {
   normalizeConfig(config: unknown): Config;
   /** Throws ConfigError for an invalid config. */
   createExperiment(config: unknown): Experiment;
-  /** The theory of the config's model at each n (integers in [0, 1e6]). Throws ConfigError. */
+  /** The theory of the config's model at each n (at most 1024 integers in [0, 1e6]). Throws ConfigError. */
   theoryCurve(config: unknown, n: number[]): Float64Array;
   /**
    * Every theory curve of the config at each n: first the theory of the config's model, then references
    * (asymptotic approximations, the full-rank optimum, uniform vs optimal weights; with bayesOptimal, the
-   * Bayes-optimal risk of IID data by Monte Carlo, with standard errors). Throws ConfigError.
+   * Bayes-optimal risk of IID data by Monte Carlo, with standard errors; it takes n <= 1024 and a bounded amount of
+   * work, about 3e9 multiply-adds). n: at most 1024 integers in [0, 1e6]. Throws ConfigError.
    */
   theoryCurves(config: unknown, n: number[], options?: { bayesOptimal?: boolean }): TheoryCurve[];
   /**
    * The reduced form y_hat = x^T W X^T (omega ⊙ y) the config's model should learn at context n (paper-spec §3):
    * W* (d x d, row-major) and omega* (one weight per context token, index 0 the most recent; mean 1), to set
-   * beside Experiment.effectiveWeights and sampleWeights. Throws ConfigError.
+   * beside Experiment.effectiveWeights and sampleWeights. n: an integer in [1, 100000]. Throws ConfigError.
    */
   optimalWeights(config: unknown, n: number): { preconditioner: Float64Array; sampleWeights: Float64Array };
   /** Number of wasm-side objects currently alive (experiments not yet deleted); for leak checks. */

@@ -1,13 +1,16 @@
 #include "icl/config.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "config_ranges.hpp"
 #include "icl/run_plan.hpp"
+#include "icl/text.hpp"
 
 namespace icl {
 namespace {
@@ -17,30 +20,178 @@ using OrderedJson = nlohmann::ordered_json;
 
 using ranges::Range;
 
-// Records a parse error instead of throwing (Emscripten ignores C++ exceptions; toolchain.md).
-class NonThrowingDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
- public:
-  explicit NonThrowingDomParser(Json& result) : json_sax_dom_parser(result, false) {}
-  template <class Exception>
-  bool parse_error(std::size_t, const std::string&, const Exception& error) {
-    message = error.what();
-    return false;
-  }
-  std::string message;
-};
+// A message quotes a value by its JSON text, cut (on a character boundary) to this many bytes.
+constexpr std::size_t kQuoteBytes = 40;
 
 std::string describe(const Json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
+  // With the replace handler dump() cannot throw (the strict default throws on invalid UTF-8; parsed
+  // text holds none, but nothing here may throw).
+  return cut_utf8(value.dump(-1, ' ', false, Json::error_handler_t::replace), kQuoteBytes);
 }
 
+// Integers in full (1000000); otherwise the shortest form that reads back as the same double, with a
+// plain exponent: 0.99999994, 1e-6.
 std::string format_number(double value) {
   if (value == std::floor(value) && std::fabs(value) < 1e15) return std::to_string(static_cast<long long>(value));
-  std::ostringstream out;
-  out << value;
-  return out.str();
+  char text[64];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, value);
+    if (std::strtod(text, nullptr) == value) break;
+  }
+  std::string out = text;
+  const std::size_t e = out.find('e');
+  if (e != std::string::npos) {
+    std::string mantissa = out.substr(0, e);
+    std::string exponent = out.substr(e + 1);
+    const bool negative = !exponent.empty() && exponent[0] == '-';
+    if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+')) exponent.erase(0, 1);
+    exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
+    out = mantissa + "e" + (negative ? "-" : "") + exponent;
+  }
+  return out;
 }
+
+// Builds the document from nlohmann's SAX events and refuses, with the path of the field, what a plain
+// parse would accept or report in its own words: nesting deeper than kMaxConfigNesting, a key given twice
+// in one object, a number out of the range of a double, and nonzero numbers too small for float
+// training (denormals, or numbers that parse to 0). Errors are recorded, never thrown (Emscripten builds
+// ignore exceptions; toolchain.md).
+class ConfigSaxParser {
+ public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  explicit ConfigSaxParser(Json& root) : root_(root) {}
+
+  bool null() { return add(nullptr); }
+  bool boolean(bool value) { return add(value); }
+  bool number_integer(number_integer_t value) { return add(value); }
+  bool number_unsigned(number_unsigned_t value) { return add(value); }
+  bool number_float(number_float_t value, const string_t& text) {
+    if ((value != 0.0 && std::fabs(value) < kMinMagnitude) || (value == 0.0 && has_nonzero_digit(text))) {
+      return fail(field_of_next() + " is " + quote(text) + ", too small: a nonzero number must be at least " +
+                  format_number(kMinMagnitude) + " in magnitude (training runs in float, where smaller ones " +
+                  "underflow); write 0 for zero");
+    }
+    return add(value);
+  }
+  bool string(string_t& value) { return add(std::move(value)); }
+  bool binary(binary_t& value) { return add(std::move(value)); }  // only binary formats produce these
+
+  bool start_object(std::size_t) { return open(Json::object()); }
+  bool key(string_t& key) {
+    Frame& frame = frames_.back();
+    if (frame.value->contains(key)) {
+      frame.key = std::move(key);
+      return fail(field_of_next() + " is given twice (each field may appear once)");
+    }
+    frame.key = std::move(key);
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t) { return open(Json::array()); }
+  bool end_array() { return close(); }
+
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& last_token, const Exception& error) {
+    if (error.id == 406) {  // out_of_range.406: a number beyond the range of a double
+      return fail(field_of_next() + " is " + quote(last_token) +
+                  ", a number out of the range of a double (whose largest magnitude is about 1.8e308)");
+    }
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error" prefix: the rest says where and what.
+    std::string text = error.what();
+    if (text.rfind("[json.exception.", 0) == 0 && text.find("] ") != std::string::npos) {
+      text.erase(0, text.find("] ") + 2);
+    }
+    if (text.rfind("parse error ", 0) == 0) text.erase(0, 12);
+    if (text.rfind("at ", 0) == 0) return fail("the config is not valid JSON " + text);
+    return fail("the config is not valid JSON at byte " + std::to_string(position) + ": " + text);
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  static constexpr double kMinMagnitude = 1e-30;
+
+  struct Frame {
+    Json* value;      // an object or an array under construction
+    std::string key;  // objects: the key of the value that comes next
+  };
+
+  static bool has_nonzero_digit(const std::string& number_text) {
+    for (char c : number_text) {
+      if (c == 'e' || c == 'E') break;
+      if (c >= '1' && c <= '9') return true;
+    }
+    return false;
+  }
+
+  static std::string quote(const std::string& text) { return cut_utf8(printable_utf8(text), kQuoteBytes); }
+
+  // Where the next value goes: "d", "data.kind", "n[2]"; "the config" for the top-level value.
+  std::string field_of_next() const {
+    if (frames_.empty()) return "the config";
+    std::string path;
+    for (std::size_t j = 0; j < frames_.size(); ++j) {
+      const Frame& frame = frames_[j];
+      const bool innermost = j + 1 == frames_.size();
+      if (frame.value->is_object()) {
+        path += (path.empty() ? "" : ".") + quote(frame.key);
+      } else {
+        const std::size_t index = frame.value->size() - (innermost ? 0 : 1);
+        path += "[" + std::to_string(index) + "]";
+      }
+    }
+    return path.empty() ? "the field \"\"" : cut_utf8(path, 200);
+  }
+
+  bool fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+
+  Json* place(Json&& value) {
+    if (frames_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Frame& frame = frames_.back();
+    if (frame.value->is_array()) {
+      frame.value->push_back(std::move(value));
+      return &frame.value->back();
+    }
+    Json& slot = (*frame.value)[frame.key];
+    slot = std::move(value);
+    return &slot;
+  }
+
+  bool add(Json&& value) {
+    place(std::move(value));
+    return true;
+  }
+
+  bool open(Json&& container) {
+    if (frames_.size() >= static_cast<std::size_t>(kMaxConfigNesting)) {
+      return fail("the config is nested more than " + std::to_string(kMaxConfigNesting) +
+                  " levels deep (at " + field_of_next() + ")");
+    }
+    Json* value = place(std::move(container));
+    frames_.push_back(Frame{value, {}});
+    return true;
+  }
+
+  bool close() {
+    frames_.pop_back();
+    return true;
+  }
+
+  Json& root_;
+  std::vector<Frame> frames_;
+  std::string error_;
+};
 
 // Reads the fields of one JSON object, remembering which keys were used so that a misspelt field is
 // reported rather than silently ignored.
@@ -143,6 +294,11 @@ class ObjectReader {
   std::set<std::string> used_;
 };
 
+// An error with the reason for its range appended; no error stays none.
+std::string because(std::string error, const char* reason) {
+  return error.empty() ? error : error + ": " + reason;
+}
+
 #define ICL_CHECK(expression)                    \
   do {                                           \
     std::string error_ = (expression);           \
@@ -153,7 +309,8 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
   if (!reader.has(key)) return {};
   const Json& value = reader.at(key);
   const std::string expected = reader.field(key) + " must be \"isotropic\", \"power_law\" or a list of d = " +
-                               std::to_string(d) + " numbers in (0, " + format_number(ranges::kEigenvalue.max) + "]";
+                               std::to_string(d) + " numbers in [" + format_number(ranges::kEigenvalue.min) + ", " +
+                               format_number(ranges::kEigenvalue.max) + "]";
   if (value.is_string()) {
     const std::string name = value.get<std::string>();
     if (name == "isotropic") {
@@ -173,7 +330,7 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
   for (std::size_t i = 0; i < value.size(); ++i) {
     const Json& entry = value[i];
     const double number = entry.is_number() ? entry.get<double>() : std::nan("");
-    if (!(std::isfinite(number) && number > 0 && number <= ranges::kEigenvalue.max)) {
+    if (!(std::isfinite(number) && number >= ranges::kEigenvalue.min && number <= ranges::kEigenvalue.max)) {
       return expected + " (entry " + std::to_string(i + 1) + " is " + describe(entry) + ")";
     }
     spectrum.values.push_back(number);
@@ -260,7 +417,7 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
     ICL_CHECK(reader.refuse("query", "to data.kind \"alignment\""));
   }
   if (kind == DataKind::Drift) {
-    ICL_CHECK(reader.read_number("gamma", ranges::kGamma, data.gamma));
+    ICL_CHECK(because(reader.read_number("gamma", ranges::kGamma, data.gamma), ranges::kBelowOneReason));
   } else {
     ICL_CHECK(reader.refuse("gamma", "to data.kind \"drift\""));
   }
@@ -320,8 +477,8 @@ std::string read_training(ObjectReader& parent, TrainingConfig& training) {
   ICL_CHECK(reader.read_number("learning_rate", ranges::kLearningRate, training.learning_rate));
   ICL_CHECK(reader.read_number("lr_decay_at", ranges::kDecayAt, training.lr_decay_at));
   ICL_CHECK(reader.read_number("lr_decay_factor", ranges::kDecayFactor, training.lr_decay_factor));
-  ICL_CHECK(reader.read_number("adam_beta1", ranges::kAdamBeta, training.adam_beta1));
-  ICL_CHECK(reader.read_number("adam_beta2", ranges::kAdamBeta, training.adam_beta2));
+  ICL_CHECK(because(reader.read_number("adam_beta1", ranges::kAdamBeta, training.adam_beta1), ranges::kBelowOneReason));
+  ICL_CHECK(because(reader.read_number("adam_beta2", ranges::kAdamBeta, training.adam_beta2), ranges::kBelowOneReason));
   ICL_CHECK(reader.read_number("adam_epsilon", ranges::kAdamEpsilon, training.adam_epsilon));
   return reader.unknown_key_error();
 }
@@ -479,15 +636,27 @@ double TrainingConfig::learning_rate_at(int step, int phase_steps) const {
 }
 
 Result<Config> parse_config(std::string_view json_text) {
+  // Checked before parsing: a large text costs time and memory even when it is refused.
+  if (json_text.size() > kMaxConfigBytes) {
+    return Result<Config>::failure("the config is " + std::to_string(json_text.size()) +
+                                   " bytes long, above the limit of " + std::to_string(kMaxConfigBytes) +
+                                   " bytes (1 MiB)");
+  }
+  // nlohmann reads a NUL byte as the end of the input, so "{}\0anything" would pass.
+  if (const std::size_t nul = json_text.find('\0'); nul != std::string_view::npos) {
+    return Result<Config>::failure("the config is not valid JSON: it holds a NUL byte (byte " +
+                                   std::to_string(nul + 1) + " of " + std::to_string(json_text.size()) + ")");
+  }
   Json root;
-  NonThrowingDomParser parser(root);
+  ConfigSaxParser parser(root);
   const bool parsed = Json::sax_parse(json_text, &parser);
-  if (!parsed || !parser.message.empty()) {
-    return Result<Config>::failure("the config is not valid JSON: " + parser.message);
+  if (!parsed || !parser.error().empty()) {
+    return Result<Config>::failure(
+        safe_message(parser.error().empty() ? "the config is not valid JSON" : parser.error()));
   }
   Config config;
   std::string error = read_config(root, config);
-  if (!error.empty()) return Result<Config>::failure(std::move(error));
+  if (!error.empty()) return Result<Config>::failure(safe_message(error));
   return Result<Config>::success(std::move(config));
 }
 
@@ -512,7 +681,7 @@ std::string config_to_json(const Config& config) {
         {"adam_epsilon", t.adam_epsilon}}},
       {"evaluation", {{"prompts", config.evaluation.prompts}}},
   };
-  return json.dump(2);
+  return json.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
 }  // namespace icl

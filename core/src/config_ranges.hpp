@@ -23,20 +23,29 @@ inline constexpr Range kDimension{1, false, Config::kMaxDimension, false};
 inline constexpr Range kContextLength{1, false, 512, false};
 inline constexpr int kMaxModels = 32;
 inline constexpr Range kNoiseVariance{0, false, 100, false};
-inline constexpr Range kEigenvalue{0, true, 1e6, false};
+// Training runs in float. Eigenvalues are drawn as float standard deviations sqrt(lambda), and at the
+// extremes (d = 64, n = 512, init_std 1, noise 100) the first forward pass and its gradient stay far from
+// float's overflow (3.4e38) and underflow; at 1e5 with init_std 1 they overflow.
+inline constexpr Range kEigenvalue{1e-6, false, 1e4, false};
+// The largest value below 1 that float keeps below 1 (1 - 2^-24 = 0.99999994...): Adam's betas and the
+// drift's gamma are used in float, where the next value up is 1 (beta2 = 1 divides by zero).
+inline constexpr double kMaxBelowOne = 0.99999994;
+inline constexpr const char* kBelowOneReason = "training computes in float, which has no value between 0.99999994 and 1";
 inline constexpr Range kAlpha{0, false, 1, false};
 inline constexpr Range kRagScale{0, false, 10, false};
-inline constexpr Range kGamma{0, false, 1, true};
-inline constexpr Range kInitStd{0, true, 10, false};
+inline constexpr Range kGamma{0, false, kMaxBelowOne, false};
+inline constexpr Range kInitStd{1e-6, false, 1, false};
 inline constexpr Range kRank{1, false, 0, false, 1};
 inline constexpr Range kSsmStates{1, false, 16, false};
 inline constexpr Range kSteps{1, false, 1000000, false};
 inline constexpr Range kBatchSize{1, false, 65536, false};
-inline constexpr Range kLearningRate{0, true, 1, false};
+// The learning rate (times the decay factor and Adam's bias correction) and epsilon times
+// sqrt(1 - beta2^t) stay normal floats; an epsilon below 1e-12 lets Adam divide by nearly zero.
+inline constexpr Range kLearningRate{1e-10, false, 1, false};
 inline constexpr Range kDecayAt{0, false, 1, false};
-inline constexpr Range kDecayFactor{0, true, 1, false};
-inline constexpr Range kAdamBeta{0, false, 1, true};
-inline constexpr Range kAdamEpsilon{0, true, 1, false};
+inline constexpr Range kDecayFactor{1e-10, false, 1, false};
+inline constexpr Range kAdamBeta{0, false, kMaxBelowOne, false};
+inline constexpr Range kAdamEpsilon{1e-12, false, 1, false};
 inline constexpr Range kEvaluationPrompts{1, false, 10000000, false};
 
 }  // namespace icl::ranges

@@ -1,6 +1,7 @@
 #include "icl/theory_curves.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 
 #include "icl/theory.hpp"
@@ -107,10 +108,69 @@ void add_bayes_curve(const Config& config, const std::vector<int>& n, const Theo
   list.curves.push_back(std::move(bayes));
 }
 
+// "3.9e9": two significant digits and a plain exponent.
+std::string format_count(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", value);
+  std::string out = text;
+  for (const char* padded : {"e+0", "e+"}) {
+    if (const std::size_t at = out.find(padded); at != std::string::npos) {
+      out.replace(at, std::string(padded).size(), "e");
+      break;
+    }
+  }
+  return out;
+}
+
+// The limits of a request, checked before any curve is computed.
+std::string check_request(const Config& config, const std::vector<int>& n, const TheoryOptions& options) {
+  if (n.size() > kMaxTheoryLengths) {
+    return "a theory request takes at most " + std::to_string(kMaxTheoryLengths) + " context lengths (got " +
+           std::to_string(n.size()) + ")";
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n[i] < 0 || n[i] > kMaxTheoryContext) {
+      return "n[" + std::to_string(i) + "] must be an integer in [0, " + std::to_string(kMaxTheoryContext) + "] (got " +
+             std::to_string(n[i]) + ")";
+    }
+  }
+  const bool bayes = options.bayes_optimal && config.data.kind == DataKind::Iid && config.objective == Objective::Query;
+  if (!bayes) return {};
+  if (options.bayes_samples < 2 || options.bayes_samples > theory::kMaxBayesSamples) {
+    return "the Bayes-optimal reference takes 2 to " + std::to_string(theory::kMaxBayesSamples) +
+           " Monte Carlo samples (got " + std::to_string(options.bayes_samples) + ")";
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n[i] > kMaxBayesContext) {
+      return "the Bayes-optimal reference takes n up to " + std::to_string(kMaxBayesContext) + " (n[" + std::to_string(i) +
+             "] is " + std::to_string(n[i]) + ")";
+    }
+  }
+  const double work = bayes_work(config.d, n, options.bayes_samples);
+  if (work > kMaxBayesWork) {
+    return "the Bayes-optimal reference would take about " + format_count(work) + " multiply-adds (" +
+           std::to_string(options.bayes_samples) + " Monte Carlo samples at d = " + std::to_string(config.d) +
+           "), above the limit of " + format_count(kMaxBayesWork) + ": ask for fewer or shorter context lengths, or a smaller d";
+  }
+  return {};
+}
+
 }  // namespace
+
+double bayes_work(int d, const std::vector<int>& n, int samples) {
+  double per_sample = 0.0;
+  for (int length : n) {
+    const double m = std::min(length, d);
+    per_sample += (static_cast<double>(length) * d + 2.0 * m * m + 0.5 * d * d) * m;
+  }
+  return per_sample * samples;
+}
 
 Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::vector<int>& n,
                                                const TheoryOptions& options) {
+  if (std::string error = check_request(config, n, options); !error.empty()) {
+    return Result<std::vector<TheoryCurve>>::failure(error);
+  }
   const DataConfig& data = config.data;
   const int d = config.d;
   const double noise = data.noise_variance;

@@ -1,4 +1,5 @@
 // Config parsing: defaults, the normalised round trip, and one error per rule, each naming its field.
+#include <random>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "icl/config.hpp"
+#include "icl/text.hpp"
 
 namespace icl {
 namespace {
@@ -66,9 +68,10 @@ TEST(ConfigErrors, NameTheFieldAndTheRange) {
   EXPECT_EQ(error_of(R"({"training": {"steps": "many"}})"),
             "training.steps must be an integer in [1, 1000000] (got \"many\")");
   EXPECT_EQ(error_of(R"({"training": {"learning_rate": 0}})"),
-            "training.learning_rate must be a number in (0, 1] (got 0)");
+            "training.learning_rate must be a number in [1e-10, 1] (got 0)");
   EXPECT_EQ(error_of(R"({"training": {"adam_beta2": 1}})"),
-            "training.adam_beta2 must be a number in [0, 1) (got 1)");
+            "training.adam_beta2 must be a number in [0, 0.99999994] (got 1): training computes in float, which has "
+            "no value between 0.99999994 and 1");
   EXPECT_EQ(error_of(R"({"data": {"noise_variance": -0.1}})"),
             "data.noise_variance must be a number in [0, 100] (got -0.1)");
   EXPECT_EQ(error_of(R"({"evaluation": {"prompts": 0}})"),
@@ -122,7 +125,9 @@ TEST(ConfigErrors, FieldsThatDoNotApplyToTheKind) {
 
 TEST(ConfigErrors, RangesOfTheNewDataAndModelFields) {
   EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "alpha": 1.5}})"), "data.alpha must be a number in [0, 1] (got 1.5)");
-  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "gamma": 1}})"), "data.gamma must be a number in [0, 1) (got 1)");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "gamma": 1}})"),
+            "data.gamma must be a number in [0, 0.99999994] (got 1): training computes in float, which has no value "
+            "between 0.99999994 and 1");
   EXPECT_EQ(error_of(R"({"data": {"kind": "alignment", "query": "up"}})"),
             "data.query must be \"isotropic\" or \"aligned\" (got \"up\")");
   EXPECT_EQ(error_of(R"({"d": 4, "model": {"rank": 6}})"), "model.rank must be an integer in [1, 5] (got 6)");
@@ -201,6 +206,165 @@ TEST(Config, LowRankAttentionDefaultsToTheSymmetricInitialisation) {
   EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 7}})").value().model.init, InitKind::Gaussian);
   EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2, "init": "gaussian"}})").value().model.init, InitKind::Gaussian);
   EXPECT_EQ(parse_config(R"({"d": 6})").value().attention_rank(), 7);
+}
+
+// What the bindings need of every message: valid UTF-8 on one line, short, and serialisable by nlohmann's
+// strict dump() (which throws on invalid UTF-8: that throw used to cross into JavaScript as a number).
+void expect_safe_message(const std::string& message, const std::string& input) {
+  EXPECT_FALSE(message.empty()) << input;
+  EXPECT_TRUE(is_valid_utf8(message)) << message;
+  EXPECT_LE(message.size(), 1000u) << input;
+  for (char c : message) EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7F) << message;
+  EXPECT_NO_THROW((void)nlohmann::json({{"error", message}}).dump()) << message;
+}
+
+std::string failure_of(const std::string& text) {
+  std::string error;
+  EXPECT_NO_THROW({
+    const auto result = parse_config(text);
+    EXPECT_FALSE(result.ok()) << text;
+    if (!result.ok()) error = result.error();
+  });
+  return error;
+}
+
+TEST(ConfigText, InvalidUtf8AtEveryPositionIsRefusedWithAValidMessage) {
+  const std::string valid = R"({"d": 3, "n": [2, 5], "data": {"kind": "drift", "gamma": 0.5}, "model": {"kind": "h3"}})";
+  ASSERT_TRUE(parse_config(valid).ok());
+  // A stray continuation byte, a truncated lead byte, bytes never valid, a surrogate, overlong forms,
+  // a code point above U+10FFFF.
+  const std::string invalid[] = {"\x80", "\xC3", "\xFF", "\xFE", "\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\xAF", "\xF4\x90\x80\x80"};
+  int cases = 0;
+  for (std::size_t position = 0; position <= valid.size(); ++position) {
+    for (const std::string& bytes : invalid) {
+      const std::string text = valid.substr(0, position) + bytes + valid.substr(position);
+      expect_safe_message(failure_of(text), text);
+      ++cases;
+    }
+  }
+  EXPECT_EQ(cases, 8 * static_cast<int>(valid.size() + 1));
+  EXPECT_TRUE(parse_config(valid).ok());  // nothing was left behind
+}
+
+TEST(ConfigText, QuotedValuesAreCutOnACharacterBoundary) {
+  // '"x' and 17 two-byte characters fill 36 bytes: the old cut at 37 bytes split the 18th in half.
+  std::string kind = "\"x";
+  for (int i = 0; i < 30; ++i) kind += "\xC3\xA9";  // é
+  kind += "\"";
+  const std::string message = failure_of(R"({"data": {"kind": )" + kind + "}}");
+  expect_safe_message(message, kind);
+  EXPECT_NE(message.find("data.kind must be"), std::string::npos);
+  std::string seventeen;
+  for (int i = 0; i < 17; ++i) seventeen += "\xC3\xA9";
+  EXPECT_NE(message.find("(got \"x" + seventeen + "...)"), std::string::npos) << message;
+}
+
+TEST(ConfigText, BinaryGarbageIsRefusedWithAValidMessage) {
+  std::mt19937 random(12);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string text(1 + random() % 64, '\0');
+    for (char& c : text) c = static_cast<char>(random());
+    if (trial % 2 == 1) text = "{\"d\": " + text;  // garbage after a good start
+    expect_safe_message(failure_of(text), text);
+  }
+}
+
+TEST(ConfigText, ControlCharactersInKeysAndValuesAreEscaped) {
+  const std::string message = failure_of("{\"a\\nb\\u0001\": 1}");
+  EXPECT_EQ(message.rfind("unknown field a\\x0Ab\\x01 (allowed here:", 0), 0u) << message;
+}
+
+TEST(ConfigText, SizeIsLimitedBeforeParsing) {
+  std::string padded = "{}";
+  padded.resize(kMaxConfigBytes, ' ');
+  EXPECT_TRUE(parse_config(padded).ok());
+  padded += ' ';
+  EXPECT_EQ(failure_of(padded), "the config is 1048577 bytes long, above the limit of 1048576 bytes (1 MiB)");
+}
+
+TEST(ConfigText, DeepNestingIsRefusedNotRecursedInto) {
+  const int depth = 100000;
+  const std::string arrays = std::string(depth, '[') + std::string(depth, ']');
+  EXPECT_EQ(failure_of(arrays), "the config is nested more than 64 levels deep (at [0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0])");
+  std::string objects;
+  for (int i = 0; i < depth; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(depth, '}');
+  EXPECT_EQ(failure_of(objects).rfind("the config is nested more than 64 levels deep (at a.a.a.", 0), 0u);
+  // 64 levels parse (and are then refused as an unknown field); 65 do not.
+  const auto nested = [](int levels) { return "{\"x\": " + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}"; };
+  EXPECT_EQ(failure_of(nested(64)).rfind("unknown field x", 0), 0u);
+  EXPECT_EQ(failure_of(nested(65)).rfind("the config is nested more than 64 levels deep (at x[0]", 0), 0u);
+}
+
+TEST(ConfigText, DuplicateKeysAreRefusedWithTheField) {
+  EXPECT_EQ(failure_of(R"({"d": 500, "d": 5})"), "d is given twice (each field may appear once)");
+  EXPECT_EQ(failure_of(R"({"data": {"kind": "iid", "noise_variance": 1, "kind": "rag"}})"),
+            "data.kind is given twice (each field may appear once)");
+  EXPECT_TRUE(parse_config(R"({"data": {"kind": "iid"}, "model": {"kind": "h3"}})").ok());  // same key, other objects
+}
+
+TEST(ConfigText, TrailingBytesAreRefused) {
+  EXPECT_EQ(failure_of(std::string("{\"d\": 5}\0", 9)), "the config is not valid JSON: it holds a NUL byte (byte 9 of 9)");
+  EXPECT_EQ(failure_of(std::string("{\"d\": \0 5}", 10)), "the config is not valid JSON: it holds a NUL byte (byte 7 of 10)");
+  EXPECT_NE(failure_of(R"({"d": 5} x)").find("not valid JSON at line 1, column 10"), std::string::npos);
+  EXPECT_NE(failure_of(R"({"d": 5}{})").find("expected end of input"), std::string::npos);
+  EXPECT_TRUE(parse_config("  {\"d\": 5}\n\t ").ok());  // whitespace is not trailing bytes
+}
+
+TEST(ConfigText, ParseErrorsSpeakPlainWords) {
+  const std::string message = failure_of(R"({"d": })");
+  EXPECT_EQ(message.rfind("the config is not valid JSON at line 1, column 7: syntax error", 0), 0u) << message;
+  EXPECT_EQ(message.find("[json.exception"), std::string::npos);
+  EXPECT_EQ(failure_of(u8"{\"d\": \u00e9}").rfind("the config is not valid JSON at line 1, column 7:", 0), 0u);
+}
+
+TEST(ConfigText, NumbersOutOfTheRangeOfADoubleNameTheField) {
+  EXPECT_EQ(failure_of(R"({"d": 1e400})"), "d is 1e400, a number out of the range of a double (whose largest magnitude is about 1.8e308)");
+  EXPECT_EQ(failure_of(R"({"n": [5, -1e999]})").rfind("n[1] is -1e999, a number out of the range", 0), 0u);
+  EXPECT_EQ(failure_of(R"({"data": {"task_spectrum": [1, 2e308]}})").rfind("data.task_spectrum[1] is 2e308,", 0), 0u);
+  EXPECT_EQ(failure_of("1e400").rfind("the config is 1e400,", 0), 0u);
+  const std::string long_number = "{\"d\": 1" + std::string(400, '0') + "}";
+  const std::string message = failure_of(long_number);
+  EXPECT_EQ(message.rfind("d is 1000", 0), 0u);
+  EXPECT_LT(message.size(), 200u);  // the number is quoted, cut
+}
+
+TEST(ConfigText, NumbersTooSmallForFloatTrainingAreRefused) {
+  EXPECT_EQ(failure_of(R"({"data": {"kind": "drift", "gamma": 5e-324}, "model": {"kind": "h3"}})"),
+            "data.gamma is 5e-324, too small: a nonzero number must be at least 1e-30 in magnitude (training runs in "
+            "float, where smaller ones underflow); write 0 for zero");
+  EXPECT_EQ(failure_of(R"({"d": 2, "data": {"x_spectrum": [1, 5e-324]}})").rfind("data.x_spectrum[1] is 5e-324, too small", 0), 0u);
+  EXPECT_EQ(failure_of(R"({"data": {"noise_variance": 1e-400}})").rfind("data.noise_variance is 1e-400, too small", 0), 0u);
+  EXPECT_EQ(failure_of(R"({"training": {"learning_rate": -2.5e-31}})").rfind("training.learning_rate is -2.5e-31, too small", 0), 0u);
+  EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 0}})").ok());
+  EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 0e-500, "noise_variance": -0.0}})").ok());
+  EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 1e-30}})").ok());
+}
+
+TEST(ConfigRanges, FitFloatTraining) {
+  // Betas and gamma: below 1 in float.
+  EXPECT_EQ(error_of(R"({"training": {"adam_beta2": 0.99999999}})"),
+            "training.adam_beta2 must be a number in [0, 0.99999994] (got 0.99999999): training computes in float, "
+            "which has no value between 0.99999994 and 1");
+  EXPECT_NE(error_of(R"({"training": {"adam_beta1": 0.99999997}})").find("training.adam_beta1 must be a number in [0, 0.99999994]"),
+            std::string::npos);
+  const auto betas = parse_config(R"({"training": {"adam_beta1": 0.99999994, "adam_beta2": 0.99999994}})");
+  ASSERT_TRUE(betas.ok()) << betas.error();
+  EXPECT_LT(static_cast<float>(betas.value().training.adam_beta2), 1.0f);
+  EXPECT_NE(error_of(R"({"data": {"kind": "drift", "gamma": 0.99999999}})").find("data.gamma must be a number in [0, 0.99999994]"),
+            std::string::npos);
+  // Values that are 0 in float, or whose products under- or overflow in float training.
+  EXPECT_EQ(error_of(R"({"training": {"learning_rate": 1e-20}})"), "training.learning_rate must be a number in [1e-10, 1] (got 1e-20)");
+  EXPECT_EQ(error_of(R"({"training": {"lr_decay_factor": 1e-11}})"), "training.lr_decay_factor must be a number in [1e-10, 1] (got 1e-11)");
+  EXPECT_EQ(error_of(R"({"training": {"adam_epsilon": 1e-13}})"), "training.adam_epsilon must be a number in [1e-12, 1] (got 1e-13)");
+  EXPECT_EQ(error_of(R"({"model": {"init_std": 1e-7}})"), "model.init_std must be a number in [1e-6, 1] (got 1e-07)");
+  EXPECT_EQ(error_of(R"({"model": {"init_std": 10}})"), "model.init_std must be a number in [1e-6, 1] (got 10)");
+  EXPECT_EQ(error_of(R"({"d": 2, "data": {"task_spectrum": [1, 1e5]}})"),
+            "data.task_spectrum must be \"isotropic\", \"power_law\" or a list of d = 2 numbers in [1e-6, 10000] (entry 2 is 100000.0)");
+  EXPECT_NE(error_of(R"({"d": 2, "data": {"x_spectrum": [1e-7, 1]}})").find("(entry 1 is 1e-07)"), std::string::npos);
+  EXPECT_TRUE(parse_config(R"({"d": 2, "data": {"x_spectrum": [1e-6, 1e4], "task_spectrum": [1e4, 1e-6]},
+                               "model": {"init_std": 1}, "training": {"learning_rate": 1e-10, "lr_decay_factor": 1e-10,
+                               "adam_epsilon": 1e-12}})").ok());
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ TEST(Divergence, ALearningRateOfOneDivergesAndSaysSo) {
 
 TEST(Verdicts, AHugeInitialisationIsNamedAsTheCause) {
   auto experiment = Experiment::create(config_from(
-      R"({"d": 10, "n": [20], "model": {"init_std": 10}, "training": {"steps": 200, "batch_size": 64}, "evaluation": {"prompts": 1000}})"));
+      R"({"d": 20, "n": [40], "model": {"init_std": 1}, "training": {"steps": 200, "batch_size": 64}, "evaluation": {"prompts": 1000}})"));
   experiment->step(200);
   const ConvergenceVerdict verdict = experiment->verdicts(experiment->evaluate())[0];
   EXPECT_NE(verdict.kind, ConvergenceVerdict::Kind::Converged);

@@ -1,13 +1,25 @@
 // The command line (wasm/cli.mjs) as a user runs it: JSON on stdout, errors on stderr, exit codes.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../../wasm/cli.mjs', import.meta.url));
 
-function run(args: string[], input?: string) {
+function run(args: string[], input?: string | Buffer) {
   const result = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// An error is one line on stderr, valid text, no stack trace.
+function expectOneLineError(stderr: string, pattern: RegExp) {
+  expect(stderr.endsWith('\n')).toBe(true);
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).toMatch(/^icl-playground: /);
+  expect(stderr).toMatch(pattern);
+  expect(stderr).not.toMatch(/\bat .*:\d+:\d+|\ufffd|^\d+$/m);
 }
 
 // Each test starts Node processes; the timeout guards against a hang, it is not a speed requirement.
@@ -32,6 +44,60 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(report.empirical).toHaveLength(1);
     expect(Number.isFinite(report.empirical[0])).toBe(true);
     expect(report.relativeGap[0]).toBeCloseTo(report.empirical[0] / report.theory[0].values[0] - 1, 12);
+    expect(report.diverged).toBe(false);
+  });
+
+  it('refuses invalid UTF-8 and binary garbage with one readable line and status 2', () => {
+    const latin1 = run(['theory', '-'], Buffer.from('{"d": \xe9}', 'latin1'));
+    expect(latin1.status).toBe(2);
+    expectOneLineError(latin1.stderr, /standard input is not UTF-8 text: byte 7 \(0xE9\) starts no valid character/);
+    const dir = mkdtempSync(join(tmpdir(), 'icl-cli-'));
+    const garbage = join(dir, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 167 + 13) % 256)));
+    const binary = run(['train', garbage]);
+    expect(binary.status).toBe(2);
+    expectOneLineError(binary.stderr, /garbage\.bin is not UTF-8 text: byte \d+ \(0x[0-9A-F]{2}\)/);
+    // Valid UTF-8 that is not JSON: the control characters it quotes are escaped, so still one line.
+    const controls = run(['theory', '-'], '{"d": \u0001\n\u0002}');
+    expect(controls.status).toBe(2);
+    expectOneLineError(controls.stderr, /invalid config: the config is not valid JSON at line 1, column 7: .*<U\+0001>'/);
+  });
+
+  it('refuses the reproductions of issue 12 with field-named messages and status 2', () => {
+    const cases: [string, RegExp][] = [
+      ['{"d": 500, "d": 5}', /invalid config: d is given twice/],
+      ['{"d": 5}\u0000', /invalid config: the config is not valid JSON: it holds a NUL byte \(byte 9 of 9\)/],
+      ['{"d": 1e400}', /invalid config: d is 1e400, a number out of the range of a double/],
+      ['{"training": {"adam_beta2": 0.99999999}}', /invalid config: training.adam_beta2 must be a number in \[0, 0.99999994\]/],
+      ['{"data": {"kind": "drift", "gamma": 5e-324}, "model": {"kind": "h3"}}', /invalid config: data.gamma is 5e-324, too small/],
+      ['['.repeat(100000), /invalid config: the config is nested more than 64 levels deep/],
+    ];
+    for (const [input, pattern] of cases) {
+      const { status, stdout, stderr } = run(['theory', '-'], input);
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expectOneLineError(stderr, pattern);
+    }
+  });
+
+  it('checks that reproduce --out can be written before doing any work', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'icl-cli-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    for (const out of [join(file, 'results'), '/proc/icl-playground-cannot-create']) {
+      const { status, stdout, stderr } = run(['reproduce', 'fig2a-noiseless-iid', '--quick', '--out', out]);
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expectOneLineError(stderr, new RegExp(`^icl-playground: cannot write to --out ${out}: E[A-Z]+`));
+      expect(stderr).not.toMatch(/jobs done/);
+      expect(existsSync(out)).toBe(false);
+    }
+    // A directory that can be created is, and the check leaves nothing in it.
+    const fresh = join(dir, 'new', 'results');
+    const { status, stderr } = run(['reproduce', 'no-such-preset', '--out', fresh]);
+    expect(status).toBe(2);
+    expectOneLineError(stderr, /unknown preset 'no-such-preset'/);
+    expect(readdirSync(fresh)).toEqual([]);
   });
 
   it('says when a run diverged, and exits 1 with the reason in its JSON', () => {
@@ -40,6 +106,7 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(status).toBe(1);
     expect(stderr).toMatch(/diverged at step \d+ .*training\.learning_rate = 1/);
     const report = JSON.parse(stdout);
+    expect(report.diverged).toBe(true);
     expect(report.divergence.message).toMatch(/learning rate is likely too high/);
     expect(report.steps).toBeLessThan(500);
     expect(report.verdicts.map((verdict: { kind: string }) => verdict.kind)).toEqual(['diverged', 'diverged']);
@@ -68,7 +135,7 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     const { status, stdout, stderr } = run(['theory', '-'], '{"data": {"kind": "drift", "gamma": 1}}');
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/invalid config: data.gamma must be a number in \[0, 1\) \(got 1\)/);
+    expect(stderr).toMatch(/invalid config: data.gamma must be a number in \[0, 0.99999994\] \(got 1\)/);
   });
 
   it('prints the link of a config, and trains from that link to the same numbers', () => {
@@ -102,12 +169,12 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(panel.stderr).toMatch(/figure panel 'fig3-rag'.*reproduce/);
   });
 
-  it('explains its usage for unknown commands and missing files', () => {
+  it('explains its usage for unknown commands and missing files, in one line each', () => {
     expect(run(['fly', '-']).status).toBe(2);
-    expect(run(['fly', '-']).stderr).toMatch(/unknown command 'fly'/);
+    expectOneLineError(run(['fly', '-']).stderr, /unknown command 'fly' \(icl-playground --help shows the usage\)/);
     const missing = run(['train', '/nonexistent/config.json']);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read \/nonexistent\/config.json/);
+    expectOneLineError(missing.stderr, /cannot read \/nonexistent\/config.json: ENOENT/);
     expect(run(['--help']).stdout).toMatch(/usage: icl-playground/);
   });
 });

@@ -3,6 +3,7 @@
 // and its allowed range). README.md documents every field.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -116,7 +117,15 @@ struct Config {
   int attention_rank() const { return model.rank > 0 ? model.rank : d + 1; }
 };
 
-/** Parses and validates JSON text; missing fields take their defaults. */
+/** Longest config text parse_config reads (1 MiB), checked before parsing. */
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
+/** Deepest nesting of objects and arrays in a config text (a valid config needs 4). */
+constexpr int kMaxConfigNesting = 64;
+
+/**
+ * Parses and validates JSON text; missing fields take their defaults. Never throws; every error message
+ * is valid UTF-8 on one line and names the field (or the byte) at fault.
+ */
 Result<Config> parse_config(std::string_view json_text);
 
 /**

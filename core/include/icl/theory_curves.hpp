@@ -2,6 +2,7 @@
 // is the theory of the config's own model (what training should reach); the others are references.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,25 @@ struct TheoryOptions {
   int bayes_samples = 20000;
 };
 
-/** The curves of the config at each n >= 0 (paper-spec §3). */
+/** A theory request: at most this many context lengths, each an integer in [0, kMaxTheoryContext]. */
+inline constexpr std::size_t kMaxTheoryLengths = 1024;
+inline constexpr int kMaxTheoryContext = 1000000;
+/**
+ * The Bayes-optimal reference (Monte Carlo, one SVD of an n x d matrix per sample) takes n at most
+ * kMaxBayesContext and at most kMaxBayesWork multiply-adds in all, estimated as
+ * samples * sum over n of (n d + 2 m^2 + d^2 / 2) m with m = min(n, d) (about 11 s in wasm on the
+ * 2-core reference machine; the default 20000 samples at d = 64 and n = 32 would take 12 s).
+ */
+inline constexpr int kMaxBayesContext = 1024;
+inline constexpr double kMaxBayesWork = 3e9;
+
+/** The Monte Carlo work of the Bayes-optimal reference at these n (see kMaxBayesWork). */
+double bayes_work(int d, const std::vector<int>& n, int samples);
+
+/**
+ * The curves of the config at each n >= 0 (paper-spec §3). Refuses, with a message giving the limit,
+ * a request beyond kMaxTheoryLengths, kMaxTheoryContext or the Bayes limits.
+ */
 Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::vector<int>& n,
                                                const TheoryOptions& options = {});
 
