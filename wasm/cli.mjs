@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadIcl } from './icl.js';
 import { buildWarning, configLink, decodeState, looksLikeLink } from './link.js';
-import { panelJobs, panelResult, resolvePanel } from './sweep.js';
+import { panelJobs, panelResult, resolvePanel } from '../run/sweep.js';
+import { TrainingRun } from '../run/training-run.js';
 
 const presetDirectory = new URL('./presets/', import.meta.url);
 
@@ -148,16 +149,18 @@ function theoryReport(icl, config) {
 
 // Trains, stopping early once a batch loss is no longer finite (the run has diverged: it cannot come
 // back from Infinity or NaN). The report says so (`diverged`), and main() exits with status 1.
-function train(icl, config) {
+async function train(icl, config) {
   const experiment = icl.createExperiment(config);
   try {
     const started = performance.now();
-    const chunk = Math.max(1, Math.ceil(experiment.totalSteps / 20));
-    while (experiment.stepsDone < experiment.totalSteps && !experiment.divergence) {
-      experiment.step(chunk);
+    // Progress at most once a second, and at the end.
+    let reportedAt = -Infinity;
+    await new TrainingRun(experiment).advance((run) => {
+      if (!run.finished && performance.now() - reportedAt < 1000) return;
+      reportedAt = performance.now();
       const loss = Array.from(experiment.lastTrainLoss(), (v) => v.toPrecision(4)).join(', ');
       process.stderr.write(`step ${experiment.stepsDone}/${experiment.totalSteps}  batch loss per n: ${loss}\n`);
-    }
+    });
     const divergence = experiment.divergence;
     if (divergence) process.stderr.write(`icl-playground: ${divergence.message}\n`);
     process.stderr.write('evaluating\n');
@@ -193,7 +196,7 @@ function train(icl, config) {
 async function reproduce(icl, args) {
   // Loaded here, not at the top: the chart library and the thread pool are for this command only.
   const { fidelityTable, writePanel } = await import('./report.js');
-  const { runJobsInPool } = await import('./job-pool.mjs');
+  const { runJobsInPool } = await import('../run/node-pool.mjs');
   let out;
   let quick = false;
   let threads = availableParallelism();
@@ -241,8 +244,7 @@ async function reproduce(icl, args) {
     if (panel.left === 0) panel.seconds = (performance.now() - started) / 1000;
   };
   const allJobs = panels.flatMap((panel) => panel.jobs);
-  const costs = allJobs.map((job) => icl.runPlan(job.config).runMultiplyAdds);
-  const outputs = await runJobsInPool(allJobs, threads, { costs, onDone });
+  const outputs = await runJobsInPool(allJobs, threads, { onDone });
   const results = [];
   let first = 0;
   for (const panel of panels) {
@@ -287,7 +289,7 @@ async function main(argv) {
     process.stdout.write(linkCommand(icl, config, base));
     return 0;
   }
-  const report = command === 'theory' ? theoryReport(icl, config) : train(icl, config);
+  const report = command === 'theory' ? theoryReport(icl, config) : await train(icl, config);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   // A run that diverged failed, whatever it printed (the reason is already on stderr).
   return report.diverged ? EXIT_FAILED : 0;

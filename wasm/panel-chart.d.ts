@@ -1,5 +1,5 @@
 // Typings of wasm/panel-chart.js: the chart of a figure panel, shared by the page and the command line.
-import type { PanelResult } from './sweep.js';
+import type { PanelResult } from '../run/sweep.js';
 
 export interface LegendEntry {
   key: string;

@@ -5,13 +5,19 @@
 // config field also a ring at each scored point, since the line between them is only a guide) and, in
 // grey, the asymptotic approximation where the data model has one (drawn, never scored).
 //
+// While the panel trains, a point that is not final yet (a live estimate of a running job, or a mean
+// over the seeds that have finished while others are pending) is a hollow dot, off the solid line. A
+// value far above the theory is drawn as a triangle on the top edge (risk-axis.js).
+//
 // Each mark's <g> carries data-curve (the curve's index), data-series (empirical-line, empirical-dots,
-// spread, theory, theory-points, asymptotic) and an aria-label naming the curve and the series, so
-// tests and assistive technology can find them; the classes are preset-<series>.
+// provisional-dots, outliers, spread, theory, theory-points, asymptotic) and an aria-label naming the
+// curve and the series, so tests and assistive technology can find them; the classes are
+// preset-<series>.
 
 import * as Plot from '@observablehq/plot';
 import { displayLabel, RISK_AXIS_LABEL } from './labels.js';
 import { ASYMPTOTIC, FRAME, NEUTRAL, panelCurveColor } from './palette.js';
+import { riskAxis } from './risk-axis.js';
 
 const HEIGHT = 400;
 
@@ -37,6 +43,9 @@ function linePoints(line) {
 
 const finitePoints = (curve) => curve.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.mean));
 
+/** A point is final once every seed's job has finished; before that it is provisional. */
+const isFinal = (p) => !p.estimate && p.pending === 0;
+
 /** The x domain: the data's extent, widened around a single value so it sits mid-chart. */
 function xDomain(xs) {
   const low = Math.min(...xs);
@@ -60,29 +69,47 @@ function xTicks(xs) {
   return high - low <= 12 ? Array.from({ length: high - low + 1 }, (_, i) => low + i) : undefined;
 }
 
-/** The y domain: from 0 to just above every empirical, spread and theory value. The asymptotic
- *  approximation can run far above the rest at small n; it is clipped at 1.5 times the others. */
-function yTop(result) {
-  let top = 0;
+/** The y axis: from 0 to just above the theory and the sound empirical values (risk-axis.js). The
+ *  asymptotic approximation can run far above the rest at small n; it is clipped at 1.5 times the rest. */
+function yAxis(result) {
+  const theory = [];
+  const empirical = [];
   for (const curve of result.curves) {
-    for (const p of finitePoints(curve)) top = Math.max(top, p.max, p.mean, Number.isFinite(p.theory) ? p.theory : 0);
-    for (const p of linePoints(curve.theoryLine)) top = Math.max(top, p.y);
+    for (const p of finitePoints(curve)) {
+      empirical.push(p.max, p.mean);
+      if (Number.isFinite(p.theory)) theory.push(p.theory);
+    }
+    for (const p of linePoints(curve.theoryLine)) theory.push(p.y);
   }
+  const axis = riskAxis(theory, empirical);
   let asymptoticTop = 0;
   for (const curve of result.curves) for (const p of linePoints(curve.asymptoticLine)) asymptoticTop = Math.max(asymptoticTop, p.y);
-  const withAsymptotic = top > 0 ? Math.max(top, Math.min(asymptoticTop, 1.5 * top)) : asymptoticTop;
-  return withAsymptotic > 0 ? withAsymptotic * 1.05 : 1;
+  const rest = axis.top / 1.05;
+  const top = rest > 0 ? Math.max(rest, Math.min(asymptoticTop, 1.5 * rest)) * 1.05 : asymptoticTop > 0 ? asymptoticTop * 1.05 : 1;
+  return { top, isOutlier: axis.isOutlier };
+}
+
+/** What a provisional point's value is, for its tooltip. */
+function provisionalText(p) {
+  const estimates = p.values.filter((value) => value.estimate);
+  const steps = [...new Set(estimates.map((value) => value.step))];
+  const live = estimates.length > 0 ? `live estimate (step ${steps.join(', ')}) ` : '';
+  const pending = p.pending > 0 ? `${p.pending} seed${p.pending === 1 ? '' : 's'} still to come; ` : '';
+  return `${pending}${live}so far:`;
 }
 
 /** The axis as a symbol for tooltips: n, α, r, γ (the last part of the config field). */
 const axisSymbol = (result) => displayLabel(result.axis.field.split('.').at(-1) ?? result.axis.field);
 
-function curveMarks(result, curve, c) {
+function curveMarks(result, curve, c, axis) {
   const color = panelCurveColor(c);
   const label = displayLabel(curve.label);
   const seeds = result.panel.seeds.length;
-  const points = finitePoints(curve);
-  const theoryAtPoints = points.filter((p) => Number.isFinite(p.theory));
+  const shown = finitePoints(curve).filter((p) => !axis.isOutlier(p.mean));
+  const points = shown.filter(isFinal);
+  const provisional = shown.filter((p) => !isFinal(p));
+  const outliers = finitePoints(curve).filter((p) => axis.isOutlier(p.mean));
+  const theoryAtPoints = curve.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.theory));
   const marks = [];
   if (seeds > 1) {
     marks.push(
@@ -92,6 +119,7 @@ function curveMarks(result, curve, c) {
         y2: 'max',
         fill: color,
         fillOpacity: 0.16,
+        clip: true,
         className: 'preset-spread',
         render: tagged(c, 'spread', `${label}: spread of the empirical risk over ${seeds} seeds (min to max)`),
       }),
@@ -162,6 +190,36 @@ function curveMarks(result, curve, c) {
         `\ntheory ${formatRisk(p.theory)}, gap ${(100 * p.gap).toFixed(2)} %`,
     }),
   );
+  if (provisional.length > 0) {
+    marks.push(
+      Plot.dot(provisional, {
+        x: 'x',
+        y: 'mean',
+        r: 4,
+        fill: 'white',
+        stroke: color,
+        strokeWidth: 1.6,
+        className: 'preset-provisional-dots',
+        render: tagged(c, 'provisional-dots', `${label}: not final yet (live estimates of running jobs, or seeds still to come)`),
+        title: (p) => `${label}, ${axisSymbol(result)} = ${p.x}\n${provisionalText(p)} ${formatRisk(p.mean)}\ntheory ${formatRisk(p.theory)}`,
+      }),
+    );
+  }
+  if (outliers.length > 0) {
+    marks.push(
+      Plot.dot(outliers, {
+        x: 'x',
+        y: () => axis.top,
+        symbol: 'triangle',
+        r: 6,
+        fill: color,
+        stroke: 'white',
+        className: 'preset-outliers',
+        render: tagged(c, 'outliers', `${label}: values above the axis, which is fitted to the theory`),
+        title: (p) => `${label}, ${axisSymbol(result)} = ${p.x}\nempirical ${formatRisk(p.mean)}: above the axis\ntheory ${formatRisk(p.theory)}`,
+      }),
+    );
+  }
   return marks;
 }
 
@@ -173,6 +231,7 @@ export function panelChart(result, { width, document } = {}) {
   ]);
   const axisLabel = result.axis.label ?? result.axis.field;
   const ticks = xTicks(xs);
+  const axis = yAxis(result);
   return Plot.plot({
     ...(document ? { document } : {}),
     width,
@@ -192,8 +251,8 @@ export function panelChart(result, { width, document } = {}) {
       // Explicit ticks are exact values: written as such (4, not 4.0; 0.9, not 0.90).
       ...(ticks ? { ticks, tickFormat: (x) => String(x) } : {}),
     },
-    y: { label: RISK_AXIS_LABEL, domain: [0, yTop(result)], grid: true, labelArrow: 'none' },
-    marks: [Plot.frame({ stroke: FRAME }), ...result.curves.flatMap((curve, c) => curveMarks(result, curve, c))],
+    y: { label: RISK_AXIS_LABEL, domain: [0, axis.top], grid: true, labelArrow: 'none' },
+    marks: [Plot.frame({ stroke: FRAME }), ...result.curves.flatMap((curve, c) => curveMarks(result, curve, c, axis))],
   });
 }
 
@@ -230,6 +289,22 @@ export function panelLegend(result) {
       swatch: swatch(`<rect x="2" y="2" width="30" height="10" fill="${NEUTRAL}" fill-opacity="0.18"/>`),
     });
   }
+  const all = result.curves.flatMap((curve) => finitePoints(curve));
+  if (all.some((p) => !isFinal(p))) {
+    entries.push({
+      key: 'provisional',
+      label: 'hollow: not final yet (a running job’s live estimate, or seeds still to come)',
+      swatch: swatch(`<circle cx="17" cy="7" r="4" fill="white" stroke="${NEUTRAL}" stroke-width="1.6"/>`),
+    });
+  }
+  const axis = yAxis(result);
+  if (all.some((p) => axis.isOutlier(p.mean))) {
+    entries.push({
+      key: 'outliers',
+      label: 'triangle on the top edge: a value above the axis (hover for it)',
+      swatch: swatch(`<path d="M17 2 L22 11 L12 11 Z" fill="${NEUTRAL}" stroke="white"/>`),
+    });
+  }
   const asymptoticLabels = [...new Set(result.curves.flatMap((curve) => (curve.asymptoticLine ? [curve.asymptoticLine.label] : [])))];
   if (asymptoticLabels.length > 0) {
     entries.push({
@@ -245,10 +320,14 @@ const percent = (x) => `${(100 * x).toFixed(2)} %`;
 
 /** The fidelity of a panel in one sentence, worded as the page's verdict (preset-table.ts). */
 export function fidelityText(result) {
-  const { medianGap, maxGap, tolerance, pass } = result.fidelity;
+  const { medianGap, maxGap, tolerance, pass, complete, jobsDone, jobs } = result.fidelity;
   const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
+  if (!complete) {
+    const scored = medianGap === null ? 'no point is final yet' : `so far median |gap| ${percent(medianGap)}, largest ${percent(maxGap)} over the final points`;
+    return `Fidelity: incomplete (${jobsDone} of ${jobs} jobs done) — ${scored}; tolerance ${percent(tolerance.median)} median, ${percent(tolerance.point)} per point.`;
+  }
   return (
-    `Fidelity: ${pass ? 'pass' : 'fail'} — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
-    `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.`
+    `Fidelity: ${pass ? 'pass' : 'fail'} — median |gap| ${percent(medianGap ?? Number.NaN)} (tolerance ${percent(tolerance.median)}), ` +
+    `largest |gap| ${percent(maxGap ?? Number.NaN)} (tolerance ${percent(tolerance.point)}), over ${points} points.`
   );
 }

@@ -1,5 +1,5 @@
 // Typings of wasm/provenance.js: the provenance every exported file carries (page and command line).
-import type { CurveResult, Panel, PanelResult } from './sweep.js';
+import type { CurveResult, Panel, PanelResult } from '../run/sweep.js';
 
 export interface Provenance<C = unknown> {
   /** The link that reproduces the file's content (the page's address with its fragment, or a panel's link). */

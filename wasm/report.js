@@ -12,7 +12,7 @@ import { displayLabel } from './labels.js';
 import { panelLink } from './link.js';
 import { fidelityText, panelChart, panelLegend } from './panel-chart.js';
 import { panelProvenance, toCsv } from './provenance.js';
-import { panelTable } from './sweep.js';
+import { panelTable } from '../run/sweep.js';
 
 const CHART_WIDTH = 760;
 

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadIcl } from '../../wasm/icl.js';
-import { runJobsInPool } from '../../wasm/job-pool.mjs';
-import { merge, panelJobs, panelResult, resolvePanel } from '../../wasm/sweep.js';
+import { runJobsInPool } from '../../run/node-pool.mjs';
+import { merge, panelJobs, panelResult, resolvePanel } from '../../run/sweep.js';
 
 const [steps, batchSize, threads = availableParallelism()] = process.argv.slice(2).map(Number);
 if (!Number.isInteger(steps) || !Number.isInteger(batchSize)) {

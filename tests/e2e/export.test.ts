@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, inject, test } from 'vitest';
 import { panelLink } from '../../wasm/link.js';
 import { readCsv, readPngProvenance, readSvgProvenance, type Provenance } from '../../wasm/provenance.js';
-import { panelTable, type PanelResult } from '../../wasm/sweep.js';
+import { panelTable, type PanelResult } from '../../run/sweep.js';
 import type { TrainingResult } from '../../web/src/protocol.ts';
 import { requestsElsewhere } from './browser.ts';
 import { choosePreset, fillConfig, lastPresetResult, lastResult, waitForPresetState, waitForState, waitUntilReady } from './page-driver.ts';

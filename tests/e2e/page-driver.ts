@@ -2,7 +2,7 @@
 // path in the core's schema; the other ids are those of web/index.html.
 
 import type { Page } from 'playwright-core';
-import type { PanelResult } from '../../wasm/sweep.js';
+import type { PanelResult } from '../../run/sweep.js';
 import type { ConfigFieldPath } from '../../wasm/icl.js';
 import { controlId } from '../../web/src/form.ts';
 import type { TrainingResult } from '../../web/src/protocol.ts';
@@ -57,7 +57,7 @@ export async function lastResult(page: Page): Promise<TrainingResult | undefined
 
 // The "Figure presets" section.
 
-export type PresetState = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'finishing' | 'done' | 'cancelled' | 'error';
+export type PresetState = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'error';
 
 export async function waitForPresetState(page: Page, states: PresetState[], timeout = 120_000): Promise<PresetState> {
   const handle = await page.waitForFunction(
@@ -100,6 +100,28 @@ export function pressOnceTraining(page: Page, buttonId: 'preset-pause' | 'preset
         check();
       }),
     buttonId,
+  );
+}
+
+/** Presses `buttonId` from inside the page as soon as at least `jobs` jobs of the running preset are done. */
+export function pressOnceJobsDone(page: Page, buttonId: 'preset-pause' | 'preset-cancel', jobs: number): Promise<string> {
+  return page.evaluate(
+    ([id, wanted]) =>
+      new Promise<string>((resolve) => {
+        const counts = document.getElementById('preset-counts') as HTMLElement;
+        const button = document.getElementById(id as string) as HTMLButtonElement;
+        const check = () => {
+          const done = Number.parseInt(counts.textContent ?? '', 10);
+          if (document.body.dataset.presetState === 'running' && done >= (wanted as number)) {
+            button.click();
+            resolve(counts.textContent ?? '');
+          } else {
+            requestAnimationFrame(check);
+          }
+        };
+        check();
+      }),
+    [buttonId, jobs] as const,
   );
 }
 

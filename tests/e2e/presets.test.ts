@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { PanelResult } from '../../wasm/sweep.js';
+import type { PanelResult } from '../../run/sweep.js';
 import { requestsElsewhere } from './browser.ts';
 import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
-import { choosePreset, lastPresetResult, pressOnceTraining, waitForPresetState } from './page-driver.ts';
+import { choosePreset, lastPresetResult, pressOnceJobsDone, pressOnceTraining, waitForPresetState } from './page-driver.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -216,7 +216,7 @@ describe('figure presets', () => {
     await page.locator('#preset-run').click();
     await pressed;
     expect(await waitForPresetState(page, ['cancelled', 'done', 'error'])).toBe('cancelled');
-    expect(await page.locator('#preset-status').textContent()).toMatch(/^Cancelled after 0 of 2 jobs/);
+    expect(await page.locator('#preset-status').textContent()).toMatch(/^Cancelled before any job finished \(0 of 2 jobs\); nothing to keep\.$/);
     expect(await page.locator('#preset-run').isDisabled()).toBe(false);
     expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
     expect(await page.locator('#preset-cancel').isDisabled()).toBe(true);
@@ -252,6 +252,85 @@ describe('figure presets', () => {
     expect(await page.locator('#preset-chart-empty').isVisible()).toBe(true);
     await choosePreset(page, DRIFT);
     expect(await page.locator('#preset-table tbody tr').count()).toBe(2);
+    expectNoErrors(recorded);
+  });
+
+  test('a full panel draws its theory at once and live estimates while its jobs train', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choosePreset(page, FIG2A, false);
+    await page.locator('#preset-run').click();
+    const chart = page.locator('#preset-chart svg');
+    // Hollow dots (live estimates of the running jobs) appear while every job is still training.
+    await chart.locator('g[data-series="provisional-dots"] circle').first().waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => document.body.dataset.presetState)).toBe('running');
+    expect(await page.locator('#preset-counts').textContent()).toMatch(/^0 \/ 6 jobs done/);
+    for (const c of [0, 1]) expect(await chart.locator(`g[data-curve="${c}"][data-series="theory"] path`).count()).toBe(1);
+    expect(await chart.locator('g[data-series="empirical-dots"]').count()).toBe(0);
+    expect(await page.locator('#preset-legend li[data-legend="provisional"]').textContent()).toContain('live estimate');
+    expect(await page.locator('#preset-verdict').getAttribute('data-verdict')).toBe('incomplete');
+    expect(await page.locator('#preset-verdict').textContent()).toContain('0 of 6 jobs done; no point is final yet');
+    const provisionalRows = page.locator('#preset-table tbody tr[data-provisional="true"]');
+    expect(await provisionalRows.count()).toBeGreaterThan(0);
+    expect(await provisionalRows.locator('td', { hasText: /^\d[\d.]* \(live estimate\)$/ }).count()).toBeGreaterThan(0);
+    // An estimate of the time left, once some work is done.
+    await expect.poll(() => page.locator('#preset-elapsed').textContent(), { timeout: 60_000 }).toMatch(/about .* left$/);
+    expect(await page.locator('#presets').innerText()).not.toContain('NaN');
+    await page.locator('#presets').screenshot({ path: `${OUTPUT_DIR}preset-live.png` });
+    await page.locator('#preset-cancel').click();
+    expect(await waitForPresetState(page, ['cancelled'])).toBe('cancelled');
+    expectNoErrors(recorded);
+  });
+
+  test('Cancel keeps the jobs that finished and says what is missing', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choosePreset(page, LOW_RANK);
+    const pressed = pressOnceJobsDone(page, 'preset-cancel', 1);
+    await page.locator('#preset-run').click();
+    await pressed;
+    expect(await waitForPresetState(page, ['cancelled', 'done', 'error'])).toBe('cancelled');
+    const status = (await page.locator('#preset-status').textContent()) ?? '';
+    expect(status).toMatch(/^Cancelled with [12] of 3 jobs done: their points are kept\. Missing: rank \d at every point/);
+    const finalRows = page.locator('#preset-table tbody tr:not([data-provisional="true"])');
+    const missingRows = page.locator('#preset-table tbody tr[data-provisional="true"]');
+    expect((await finalRows.count()) % 2).toBe(0); // each finished job gives both of its n
+    expect(await finalRows.count()).toBeGreaterThanOrEqual(2);
+    expect((await finalRows.count()) + (await missingRows.count())).toBe(6);
+    // The missing points show no number; the kept ones are drawn.
+    expect(await missingRows.first().locator('td').nth(1).textContent()).toBe('—');
+    expect(await page.locator('#preset-chart svg g[data-series="empirical-dots"] circle').count()).toBe(await finalRows.count());
+    expect(await page.locator('#preset-verdict').getAttribute('data-verdict')).toBe('incomplete');
+    await expectOnlyTheTrainingWorker(page);
+    expectNoErrors(recorded);
+  });
+
+  test('a hidden tab pauses the pool, and showing it resumes to the same numbers', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await choosePreset(page, LOW_RANK);
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'hidden', { value, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    const started = pressOnceTraining(page, 'preset-pause');
+    // Press nothing: hide the tab instead, once training has begun (the helper's click is undone below).
+    await page.evaluate(() => {
+      const button = document.getElementById('preset-pause') as HTMLButtonElement;
+      button.addEventListener('click', (event) => event.stopImmediatePropagation(), { capture: true, once: true });
+    });
+    await page.locator('#preset-run').click();
+    await started;
+    await setHidden(true);
+    expect(await waitForPresetState(page, ['paused', 'done'])).toBe('paused');
+    expect(await page.locator('#preset-status').textContent()).toBe('Paused while the tab is hidden; it resumes when you come back.');
+    const held = await progress(page);
+    await page.waitForTimeout(400);
+    expect(await progress(page)).toEqual(held);
+    await setHidden(false);
+    expect(await waitForPresetState(page, ['done', 'error'])).toBe('done');
+    expectSameNumbers(await lastPresetResult(page), await fromCli(LOW_RANK));
     expectNoErrors(recorded);
   });
 

@@ -23,7 +23,7 @@ import {
   toCsv,
 } from '../../wasm/provenance.js';
 import { panelSvg } from '../../wasm/report.js';
-import { panelJobs, panelResult, resolvePanel, runJob, type Panel, type PanelResult } from '../../wasm/sweep.js';
+import { panelJobs, panelResult, resolvePanel, runJob, type Panel, type PanelResult } from '../../run/sweep.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'wasm/cli.mjs');
@@ -209,7 +209,7 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
       tolerance: { point: 10, median: 10 },
     };
     const jobs = panelJobs(panel);
-    const result: PanelResult = panelResult(icl, panel, jobs, jobs.map((job) => runJob(icl, job)), { quick: false, seconds: 0 });
+    const result: PanelResult = panelResult(icl, panel, jobs, await Promise.all(jobs.map((job) => runJob(icl, job))), { quick: false, seconds: 0 });
     expect(result.curves[0]?.config).toEqual(icl.normalizeConfig({ ...panel.base, n: [2, 4], seed: 3 }));
     const record = provenance({ link: '#v=1&preset=tiny', buildId: icl.buildId, config: panelConfig(result), seed: panel.seeds, date: '2026-05-06T07:08:09.000Z' });
     const svg = panelSvg(result, record);

@@ -1,4 +1,4 @@
-// The sweep engine (wasm/sweep.js): config merging, how a panel expands into jobs, aggregation, and
+// The sweep engine (run/sweep.js): config merging, how a panel expands into jobs, aggregation, and
 // the quick version of every preset reproduced through the command line within its stated tolerance.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIcl } from '../../wasm/icl.js';
-import { aggregate, merge, panelJobs, resolvePanel, runJob, scheduleOrder } from '../../wasm/sweep.js';
+import { aggregate, merge, panelJobs, panelTheory, resolvePanel, runJob, scheduleOrder } from '../../run/sweep.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
 const presets = readdirSync(presetDir).filter((name) => name.endsWith('.json'))
@@ -50,7 +50,7 @@ describe('sweep engine', () => {
     const { curves, fidelity } = aggregate(panel, jobs, [
       { empirical: [10.2, 5.0], theory: [10, 5], divergence: null },
       { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
-    ]);
+    ], [[10, 5]]);
     expect(curves[0].points[0]).toMatchObject({ mean: 10.1, min: 10.0, max: 10.2, theory: 10 });
     expect(curves[0].points[0].gap).toBeCloseTo(0.01, 12);
     expect(fidelity.maxGap).toBeCloseTo(0.01, 12);
@@ -64,15 +64,53 @@ describe('sweep engine', () => {
     const { curves, fidelity } = aggregate(panel, jobs, [
       { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
       { empirical: [null, null], theory: [10, 5], divergence: 'diverged at step 6 (the model with n = 2): …' },
-    ]);
+    ], [[10, 5]]);
     expect(curves[0].points[0]).toMatchObject({ mean: null, gap: null, theory: 10, diverged: 'diverged at step 6 (the model with n = 2): …' });
     expect(fidelity).toMatchObject({ diverged: 1, pass: false, medianGap: null, maxGap: null });
     expect(JSON.stringify(curves)).not.toMatch(/NaN/);
   });
 
+  it('assembles a panel in progress: estimates and pending seeds are shown, never scored', () => {
+    const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2, 3], tolerance: { point: 0.03, median: 0.01 } };
+    const jobs = panelJobs({ ...panel, base: {} });
+    const { curves, fidelity } = aggregate(panel, jobs, [
+      { empirical: [10.1, 5.05], theory: [10, 5], divergence: null },
+      { estimate: true, step: 250, empirical: [12, 6] },
+      undefined,
+    ], [[10, 5]]);
+    const first = curves[0].points[0];
+    expect(first).toMatchObject({ mean: 11.05, estimate: true, pending: 1, empirical: [10.1] });
+    expect(first.values).toEqual([
+      { seed: 1, risk: 10.1, estimate: false },
+      { seed: 2, risk: 12, estimate: true, step: 250 },
+    ]);
+    // Nothing is final at every seed: no gap is scored, and an incomplete panel never passes.
+    expect(fidelity).toMatchObject({ complete: false, jobsDone: 1, medianGap: null, maxGap: null, pass: false });
+    const done = aggregate(panel, jobs, [0, 1, 2].map(() => ({ empirical: [10.05, 5.02], theory: [10, 5], divergence: null })), [[10, 5]]);
+    expect(done.fidelity).toMatchObject({ complete: true, jobsDone: 3, pass: true });
+    expect(done.curves[0].points[0]).toMatchObject({ estimate: false, pending: 0 });
+  });
+
+  it('knows a panel’s theory before any job runs, equal to what each job reports', async () => {
+    const icl = await loadIcl();
+    for (const preset of presets) {
+      const resolved = resolvePanel(preset, { quick: true });
+      const jobs = panelJobs(resolved);
+      const theory = panelTheory(icl, resolved, jobs);
+      for (const job of jobs.filter((candidate) => candidate.seed === resolved.seeds[0])) {
+        const experiment = icl.createExperiment(job.config);
+        const reported = Array.from(experiment.theory());
+        experiment.delete();
+        const points = theory[job.curveIndex].points;
+        const expected = job.axisValue === null ? points : [points[resolved.axis.values.indexOf(job.axisValue)]];
+        expected.forEach((value, i) => expect(value).toBeCloseTo(reported[i] as number, 12));
+      }
+    }
+  });
+
   it('runs a job to its divergence and says so', async () => {
     const icl = await loadIcl();
-    const output = runJob(icl, { curveIndex: 0, seed: 1, axisValue: null, config: { d: 10, n: [10], training: { steps: 400, batch_size: 64, learning_rate: 1 }, evaluation: { prompts: 500 } } });
+    const output = await runJob(icl, { curveIndex: 0, seed: 1, axisValue: null, config: { d: 10, n: [10], training: { steps: 400, batch_size: 64, learning_rate: 1 }, evaluation: { prompts: 500 } } });
     expect(output.divergence).toMatch(/^diverged at step \d+ .*learning rate is likely too high/);
   });
 

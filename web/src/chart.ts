@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { displayLabel, RISK_AXIS_LABEL } from '../../wasm/labels.js';
 import { EMPIRICAL, FRAME, THEORY, theoryCurveColor } from '../../wasm/palette.js';
+import { riskAxis } from '../../wasm/risk-axis.js';
 import type { DenseTheoryCurve } from './protocol.ts';
 
 export interface ChartData {
@@ -50,17 +51,6 @@ function finitePoints(n: readonly number[], risk: readonly (number | null)[] | n
 }
 
 const formatRisk = (risk: number) => risk.toPrecision(4);
-
-/** Upper end of the risk axis: every theory and empirical point fits. A live estimate early in
- *  training (or a model far off its theory) may stretch it to at most 3 times the theory maximum; a
- *  point above that is drawn clipped at the top, and the table gives its value. */
-function riskAxisTop(theory: Point[], empirical: Point[]): number {
-  const maxOf = (points: Point[]) => points.reduce((max, p) => Math.max(max, p.risk), 0);
-  const theoryMax = maxOf(theory);
-  const cap = theoryMax > 0 ? 3 * theoryMax : Number.POSITIVE_INFINITY;
-  const top = Math.max(theoryMax, Math.min(maxOf(empirical), cap));
-  return top > 0 ? top * 1.05 : 1;
-}
 
 /** Lower end of the risk axis: 0, or with fitRisk a little below the lowest theory or empirical point
  *  (training-batch losses are noisy and left to be clipped). */
@@ -109,7 +99,9 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
   const empirical = finitePoints(data.nValues, data.empirical, data.logN);
   const allN = [...theory, ...empirical].map((p) => p.n);
   const maxN = allN.length > 0 ? Math.max(...allN) : 1;
-  const riskTop = riskAxisTop(theory, empirical);
+  const axis = riskAxis(theory.map((p) => p.risk), empirical.map((p) => p.risk));
+  const riskTop = axis.top;
+  const outliers = empirical.filter((p) => axis.isOutlier(p.risk));
   const what = data.live ? 'live estimate of the test risk' : 'empirical test risk of the trained models';
   const live = data.live ? ' series-live' : '';
 
@@ -162,6 +154,19 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
         ariaDescription: what,
         ariaLabel: (p: Point) => `n = ${p.n}: risk ${formatRisk(p.risk)}`,
         title: (p: Point) => `n = ${p.n}\n${what} ${formatRisk(p.risk)}`,
+      }),
+      // Outliers: a triangle on the top edge, the value in its tooltip.
+      Plot.dot(outliers, {
+        x: 'n',
+        y: () => riskTop,
+        symbol: 'triangle',
+        r: 5,
+        fill: EMPIRICAL,
+        stroke: 'white',
+        className: `series-outliers${live}`,
+        ariaDescription: `${what}, above the axis`,
+        ariaLabel: (p: Point) => `n = ${p.n}: risk ${formatRisk(p.risk)}, above the axis`,
+        title: (p: Point) => `n = ${p.n}\n${what} ${formatRisk(p.risk)}: above the axis, which is fitted to the theory`,
       }),
     ],
   });

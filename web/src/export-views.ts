@@ -13,7 +13,7 @@ import { displayLabel } from '../../wasm/labels.js';
 import { panelLink } from '../../wasm/link.js';
 import { fidelityText, panelLegend } from '../../wasm/panel-chart.js';
 import { panelProvenance, provenance } from '../../wasm/provenance.js';
-import { panelTable, type PanelResult } from '../../wasm/sweep.js';
+import { panelTable, type PanelResult } from '../../run/sweep.js';
 import { attachExportBar, legendEntries, plainText, standaloneSvg } from './export.ts';
 import type { ModelReadout, TrainingResult } from './protocol.ts';
 

@@ -3,7 +3,7 @@
 // marks and their data-curve / data-series tags.
 
 import { panelChart, panelLegend } from '../../wasm/panel-chart.js';
-import type { PanelResult } from '../../wasm/sweep.js';
+import type { PanelResult } from '../../run/sweep.js';
 
 export { panelCurveColor as presetCurveColor } from '../../wasm/palette.js';
 

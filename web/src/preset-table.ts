@@ -3,7 +3,7 @@
 // |gap| against the tolerance. Rows whose |gap| exceeds the per-point tolerance are marked
 // (data-over="true"); the verdict element carries data-verdict="pass" or "fail".
 
-import type { PanelResult } from '../../wasm/sweep.js';
+import type { PanelResult, Point } from '../../run/sweep.js';
 import { displayLabel } from './chart.ts';
 import { presetCurveColor } from './preset-chart.ts';
 
@@ -12,6 +12,13 @@ const DASH = '—';
 const risk = (value: number | null) => (value !== null && Number.isFinite(value) ? value.toPrecision(5) : DASH);
 
 const percent = (value: number | null) => (value !== null && Number.isFinite(value) ? `${(100 * value).toFixed(2)} %` : DASH);
+
+/** " (live estimate)", " (1 of 3 seeds)" or nothing for a final point. */
+function provisionalNote(point: Point): string {
+  if (point.values.length === 0) return '';
+  if (point.estimate) return ' (live estimate)';
+  return point.pending > 0 ? ` (${point.values.length} of ${point.values.length + point.pending} seeds)` : '';
+}
 
 const signedPercent = (value: number | null) =>
   value !== null && Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(2)} %` : DASH;
@@ -42,19 +49,23 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
       const tr = document.createElement('tr');
       tr.dataset.curve = String(c);
       tr.dataset.x = String(point.x);
-      const over = point.gap === null || !(Math.abs(point.gap) <= tolerance.point);
+      // Only a final point can miss the tolerance; a provisional one is still on its way.
+      const provisional = point.estimate || point.pending > 0;
+      const over = !provisional && (point.gap === null || !(Math.abs(point.gap) <= tolerance.point));
       tr.dataset.over = String(over);
       const name = cell('th', displayLabel(curve.label));
       name.scope = 'row';
       name.style.setProperty('--curve-color', presetCurveColor(c));
-      // A diverged point shows the word, never a number (and its reason on hover).
-      const empirical = cell('td', point.diverged === undefined ? risk(point.mean) : 'diverged');
+      // A diverged point shows the word, never a number (and its reason on hover); a point that is not
+      // final says so beside its value.
+      const empirical = cell('td', point.diverged === undefined ? `${risk(point.mean)}${provisionalNote(point)}` : 'diverged');
       if (point.diverged !== undefined) {
         empirical.title = point.diverged;
         tr.dataset.diverged = 'true';
       }
+      if (provisional) tr.dataset.provisional = 'true';
       tr.append(name, cell('td', String(point.x)), empirical);
-      if (seeds > 1) tr.append(cell('td', point.diverged === undefined ? `${risk(point.min)} – ${risk(point.max)}` : DASH));
+      if (seeds > 1) tr.append(cell('td', point.diverged === undefined && point.min !== null ? `${risk(point.min)} – ${risk(point.max)}` : DASH));
       tr.append(cell('td', risk(point.theory)), cell('td', signedPercent(point.gap)));
       return tr;
     }),
@@ -63,20 +74,22 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
   body.replaceChildren(...rows);
 }
 
-/** The panel's verdict in one line, e.g. "pass: median |gap| 1.45 % (tolerance 2.50 %), …". */
+/** The panel's verdict in one line, e.g. "pass: median |gap| 1.45 % (tolerance 2.50 %), …"; while the
+ *  panel trains (or after a Cancel), "incomplete" with what is in so far. */
 export function renderVerdict(element: HTMLElement, result: PanelResult): void {
-  const { medianGap, maxGap, tolerance, pass } = result.fidelity;
+  const { medianGap, maxGap, tolerance, pass, complete, jobsDone, jobs } = result.fidelity;
   const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
   const badge = document.createElement('strong');
   badge.className = 'verdict-badge';
-  badge.textContent = pass ? 'pass' : 'fail';
-  element.dataset.verdict = pass ? 'pass' : 'fail';
+  const verdict = complete ? (pass ? 'pass' : 'fail') : 'incomplete';
+  badge.textContent = verdict;
+  element.dataset.verdict = verdict;
   const diverged = result.fidelity.diverged > 0 ? ` ${result.fidelity.diverged} job${result.fidelity.diverged === 1 ? '' : 's'} diverged (marked in the table).` : '';
-  element.replaceChildren(
-    'Fidelity: ',
-    badge,
-    ` — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
-      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.${diverged}`,
-  );
+  const text = complete
+    ? ` — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
+      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.${diverged}`
+    : ` — ${jobsDone} of ${jobs} jobs done; ${medianGap === null ? 'no point is final yet' : `so far median |gap| ${percent(medianGap)}, largest ${percent(maxGap)} over the final points`} ` +
+      `(tolerance ${percent(tolerance.median)} median, ${percent(tolerance.point)} per point).${diverged}`;
+  element.replaceChildren('Fidelity: ', badge, text);
   element.hidden = false;
 }

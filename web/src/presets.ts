@@ -7,7 +7,7 @@
 // 'paused' | 'finishing' | 'done' | 'cancelled' | 'error', and window.__iclPresetResult holds the
 // last finished result (sweep.js's PanelResult, as the command line writes it to <id>.json).
 
-import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../wasm/sweep.js';
+import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../run/sweep.js';
 import { displayLabel } from './chart.ts';
 import { initPresetExport } from './export-views.ts';
 import { renderPresetChart, renderPresetLegend } from './preset-chart.ts';
@@ -40,6 +40,24 @@ function byId<T extends HTMLElement>(id: string, type: { new (): T }): T {
 const numberText = (value: number) => value.toLocaleString('en-US');
 
 const secondsText = (seconds: number) => `${seconds < 10 ? seconds.toFixed(1) : seconds.toFixed(0)} s`;
+
+/** A rough duration: "40 s", "3 min", "1 h 20 min" (an estimate, so no false precision). */
+function durationText(seconds: number): string {
+  if (seconds < 60) return `${Math.max(5, Math.round(seconds / 5) * 5)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** What a cancelled run lacks, e.g. "H3: seeds 2, 3 (all n)". */
+function missingText(result: PanelResult): string {
+  const parts = result.curves.map((curve) => {
+    const missing = curve.points.filter((point) => point.pending > 0 || point.estimate);
+    if (missing.length === 0) return null;
+    const where = missing.length === curve.points.length ? 'every point' : `${displayLabel(result.axis.label ?? result.axis.field)} = ${missing.map((point) => point.x).join(', ')}`;
+    return `${displayLabel(curve.label)} at ${where}`;
+  });
+  return parts.filter((part) => part !== null).join('; ');
+}
 
 /** What a run of the panel involves, from its JSON alone (no module needed). */
 function planText(panel: Panel, quick: boolean): string {
@@ -99,6 +117,8 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   let latest: RunSnapshot | null = null;
   let frameRequested = false;
   let clock: number | null = null;
+  /** Whether the run is paused because the tab was hidden (see the visibilitychange listener). */
+  let pausedByHiding = false;
   const presetExport = initPresetExport(() => shown);
 
   const key = (id: string, quick: boolean) => `${id}|${quick ? 'quick' : 'full'}`;
@@ -148,7 +168,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   }
 
   function setControls(phase: PresetState): void {
-    const active = phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused' || phase === 'finishing';
+    const active = phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused';
     fields.disabled = active;
     runButton.disabled = active;
     cancelButton.disabled = !active;
@@ -172,17 +192,17 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
 
   function showElapsed(snapshot: RunSnapshot): void {
     const paused = snapshot.pausedSeconds >= 0.05 ? ` (pauses excluded: ${secondsText(snapshot.pausedSeconds)})` : '';
-    elapsed.textContent = `elapsed ${secondsText(snapshot.activeSeconds)}${paused}`;
+    const left = snapshot.secondsLeft !== null && snapshot.phase === 'running' ? ` · about ${durationText(snapshot.secondsLeft)} left` : '';
+    elapsed.textContent = `elapsed ${secondsText(snapshot.activeSeconds)}${paused}${left}`;
   }
 
   const statusText: Record<RunPhase, (s: RunSnapshot) => string> = {
     starting: (s) => `Loading the WebAssembly module in ${s.workers} worker${s.workers === 1 ? '' : 's'}…`,
     running: (s) => `Training ${s.jobs} job${s.jobs === 1 ? '' : 's'} on ${s.workers} worker${s.workers === 1 ? '' : 's'}…`,
     pausing: () => 'Pausing: each running job stops after its current chunk of steps…',
-    paused: () => 'Paused. Resume continues where every job stopped.',
-    finishing: () => 'Combining the jobs: theory lines and fidelity…',
+    paused: () => (pausedByHiding ? 'Paused while the tab is hidden; it resumes when you come back.' : 'Paused. Resume continues where every job stopped.'),
     done: () => 'Done.',
-    cancelled: (s) => `Cancelled after ${s.jobsDone} of ${s.jobs} jobs; nothing was kept.`,
+    cancelled: (s) => `Cancelled after ${s.jobsDone} of ${s.jobs} jobs.`,
     error: () => 'The run failed.',
   };
 
@@ -198,8 +218,8 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
       // Phase changes show at once (tests and screen readers follow them); progress once per frame.
       setState(snapshot.phase);
       setControls(snapshot.phase);
-      // 'done' and 'error' keep the text their callbacks wrote just before.
-      if (snapshot.phase !== 'done' && snapshot.phase !== 'error') status.textContent = statusText[snapshot.phase](snapshot);
+      // 'done', 'cancelled' and 'error' keep the text their callbacks write.
+      if (!['done', 'cancelled', 'error'].includes(snapshot.phase)) status.textContent = statusText[snapshot.phase](snapshot);
       showProgress(snapshot);
       if (['done', 'cancelled', 'error'].includes(snapshot.phase)) stopClock();
       return;
@@ -228,16 +248,33 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     const panel = selected();
     const quick = quickBox.checked;
     showResult(null);
-    chartEmpty.textContent = 'Training: the chart and the fidelity table appear when every job is done.';
+    chartEmpty.textContent = 'Loading the module: the theory is drawn first, then each job’s points as it trains.';
     status.textContent = '';
+    pausedByHiding = false;
+    const belongsHere = () => selected().id === panel.id && quickBox.checked === quick;
     run = new PresetRun(panel, quick, {
       update: onUpdate,
+      partial(result) {
+        if (belongsHere()) showResult(result);
+      },
       done(result) {
         results.set(key(panel.id, quick), result);
         window.__iclPresetResult = result;
         // The user may have picked another panel meanwhile; show the result only where it belongs.
-        if (selected().id === panel.id && quickBox.checked === quick) showResult(result);
+        if (belongsHere()) showResult(result);
         status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)}: fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
+      },
+      cancelled(result) {
+        const snapshot = run?.snapshot();
+        const counted = snapshot ? `${snapshot.jobsDone} of ${snapshot.jobs} jobs` : 'some jobs';
+        if (result) {
+          results.set(key(panel.id, quick), result);
+          if (belongsHere()) showResult(result);
+          status.textContent = `Cancelled with ${counted} done: their points are kept. Missing: ${missingText(result)}.`;
+        } else {
+          if (belongsHere()) showResult(null);
+          status.textContent = `Cancelled before any job finished (${counted}); nothing to keep.`;
+        }
       },
       failed(message) {
         status.textContent = `The run failed: ${message}`;
@@ -248,11 +285,25 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
 
   pauseButton.addEventListener('click', () => {
     if (!run) return;
+    pausedByHiding = false;
     if (run.phase === 'pausing' || run.phase === 'paused') run.resume();
     else run.pause();
   });
 
   cancelButton.addEventListener('click', () => run?.cancel());
+
+  // A hidden tab pauses the pool (the machine is the user's), and showing it again resumes a run that
+  // the hiding paused, not one the user paused.
+  document.addEventListener('visibilitychange', () => {
+    if (!run) return;
+    if (document.hidden && (run.phase === 'starting' || run.phase === 'running')) {
+      pausedByHiding = true;
+      run.pause();
+    } else if (!document.hidden && pausedByHiding) {
+      pausedByHiding = false;
+      run.resume();
+    }
+  });
 
   for (const control of [select, quickBox]) {
     control.addEventListener('change', () => {

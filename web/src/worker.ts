@@ -2,8 +2,7 @@
 // the page stays responsive and Pause, Step, Reset and Stop are seen between chunks.
 
 import { loadIcl, type Config, type ConfigSchema, type Experiment, type IclModule } from '../../wasm/icl.js';
-import { hasStepsLeft } from '../../wasm/sweep.js';
-import { FIRST_CHUNK_STEPS, nextChunkSize, yieldToEventLoop } from './chunking.ts';
+import { TrainingRun } from '../../run/training-run.js';
 import type { DenseTheoryCurve, FromWorker, ModelReadout, ToWorker, TrainingResult } from './protocol.ts';
 
 // The project's tsconfig uses the DOM library (the page is most of the code), and the DOM and
@@ -14,9 +13,6 @@ interface TrainingWorkerScope {
   addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
 }
 const scope = self as unknown as TrainingWorkerScope;
-
-/** A Stop that arrived while a chunk ran: evaluate once the loop has ended. */
-let stopAfterChunk = false;
 
 const post = (message: FromWorker) => scope.postMessage(message);
 
@@ -82,9 +78,9 @@ function readModel(icl: IclModule, experiment: Experiment, config: Config, index
 }
 
 /**
- * One run: an experiment and what the page needs to draw it. Training advances only while `playing`,
- * or for the steps a Step asked for; the core's numbers do not depend on how the steps are chunked,
- * so any pattern of pause, step and play gives the numbers of an uninterrupted run.
+ * One run: an experiment, its training loop (run/training-run.js: it trains only while playing, or for
+ * the steps a Step asked for) and what the page needs to draw it. The core's numbers do not depend on
+ * how the steps are chunked, so any pattern of pause, step and play gives an uninterrupted run's.
  */
 interface Run {
   experiment: Experiment;
@@ -93,15 +89,14 @@ interface Run {
   totalSteps: number;
   theory: number[];
   theoryCurves: DenseTheoryCurve[];
-  playing: boolean;
-  /** Steps still to train for a Step request (0: none). */
-  stepBudget: number;
-  trainingMs: number;
-  chunkSteps: number;
+  training: TrainingRun;
 }
 
 let run: Run | null = null;
+/** Whether loop() is waiting for the training loop (a second call then only changes what it wants). */
 let looping = false;
+/** A Stop that arrived while a chunk ran: evaluate once the loop has ended. */
+let stopAfterChunk = false;
 
 function liveState(current: Run) {
   const { experiment } = current;
@@ -138,40 +133,35 @@ function finish(icl: IclModule, current: Run): void {
     divergence,
     checkpoints: experiment.checkpoints(),
     livePrompts: experiment.livePrompts,
-    trainingSeconds: current.trainingMs / 1000,
+    trainingSeconds: current.training.trainingMs / 1000,
   };
   post({ type: 'result', result });
 }
 
-/** Trains in chunks while the run plays or has Step budget left, posting live progress after each. */
+/** Trains while the run plays or has Step budget left, posting live progress after each chunk; then
+ *  evaluates (at the end of training, or after a Stop) or says it holds (a Pause, or a Step done). */
 async function loop(icl: IclModule): Promise<void> {
-  if (looping) return;
+  const current = run;
+  if (!current || looping) return;
   looping = true;
+  let outcome: 'finished' | 'held' | 'cancelled';
   try {
-    while (run && (run.playing || run.stepBudget > 0) && hasStepsLeft(run.experiment)) {
-      const current = run;
-      const chunk = current.stepBudget > 0 ? Math.min(current.stepBudget, current.chunkSteps) : current.chunkSteps;
-      const before = current.experiment.stepsDone;
-      const started = performance.now();
-      current.experiment.step(chunk);
-      const elapsedMs = performance.now() - started;
-      current.trainingMs += elapsedMs;
-      if (current.stepBudget > 0) current.stepBudget = Math.max(0, current.stepBudget - (current.experiment.stepsDone - before));
-      else current.chunkSteps = nextChunkSize(current.chunkSteps, elapsedMs);
-      post({ type: 'progress', ...liveState(current) });
-      if (!hasStepsLeft(current.experiment)) {
-        current.playing = false;
-        finish(icl, current);
-        return;
-      }
-      // Lets a Pause, Step, Reset or Stop message in before the next chunk.
-      await yieldToEventLoop();
-    }
-    // Held by a Pause or at the end of a Step (a Stop evaluates instead, see the caller).
-    if (run && !run.playing && !stopAfterChunk && hasStepsLeft(run.experiment)) post({ type: 'paused', ...liveState(run) });
+    outcome = await current.training.advance(() => post({ type: 'progress', ...liveState(current) }));
   } finally {
     looping = false;
   }
+  // A Reset or a new Train replaced the run meanwhile: train that one, if it wants to.
+  if (outcome === 'cancelled' || run !== current) {
+    if (run?.training.wantsToTrain) await loop(icl);
+    return;
+  }
+  if (stopAfterChunk || outcome === 'finished') {
+    stopAfterChunk = false;
+    current.training.pause();
+    finish(icl, current);
+    return;
+  }
+  post({ type: 'paused', ...liveState(current) });
 }
 
 function start(icl: IclModule, rawConfig: unknown, play: boolean): void {
@@ -185,7 +175,10 @@ function start(icl: IclModule, rawConfig: unknown, play: boolean): void {
     }
     throw error;
   }
-  run?.experiment.delete();
+  if (run) {
+    run.training.cancel();
+    run.experiment.delete();
+  }
   run = null;
   const experiment = icl.createExperiment(config);
   const nValues = [...experiment.nValues];
@@ -193,7 +186,7 @@ function start(icl: IclModule, rawConfig: unknown, play: boolean): void {
   const theoryCurves = denseTheoryCurves(icl, config, Math.max(...nValues));
   run = {
     experiment, config, nValues, totalSteps: experiment.totalSteps, theory, theoryCurves,
-    playing: play, stepBudget: 0, trainingMs: 0, chunkSteps: FIRST_CHUNK_STEPS,
+    training: new TrainingRun(experiment, { playing: play }),
   };
   post({
     type: 'started', config, nValues, totalSteps: run.totalSteps, theory, theoryCurves,
@@ -225,26 +218,21 @@ async function main(): Promise<void> {
         if (run) start(icl, run.config, false);
         return;
       case 'play':
-        if (run) run.playing = true;
+        run?.training.play();
         break;
       case 'pause':
         if (run) {
-          run.playing = false;
-          run.stepBudget = 0;
+          run.training.pause();
           if (!looping) post({ type: 'paused', ...liveState(run) });
         }
         return;
       case 'step':
-        if (run) {
-          run.playing = false;
-          run.stepBudget = Math.max(1, Math.floor(message.steps));
-        }
+        run?.training.requestSteps(message.steps);
         break;
       case 'stop':
         // Evaluate the models as trained so far; Play continues from here.
         if (run) {
-          run.playing = false;
-          run.stepBudget = 0;
+          run.training.pause();
           if (!looping) finish(icl, run);
           else stopAfterChunk = true;
         }
@@ -258,14 +246,7 @@ async function main(): Promise<void> {
         }
         return;
     }
-    void loop(icl)
-      .then(() => {
-        if (stopAfterChunk && run) {
-          stopAfterChunk = false;
-          finish(icl, run);
-        }
-      })
-      .catch((error: unknown) => post({ type: 'runtimeError', message: errorMessage(error) }));
+    void loop(icl).catch((error: unknown) => post({ type: 'runtimeError', message: errorMessage(error) }));
   };
   let schema: ConfigSchema;
   try {

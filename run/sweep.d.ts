@@ -1,5 +1,5 @@
-// Typings of wasm/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
-import type { Config, Experiment, IclModule } from './icl.js';
+// Typings of run/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
+import type { Config, IclModule } from '../wasm/icl.js';
 
 /** A figure panel (wasm/presets/*.json). */
 export interface Panel {
@@ -27,12 +27,23 @@ export interface Job {
   config: Record<string, unknown>;
 }
 
+/** The risk one seed gave at a point: final, or a live estimate at a checkpoint of a running job. */
+export interface SeedValue {
+  seed: number;
+  risk: number;
+  estimate: boolean;
+  /** The checkpoint's step, for an estimate. */
+  step?: number;
+}
+
 export interface Point {
   x: number;
-  /** One empirical risk per seed that did not diverge. */
+  /** Every seed that has reported a finite risk, final or estimate. */
+  values: SeedValue[];
+  /** The final risks (seeds whose job has finished and did not diverge). */
   empirical: number[];
   theory: number;
-  /** Over the seeds; null when a seed diverged (see `diverged`). */
+  /** Over `values`; null when a seed diverged (see `diverged`) or none has reported. */
   mean: number | null;
   min: number | null;
   max: number | null;
@@ -40,6 +51,10 @@ export interface Point {
   gap: number | null;
   /** Why the point has no value: the divergence message of one of its seeds. */
   diverged?: string;
+  /** Whether any of `values` is a live estimate. */
+  estimate: boolean;
+  /** Seeds whose job has not reported yet. */
+  pending: number;
 }
 
 export interface Fidelity {
@@ -49,7 +64,31 @@ export interface Fidelity {
   tolerance: { point: number; median: number };
   /** Jobs that diverged; a panel with any does not pass. */
   diverged: number;
+  /** Whether every job has finished; an incomplete panel does not pass. */
+  complete: boolean;
+  jobsDone: number;
+  jobs: number;
   pass: boolean;
+}
+
+/** A running job's latest checkpoint: the live risk at each of its axis points. */
+export interface JobEstimate {
+  estimate: true;
+  step: number;
+  empirical: (number | null)[];
+  divergence?: undefined;
+}
+
+/** What a job has reported: its output, its live estimate, or nothing yet. */
+export type JobReport = JobOutput | JobEstimate | undefined;
+
+/** Per curve, the theory a panel needs before any job runs (panelTheory). */
+export interface CurveTheory {
+  config: Config;
+  /** The theory at each axis point. */
+  points: number[];
+  theoryLine: { x: number[]; y: number[] };
+  asymptoticLine?: { x: number[]; y: number[]; label: string };
 }
 
 /** What a trained job gives: risk per axis point (null where not finite), theory, and why it diverged. */
@@ -57,6 +96,7 @@ export interface JobOutput {
   empirical: (number | null)[];
   theory: number[];
   divergence: string | null;
+  estimate?: undefined;
 }
 
 export interface CurveResult {
@@ -86,15 +126,22 @@ export function resolvePanel(panel: Panel, options?: { quick?: boolean }): Panel
 export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds'>): Job[];
 /** Job indices by `costs` (the core's runPlan), costliest first, ties in job order: the order a pool starts them. */
 export function scheduleOrder(costs: readonly number[]): number[];
-/** Whether a job's experiment has steps left and has not diverged. */
-export function hasStepsLeft(experiment: Experiment): boolean;
-export function jobOutput(experiment: Experiment): JobOutput;
-export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): JobOutput;
+export function jobOutput(experiment: import('../wasm/icl.js').Experiment): JobOutput;
+export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): Promise<JobOutput>;
 export function aggregate(
   panel: Pick<Panel, 'axis' | 'curves' | 'tolerance'>,
   jobs: Job[],
-  outputs: JobOutput[],
+  reports: readonly JobReport[],
+  theory: readonly (readonly number[])[],
 ): { curves: Omit<CurveResult, 'config'>[]; fidelity: Fidelity };
+export function panelTheory(icl: IclModule, resolved: Panel, jobs: Job[]): CurveTheory[];
+export function assemblePanel(
+  resolved: Panel,
+  jobs: Job[],
+  reports: readonly JobReport[],
+  theory: readonly CurveTheory[],
+  options: { quick: boolean; seconds: number; buildId: string },
+): PanelResult;
 export function panelResult(
   icl: IclModule,
   resolved: Panel,
@@ -106,6 +153,6 @@ export function runPanel(
   icl: IclModule,
   panel: Panel,
   options?: { quick?: boolean; onProgress?: (job: number, jobs: number, stepsDone: number, totalSteps: number) => void },
-): PanelResult;
-/** The result as one table, per curve and point a row per seed and one for the mean (the CSV files hold it). */
+): Promise<PanelResult>;
+/** The result as one table: per curve and point a row per seed's final value and one for the mean (the CSV files hold it). */
 export function panelTable(result: PanelResult): { columns: string[]; rows: (string | number)[][] };

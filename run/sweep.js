@@ -1,0 +1,262 @@
+// A figure panel is a sweep: an axis (n, or a config field such as data.alpha, model.rank, data.gamma,
+// model.lora.rank) x curves (config patches, e.g. attention and H3) x seeds. This module expands a
+// panel (wasm/presets/*.json) into training jobs, runs them on the wasm module and aggregates the
+// results; it runs the same in Node and in a worker. A panel's result can be assembled at any time
+// from the jobs that have reported: finished jobs give final points, running ones live estimates
+// (their latest checkpoint), and the rest leave their points pending.
+//
+// Along the n axis one job trains every n at once (an Experiment bank shares its prompts across n).
+// Across curves and seeds, jobs with the same seed draw the same prompts (the random streams are keyed
+// by seed, step and prompt), so the gaps between curves are free of data noise (common random numbers).
+
+import { TrainingRun } from './training-run.js';
+
+/** Deep merge for configs: objects merge key by key, everything else (arrays included) replaces. */
+export function merge(base, patch) {
+  if (!isObject(base) || !isObject(patch)) return structuredClone(patch);
+  const out = structuredClone(base);
+  for (const [key, value] of Object.entries(patch)) out[key] = key in out ? merge(out[key], value) : structuredClone(value);
+  return out;
+}
+
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function setPath(object, path, value) {
+  const keys = path.split('.');
+  let target = object;
+  for (const key of keys.slice(0, -1)) target = target[key] ??= {};
+  target[keys.at(-1)] = value;
+}
+
+/** The panel as it runs: with `quick`, its quick patch applied (a reduced run for tests and previews). */
+export function resolvePanel(panel, { quick = false } = {}) {
+  const { quick: quickPatch, ...rest } = panel;
+  return quick && quickPatch ? merge(rest, quickPatch) : rest;
+}
+
+/** The training jobs of a resolved panel: one config per curve x seed (x axis value, off the n axis). */
+export function panelJobs(panel) {
+  const jobs = [];
+  const alongN = panel.axis.field === 'n';
+  panel.curves.forEach((curve, curveIndex) => {
+    for (const seed of panel.seeds) {
+      const config = merge(merge(panel.base, curve.patch ?? {}), { seed });
+      if (alongN) {
+        jobs.push({ curveIndex, seed, axisValue: null, config: merge(config, { n: panel.axis.values }) });
+      } else {
+        for (const value of panel.axis.values) {
+          const pointConfig = structuredClone(config);
+          setPath(pointConfig, panel.axis.field, value);
+          jobs.push({ curveIndex, seed, axisValue: value, config: pointConfig });
+        }
+      }
+    }
+  });
+  return jobs;
+}
+
+/**
+ * Job indices, costliest first (ties in job order): the order in which a pool should start them, so
+ * that the last job to start is a short one and the workers finish together. `costs` are the jobs'
+ * runMultiplyAdds from the core's runPlan.
+ */
+export function scheduleOrder(costs) {
+  return costs.map((_, index) => index).sort((a, b) => costs[b] - costs[a] || a - b);
+}
+
+/** A trained job's output: its risk per axis point (null where not finite), the theory, and the
+ *  divergence message of a run that diverged (else null). */
+export function jobOutput(experiment) {
+  const empirical = Array.from(experiment.evaluate(), (value) => (Number.isFinite(value) ? value : null));
+  return { empirical, theory: Array.from(experiment.theory()), divergence: experiment.divergence?.message ?? null };
+}
+
+/** Trains one job's experiment to the end (training-run.js's loop); resolves to its jobOutput. */
+export async function runJob(icl, job, onProgress = () => {}) {
+  const experiment = icl.createExperiment(job.config);
+  try {
+    await new TrainingRun(experiment).advance(() => onProgress(experiment.stepsDone, experiment.totalSteps));
+    return jobOutput(experiment);
+  } finally {
+    experiment.delete();
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Aggregates what the jobs (in panelJobs order) have reported into curves of points. `reports[j]` is
+ * job j's output when it has finished (jobOutput), its live estimate while it trains
+ * ({ estimate: true, step, empirical }: the latest checkpoint's risk on the live evaluation set), or
+ * undefined before it reports. Per axis value a point holds the value of each seed that reported, their
+ * mean, min and max, the theory (`theory[c][i]` of panelTheory), the relative gap mean / theory - 1,
+ * whether any value is an estimate, and how many seeds are still pending. The panel's fidelity is the
+ * median and largest |gap| over the final points against its tolerance; it passes only when every job
+ * has finished, none diverged and both are within tolerance.
+ */
+export function aggregate(panel, jobs, reports, theory) {
+  const xs = panel.axis.values;
+  const curves = panel.curves.map((curve, c) => ({
+    label: curve.label,
+    points: xs.map((x, i) => ({ x, values: [], empirical: [], theory: theory[c][i], pending: 0, estimate: false })),
+  }));
+  let diverged = 0;
+  let finished = 0;
+  jobs.forEach((job, j) => {
+    const report = reports[j];
+    const points = curves[job.curveIndex].points;
+    const record = (point, risk) => {
+      if (report === undefined) {
+        point.pending += 1;
+      } else if (report.divergence) {
+        // A diverged seed has no risk to average: the point says so instead of showing a number.
+        point.diverged = report.divergence;
+      } else if (risk === null || !Number.isFinite(risk)) {
+        if (!report.estimate) point.diverged = 'the risk is not finite';
+        else point.pending += 1;
+      } else {
+        point.values.push(report.estimate ? { seed: job.seed, risk, estimate: true, step: report.step } : { seed: job.seed, risk, estimate: false });
+        if (report.estimate) point.estimate = true;
+        else point.empirical.push(risk);
+      }
+    };
+    if (report !== undefined && !report.estimate) {
+      finished += 1;
+      if (report.divergence) diverged += 1;
+    }
+    if (job.axisValue === null) points.forEach((point, i) => record(point, report?.empirical[i] ?? null));
+    else record(points[xs.indexOf(job.axisValue)], report?.empirical[0] ?? null);
+  });
+  const gaps = [];
+  for (const curve of curves) {
+    for (const point of curve.points) {
+      if (point.diverged !== undefined || point.values.length === 0) {
+        point.mean = point.min = point.max = point.gap = null;
+        continue;
+      }
+      const risks = point.values.map((value) => value.risk);
+      point.mean = risks.reduce((a, b) => a + b, 0) / risks.length;
+      point.min = Math.min(...risks);
+      point.max = Math.max(...risks);
+      point.gap = point.mean / point.theory - 1;
+      if (!point.estimate && point.pending === 0) gaps.push(Math.abs(point.gap));
+    }
+  }
+  const tolerance = panel.tolerance;
+  const complete = finished === jobs.length;
+  const fidelity = {
+    medianGap: gaps.length ? median(gaps) : null,
+    maxGap: gaps.length ? Math.max(...gaps) : null,
+    tolerance,
+    diverged,
+    complete,
+    jobsDone: finished,
+    jobs: jobs.length,
+  };
+  fidelity.pass = complete && diverged === 0 && fidelity.maxGap !== null && fidelity.maxGap <= tolerance.point && fidelity.medianGap <= tolerance.median;
+  return { curves, fidelity };
+}
+
+/** Expands, runs and aggregates a panel, one job after another. onProgress(jobIndex, jobCount, stepsDone, totalSteps). */
+export async function runPanel(icl, panel, { quick = false, onProgress = () => {} } = {}) {
+  const resolved = resolvePanel(panel, { quick });
+  const jobs = panelJobs(resolved);
+  const theory = panelTheory(icl, resolved, jobs);
+  const started = performance.now();
+  const outputs = [];
+  for (const [j, job] of jobs.entries()) outputs.push(await runJob(icl, job, (done, total) => onProgress(j, jobs.length, done, total)));
+  return assemblePanel(resolved, jobs, outputs, theory, { quick, seconds: (performance.now() - started) / 1000, buildId: icl.buildId });
+}
+
+/**
+ * What a resolved panel's chart and fidelity need of the theory, computed once when it starts, before
+ * any job has run: per curve its dotted line (along n at every integer n, so it is smooth; else at the
+ * axis points), the asymptotic approximation where the data model has one (drawn, never scored), the
+ * theory at each axis point, and the curve's first job normalised, for the provenance of exports (a
+ * config that `train` runs as it stands; the curve's other jobs differ from it only in seed and, off
+ * the n axis, in axis.field).
+ */
+export function panelTheory(icl, resolved, jobs) {
+  const xs = resolved.axis.values;
+  return resolved.curves.map((curve, c) => {
+    const first = jobs.find((job) => job.curveIndex === c);
+    const config = icl.normalizeConfig(first.config);
+    if (resolved.axis.field === 'n') {
+      const low = Math.min(...xs);
+      const dense = Array.from({ length: Math.max(...xs) - low + 1 }, (_, i) => low + i);
+      const all = icl.theoryCurves(config, dense);
+      const line = all[0].values;
+      const asymptotic = all.find((candidate) => candidate.name.endsWith('_asymptotic'));
+      return {
+        config,
+        points: xs.map((x) => line[x - low]),
+        theoryLine: { x: dense, y: line },
+        ...(asymptotic ? { asymptoticLine: { x: dense, y: asymptotic.values, label: asymptotic.label } } : {}),
+      };
+    }
+    const points = xs.map((x) => {
+      const pointConfig = structuredClone(first.config);
+      setPath(pointConfig, resolved.axis.field, x);
+      const normalized = icl.normalizeConfig(pointConfig);
+      return icl.theoryCurves(normalized, normalized.n)[0].values[0];
+    });
+    return { config, points, theoryLine: { x: xs, y: points } };
+  });
+}
+
+/**
+ * The result of a resolved panel from what its jobs have reported so far (see aggregate), however they
+ * were run; complete once every job has its output (fidelity.complete).
+ */
+export function assemblePanel(resolved, jobs, reports, theory, { quick, seconds, buildId }) {
+  const aggregated = aggregate(resolved, jobs, reports, theory.map((curve) => curve.points));
+  aggregated.curves.forEach((curve, c) => {
+    const { config, theoryLine, asymptoticLine } = theory[c];
+    Object.assign(curve, { theoryLine, ...(asymptoticLine ? { asymptoticLine } : {}), config });
+  });
+  return {
+    id: resolved.id,
+    title: resolved.title,
+    note: resolved.note ?? '',
+    quick,
+    buildId,
+    axis: resolved.axis,
+    panel: resolved,
+    seconds,
+    ...aggregated,
+  };
+}
+
+/** The finished result of a resolved panel from every job's output. */
+export function panelResult(icl, resolved, jobs, outputs, { quick, seconds }) {
+  return assemblePanel(resolved, jobs, outputs, panelTheory(icl, resolved, jobs), { quick, seconds, buildId: icl.buildId });
+}
+
+/**
+ * A panel's result as one table: per curve and point a row for each seed and one for the seed mean
+ * (seed "mean"). The command line's <id>.csv and the page's CSV export are this table.
+ */
+export function panelTable(result) {
+  const columns = ['panel', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap'];
+  const rows = [];
+  // Final values only: a live estimate or a pending seed has no row (and its point no mean row).
+  for (const curve of result.curves) {
+    for (const point of curve.points) {
+      const finals = point.values.filter((value) => !value.estimate);
+      for (const { seed, risk } of finals) {
+        rows.push([result.id, curve.label, result.axis.field, point.x, seed, risk, point.theory, risk / point.theory - 1]);
+      }
+      // A diverged point keeps its mean row, with empty cells for its value and gap.
+      if (!point.estimate && point.pending === 0) {
+        rows.push([result.id, curve.label, result.axis.field, point.x, 'mean', point.mean ?? '', point.theory, point.gap ?? '']);
+      }
+    }
+  }
+  return { columns, rows };
+}
