@@ -2,6 +2,9 @@
 import type { FromJobWorker, ToJobWorker } from './job-protocol.js';
 import type { CurveTheory, Job, JobOutput, JobReport, Panel } from './sweep.js';
 
+/** How long a worker that owes an answer may stay silent before it is replaced. */
+export const WORKER_SILENCE_MS: number;
+
 export type PoolPhase = 'starting' | 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'error';
 
 export interface PoolSnapshot {
@@ -37,12 +40,17 @@ export interface PoolListener {
   theory?(theory: CurveTheory[]): void;
   /** Job `index` has a new live estimate, or its output. */
   report?(index: number, report: JobReport): void;
+  /** Something the user should know that does not end the run (a silent worker replaced). */
+  warning?(message: string): void;
   done(outputs: JobOutput[]): void;
   failed(message: string): void;
 }
 
 export class JobPool {
-  constructor(jobs: Job[], options: { spawn: () => WorkerEndpoint; size: number; panel?: Panel | null; listener: PoolListener });
+  constructor(
+    jobs: Job[],
+    options: { spawn: () => WorkerEndpoint; size: number; panel?: Panel | null; listener: PoolListener; silenceMs?: number },
+  );
   readonly jobs: Job[];
   readonly phase: PoolPhase;
   /** Finished jobs' outputs (undefined where not finished), in job order. */

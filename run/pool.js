@@ -8,7 +8,12 @@
 //
 // Pause stops handing out jobs and asks every worker to hold before its next chunk of steps; the pool
 // is 'paused' once every worker with a job says it holds. Resume releases them. Cancel terminates the
-// workers at once and keeps the outputs already in. The workers belong to the pool: it creates them
+// workers at once and keeps the outputs already in.
+//
+// A worker that trains answers after every chunk (about 50 ms). One silent for `silenceMs` has died
+// without an error event, or is stuck: it is replaced, and its job starts again on the new worker (a
+// job is deterministic, so nothing changes but the time). A job whose worker falls silent twice fails
+// the run, with the reason. The workers belong to the pool: it creates them
 // and terminates them when it ends (done, cancelled or failed), which frees their wasm memory.
 
 import { scheduleOrder } from './sweep.js';
@@ -18,15 +23,19 @@ const TERMINAL = ['done', 'cancelled', 'error'];
 /** The time left is only estimated once this share of the work is done (earlier guesses swing widely). */
 const MIN_FRACTION_FOR_ESTIMATE = 0.02;
 
+/** How long a worker that owes an answer may stay silent before it is replaced. */
+export const WORKER_SILENCE_MS = 20_000;
+
 export class JobPool {
   /**
    * @param jobs the jobs ({ config } each; a panel's jobs from sweep.js's panelJobs)
    * @param options.spawn creates a worker endpoint: { post(message), terminate(), onMessage(handler), onError(handler) }
    * @param options.size the number of workers (at most one per job)
    * @param options.panel a resolved panel whose theory the listener wants before any job ends
-   * @param options.listener { update(snapshot), theory?(theory), report?(index, report), done(outputs), failed(message) }
+   * @param options.listener { update(snapshot), theory?(theory), report?(index, report), warning?(message), done(outputs), failed(message) }
+   * @param options.silenceMs how long a worker that owes an answer may stay silent (WORKER_SILENCE_MS)
    */
-  constructor(jobs, { spawn, size, panel = null, listener }) {
+  constructor(jobs, { spawn, size, panel = null, listener, silenceMs = WORKER_SILENCE_MS }) {
     this.jobs = jobs;
     this.panel = panel;
     this.listener = listener;
@@ -47,8 +56,13 @@ export class JobPool {
     this.pausedSince = null;
     this.pausedMs = 0;
     this.requested = false;
+    this.spawnEndpoint = spawn;
+    this.silenceMs = silenceMs;
+    /** Per job: how many of its workers fell silent. */
+    this.silences = new Array(jobs.length).fill(0);
     const count = Math.max(1, Math.min(size, jobs.length));
-    this.slots = Array.from({ length: count }, () => this.#spawn(spawn));
+    this.slots = Array.from({ length: count }, () => this.#spawn());
+    this.watchdog = setInterval(() => this.#watch(), Math.min(1000, Math.max(10, silenceMs / 4)));
     this.#emit();
   }
 
@@ -118,16 +132,52 @@ export class JobPool {
     return total > 0 ? done / total : null;
   }
 
-  #spawn(spawn) {
-    const endpoint = spawn();
-    const slot = { endpoint, ready: false, job: null, holding: 0 };
-    endpoint.onMessage((message) => this.#handle(slot, message));
+  #spawn() {
+    const endpoint = this.spawnEndpoint();
+    const slot = { endpoint, ready: false, job: null, holding: 0, lastHeard: performance.now() };
+    endpoint.onMessage((message) => {
+      slot.lastHeard = performance.now();
+      this.#handle(slot, message);
+    });
     endpoint.onError((message) => this.#fail(`a worker failed: ${message || 'unknown error'}`));
     return slot;
   }
 
-  #handle(slot, message) {
+  /** Replaces each worker that owes an answer and has been silent too long. */
+  #watch() {
     if (TERMINAL.includes(this.phase)) return;
+    const now = performance.now();
+    this.slots.forEach((slot, s) => {
+      if (TERMINAL.includes(this.phase)) return;
+      // A worker holding for the latest pause owes nothing; one loading the module or training does.
+      const owes = !slot.ready || (slot.job !== null && !(this.paused && slot.holding === this.generation));
+      if (!owes || now - slot.lastHeard <= this.silenceMs) return;
+      const job = slot.job;
+      const seconds = Math.round(this.silenceMs / 1000);
+      if (job !== null && ++this.silences[job] > 1) {
+        this.#fail(`job ${job + 1} of ${this.jobs.length} stopped answering twice (${seconds} s each): a single step may take too long at its settings`);
+        return;
+      }
+      slot.endpoint.terminate();
+      this.slots[s] = this.#spawn();
+      if (job !== null) {
+        // It starts again from step 0, next in line.
+        this.order.splice(this.next, 0, job);
+        this.stepsDone[job] = 0;
+        this.reports[job] = undefined;
+      }
+      this.listener.warning?.(
+        job === null
+          ? `a worker did not start within ${seconds} s and was replaced`
+          : `the worker of job ${job + 1} of ${this.jobs.length} stopped answering for ${seconds} s; it was replaced and the job started again`,
+      );
+      this.#checkHeld();
+      this.#emit();
+    });
+  }
+
+  #handle(slot, message) {
+    if (TERMINAL.includes(this.phase) || !this.slots.includes(slot)) return;
     switch (message.type) {
       case 'ready':
         slot.ready = true;
@@ -219,6 +269,7 @@ export class JobPool {
   #end() {
     if (TERMINAL.includes(this.phase)) return false;
     for (const slot of this.slots) slot.endpoint.terminate();
+    clearInterval(this.watchdog);
     if (this.pausedSince !== null) this.pausedMs += performance.now() - this.pausedSince;
     this.pausedSince = null;
     this.endedAt = performance.now();

@@ -16,6 +16,8 @@ export interface RunListener {
   update(snapshot: RunSnapshot): void;
   /** The result so far: the theory, then estimates and finished jobs as they come in. */
   partial(result: PanelResult): void;
+  /** Something worth saying that does not end the run (a silent worker replaced). */
+  warning(message: string): void;
   /** Every job is done. */
   done(result: PanelResult): void;
   /** Cancel: the result of the jobs that had finished (estimates dropped). */
@@ -72,6 +74,7 @@ export class PresetRun {
           if (this.#theory) listener.done(this.#assemble(outputs));
           else listener.failed('the panel’s theory never arrived');
         },
+        warning: (message) => listener.warning(message),
         failed: (message) => listener.failed(message),
       },
     });

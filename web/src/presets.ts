@@ -103,6 +103,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   const counts = byId('preset-counts', HTMLElement);
   const elapsed = byId('preset-elapsed', HTMLElement);
   const status = byId('preset-status', HTMLElement);
+  const warning = byId('preset-warning', HTMLElement);
   const title = byId('preset-title', HTMLElement);
   const note = byId('preset-note', HTMLElement);
   const legend = byId('preset-legend', HTMLElement);
@@ -250,6 +251,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     showResult(null);
     chartEmpty.textContent = 'Loading the module: the theory is drawn first, then each job’s points as it trains.';
     status.textContent = '';
+    warning.hidden = true;
     pausedByHiding = false;
     const belongsHere = () => selected().id === panel.id && quickBox.checked === quick;
     run = new PresetRun(panel, quick, {
@@ -275,6 +277,10 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
           if (belongsHere()) showResult(null);
           status.textContent = `Cancelled before any job finished (${counted}); nothing to keep.`;
         }
+      },
+      warning(message) {
+        warning.textContent = `Note: ${message}.`;
+        warning.hidden = false;
       },
       failed(message) {
         status.textContent = `The run failed: ${message}`;
