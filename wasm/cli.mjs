@@ -4,31 +4,24 @@
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
 //   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--base URL]   figure panels as CSV, JSON and SVG
 //   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
+//   icl-playground job    <job file> --out <dir>            one job of a sweep written by reproduce --jobs-out
 // Wherever a config is read, a link of the page (or its fragment) may stand in its place.
 // Results go to stdout, progress to stderr, and every error is one line on stderr. Exit status: 0 done;
 // 1 a reproduction missed a panel's tolerance or a training run diverged; 2 bad input (usage, a config
 // that cannot be read or is invalid, an --out directory that cannot be written); 3 an unexpected error.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadIcl } from './icl.js';
 import { buildWarning, configLink, decodeState, looksLikeLink } from './link.js';
-import { panelJobs, panelResult, resolvePanel } from '../run/sweep.js';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, InputError, UsageError, oneLine, readConfigText } from './cli-input.mjs';
+import { job, reproduce } from './cli-figures.mjs';
 import { TrainingRun } from '../run/training-run.js';
-
-const presetDirectory = new URL('./presets/', import.meta.url);
-
-function loadPresets() {
-  return readdirSync(presetDirectory)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => JSON.parse(readFileSync(new URL(name, presetDirectory), 'utf8')));
-}
 
 const USAGE = `usage: icl-playground theory <config | ->
        icl-playground train <config | ->
        icl-playground link <config | -> [--base URL]
        icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--threads N] [--base URL]
+       icl-playground reproduce <preset ... | all> --jobs-out <dir> [--quick]
+       icl-playground job <job file> --out <dir>
+       icl-playground reproduce --merge <jobs dir> [--results <dir>] --out <dir> [--base URL]
 
 commands:
   theory     print the theory curves of the config at each of its context lengths n
@@ -42,81 +35,14 @@ commands:
              (link, build, date, the config of each curve, seeds), the link being --base URL (the
              page's address; default none, so the link is the bare fragment #v=1&...) followed by the
              panel's fragment
+             --jobs-out writes every job of the panels as a file (<panel>-<k>.job.json) and the
+             manifest sweep.json into <dir> instead of running them, for a batch engine to fan out
+  job        train one job file and write its <panel>-<k>.result.json into <dir>
+  reproduce --merge   assemble the results (from --results, default the jobs dir) of a sweep written
+             with --jobs-out into the same files as a reproduction run in one process
 
 <config> is a JSON file, '-' for standard input, or a link of the page (or its fragment, quoted for
 the shell) such as 'https://host/icl/#v=1&d=7&seed=42'. The config format is described in README.md.`;
-
-const EXIT_FAILED = 1;
-const EXIT_BAD_INPUT = 2;
-const EXIT_INTERNAL = 3;
-
-/** Bad input that is not a config error: an unreadable config, an unwritable directory. */
-class InputError extends Error {}
-/** A mistake in the command line itself. */
-class UsageError extends InputError {}
-
-// The offset of the first byte of `bytes` that starts no well-formed UTF-8 character.
-function firstInvalidUtf8(bytes) {
-  for (let i = 0; i < bytes.length; ) {
-    const lead = bytes[i];
-    let length = 0;
-    let low = 0x80;
-    let high = 0xbf;
-    if (lead < 0x80) length = 1;
-    else if (lead >= 0xc2 && lead <= 0xdf) length = 2;
-    else if (lead >= 0xe0 && lead <= 0xef) [length, low, high] = [3, lead === 0xe0 ? 0xa0 : 0x80, lead === 0xed ? 0x9f : 0xbf];
-    else if (lead >= 0xf0 && lead <= 0xf4) [length, low, high] = [4, lead === 0xf0 ? 0x90 : 0x80, lead === 0xf4 ? 0x8f : 0xbf];
-    const second = bytes[i + 1];
-    const rest = bytes.subarray(i + 2, i + length);
-    const valid = length === 1 || (length > 1 && i + length <= bytes.length && second >= low && second <= high &&
-      rest.every((byte) => byte >= 0x80 && byte <= 0xbf));
-    if (!valid) return i;
-    i += length;
-  }
-  return -1;
-}
-
-function readConfigText(path) {
-  if (path === undefined) throw new UsageError('missing the config file (or - for standard input, or a link)');
-  if (path !== '-' && looksLikeLink(path) && !existsSync(path)) return path;
-  const name = path === '-' ? 'standard input' : path;
-  let bytes;
-  try {
-    bytes = readFileSync(path === '-' ? 0 : path);
-  } catch (error) {
-    throw new InputError(`cannot read ${name}: ${error.message}`);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    const at = firstInvalidUtf8(bytes);
-    const hex = bytes[at].toString(16).toUpperCase().padStart(2, '0');
-    throw new InputError(`${name} is not UTF-8 text: byte ${at + 1} (0x${hex}) starts no valid character (a config is JSON text)`);
-  }
-}
-
-// mkdir -p, one level at a time: Node 20's mkdirSync(..., { recursive: true }) loops forever where the
-// kernel answers ENOENT for a parent that exists (e.g. under /proc).
-function makeDirectory(dir) {
-  const missing = [];
-  for (let current = resolve(dir); !existsSync(current); current = dirname(current)) {
-    missing.push(current);
-    if (dirname(current) === current) break;
-  }
-  for (const path of missing.reverse()) mkdirSync(path);
-}
-
-// Creates `dir` and writes a file into it, so that a reproduction fails before its work, not after.
-function checkWritableDirectory(dir) {
-  const probe = join(dir, `.icl-playground-write-check-${process.pid}`);
-  try {
-    makeDirectory(dir);
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    throw new InputError(`cannot write to --out ${dir}: ${error.message}`);
-  }
-}
 
 /** A config (JSON text or a link of the page) as the config object it names; warnings of a link on stderr. */
 function readConfig(icl, text) {
@@ -129,14 +55,6 @@ function readConfig(icl, text) {
     throw new UsageError(`this link is of the figure panel '${state.preset}'; run it with: icl-playground reproduce '${text.trim()}' --out <dir>`);
   }
   return icl.normalizeConfig(state.config);
-}
-
-/** A reproduce argument: a preset id, or a link of a panel (its id and quick flag). */
-function panelArgument(icl, name) {
-  if (!looksLikeLink(name)) return { name, quick: false };
-  const state = decodeState(name, icl.configSchema());
-  if (!state.preset) throw new UsageError(`the link '${name.slice(0, 80)}' names no figure panel (preset=...)`);
-  return { name: state.preset, quick: state.quick };
 }
 
 function linkCommand(icl, config, base) {
@@ -193,82 +111,14 @@ async function train(icl, config) {
   }
 }
 
-async function reproduce(icl, args) {
-  // Loaded here, not at the top: the chart library and the thread pool are for this command only.
-  const { fidelityTable, writePanel } = await import('./report.js');
-  const { runJobsInPool } = await import('../run/node-pool.mjs');
-  let out;
-  let quick = false;
-  let threads = availableParallelism();
-  let base = '';
-  const names = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--quick') quick = true;
-    else if (args[i] === '--out') out = args[++i];
-    else if (args[i].startsWith('--out=')) out = args[i].slice('--out='.length);
-    else if (args[i] === '--threads') threads = Number(args[++i]);
-    else if (args[i] === '--base') base = args[++i] ?? '';
-    else if (args[i].startsWith('--base=')) base = args[i].slice('--base='.length);
-    else if (args[i].startsWith('-')) throw new UsageError(`unknown option '${args[i]}'`);
-    else {
-      const panel = panelArgument(icl, args[i]);
-      names.push(panel.name);
-      quick ||= panel.quick;
-    }
-  }
-  if (names.length === 0) throw new UsageError('reproduce takes preset names, or all');
-  if (!out) throw new UsageError('reproduce needs --out <dir>');
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
-  // The panel's fragment replaces any the address had, as on the page.
-  base = base.split('#')[0];
-  checkWritableDirectory(out);
-  const presets = loadPresets();
-  const chosen = names.includes('all') ? presets : [...new Set(names)].map((name) => {
-    const preset = presets.find((candidate) => candidate.id === name);
-    if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${presets.map((p) => p.id).join(', ')}, all)`);
-    return preset;
-  });
-  // The jobs of every chosen panel share one pool, so that no worker idles at the end of one panel while
-  // another finishes it; a panel's time runs from the start until its last job is done.
-  const panels = chosen.map((preset) => {
-    const resolved = resolvePanel(preset, { quick });
-    const jobs = panelJobs(resolved);
-    return { id: preset.id, resolved, jobs, left: jobs.length, seconds: 0 };
-  });
-  const owner = panels.flatMap((panel) => panel.jobs.map(() => panel));
-  const started = performance.now();
-  const onDone = (j) => {
-    const panel = owner[j];
-    panel.left -= 1;
-    process.stderr.write(`${panel.id}: ${panel.jobs.length - panel.left} of ${panel.jobs.length} jobs done\n`);
-    if (panel.left === 0) panel.seconds = (performance.now() - started) / 1000;
-  };
-  const allJobs = panels.flatMap((panel) => panel.jobs);
-  const outputs = await runJobsInPool(allJobs, threads, { onDone });
-  const results = [];
-  let first = 0;
-  for (const panel of panels) {
-    const panelOutputs = outputs.slice(first, first + panel.jobs.length);
-    first += panel.jobs.length;
-    const result = panelResult(icl, panel.resolved, panel.jobs, panelOutputs, { quick, seconds: panel.seconds });
-    const paths = writePanel(out, result, { base });
-    process.stderr.write(`${panel.id}: done after ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
-    results.push(result);
-  }
-  const table = fidelityTable(results);
-  writeFileSync(`${out}/fidelity.txt`, `${table}\n`);
-  process.stdout.write(`${table}\n`);
-  process.stderr.write(`total ${((performance.now() - started) / 1000).toFixed(1)} s on ${threads} threads\n`);
-  return results.every((result) => result.fidelity.pass) ? 0 : EXIT_FAILED;
-}
-
 async function main(argv) {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     console.log(USAGE);
     return 0;
   }
-  if (command === 'reproduce') return reproduce(await loadIcl(), argv.slice(1));
+  if (command === 'reproduce') return reproduce(await loadIcl(), args);
+  if (command === 'job') return job(await loadIcl(), args);
   if (!['theory', 'train', 'link'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   let base = '';
   const positional = [];
@@ -295,8 +145,6 @@ async function main(argv) {
   return report.diverged ? EXIT_FAILED : 0;
 }
 
-// One line, whatever the message holds.
-const oneLine = (text) => String(text).replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 main(process.argv.slice(2)).then(
   (status) => process.exit(status),

@@ -14,7 +14,7 @@ packages=(emscripten libeigen3-dev libxsimd-dev nlohmann-json3-dev cmake ninja-b
 case "$purpose" in
   start) ;;
   bench) packages+=(g++) ;;
-  test) packages+=(g++ libgtest-dev chromium) ;;
+  test) packages+=(g++ libgtest-dev chromium parallel) ;;
   *) echo "usage: bash wasm/toolchain.sh start|test|bench" >&2; exit 2 ;;
 esac
 
