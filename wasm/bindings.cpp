@@ -145,6 +145,38 @@ class ExperimentHandle {
     if (std::string error = check_model(model); !error.empty()) return error_object("sampleWeights: " + error);
     return array_or_error("sampleWeights", [&] { return experiment_->sample_weights(static_cast<int>(model)); });
   }
+  /**
+   * {n, d, learnedPreconditioner, learnedSampleWeights, sampleWeightScale, optimal, optimalError,
+   * relativeDistance} of model `model` (icl/model_readout.hpp), or {error}. optimal is
+   * {preconditioner, sampleWeights} or null, and then optimalError says why; relativeDistance is a number or null.
+   */
+  val readout(double model) const {
+    if (std::string error = check_model(model); !error.empty()) return error_object("readout: " + error);
+    return guarded(
+        "readout",
+        [&] {
+          const icl::ModelReadout readout = experiment_->readout(static_cast<int>(model));
+          val result = val::object();
+          result.set("n", readout.n);
+          result.set("d", readout.d);
+          result.set("learnedPreconditioner", to_float64_array(readout.preconditioner));
+          result.set("learnedSampleWeights", to_float64_array(readout.sample_weights));
+          result.set("sampleWeightScale", readout.sample_weight_scale);
+          if (readout.optimal) {
+            val optimal = val::object();
+            optimal.set("preconditioner", to_float64_array(readout.optimal->preconditioner));
+            optimal.set("sampleWeights", to_float64_array(readout.optimal->sample_weights));
+            result.set("optimal", optimal);
+            result.set("optimalError", val::null());
+          } else {
+            result.set("optimal", val::null());
+            result.set("optimalError", icl::safe_message(readout.optimal_error));
+          }
+          result.set("relativeDistance", readout.relative_distance ? val(*readout.relative_distance) : val::null());
+          return result;
+        },
+        [](const std::string& message) { return error_object(message, true); });
+  }
   int live_prompts() const { return experiment_ ? experiment_->live_prompts() : 0; }
   val checkpoint_schedule() const {
     const std::vector<int>& steps = experiment_ ? experiment_->checkpoint_schedule() : std::vector<int>{};
@@ -369,6 +401,7 @@ EMSCRIPTEN_BINDINGS(icl) {
       .function("theory", &ExperimentHandle::theory)
       .function("effectiveWeights", &ExperimentHandle::effective_weights)
       .function("sampleWeights", &ExperimentHandle::sample_weights)
+      .function("readout", &ExperimentHandle::readout)
       .function("livePrompts", &ExperimentHandle::live_prompts)
       .function("checkpointSchedule", &ExperimentHandle::checkpoint_schedule)
       .function("checkpointRisks", &ExperimentHandle::checkpoint_risks)

@@ -211,6 +211,13 @@ export interface Experiment {
   effectiveWeights(model: number): Float64Array;
   /** The weight of each context token (index 0 = the most recent): H3's lag weights; all ones for attention. */
   sampleWeights(model: number): Float64Array;
+  /**
+   * Model `model` in the reduced form y_hat = x^T W X^T (omega ⊙ y) beside the theory's W* and omega* at its n
+   * (nValues[model]). The form is unchanged by W -> c W, omega -> omega / c, and W*, omega* fix c by
+   * mean(omega*) = 1: so the learned weights are normalised the same way (sampleWeights() divided by its mean,
+   * effectiveWeights() multiplied by it) and can be compared with the optimum entry by entry.
+   */
+  readout(model: number): Readout;
   /** Size of the live evaluation set the checkpoints use: the first prompts of the evaluation set, at most 4096. */
   readonly livePrompts: number;
   /** The steps at which step() records a checkpoint: 0, then log- and linearly spaced up to totalSteps. */
@@ -223,6 +230,25 @@ export interface Experiment {
   verdicts(finalRisk: ArrayLike<number>): Verdict[];
   /** Frees the wasm memory; the object must not be used afterwards. */
   delete(): void;
+}
+
+/** Experiment.readout: what one trained model learned, normalised, beside the optimum. */
+export interface Readout {
+  /** The model's context length. */
+  n: number;
+  d: number;
+  /** W_eff times sampleWeightScale, d x d, row-major; the raw W_eff when the scale is NaN. */
+  learnedPreconditioner: Float64Array;
+  /** The weight of each context token (index 0 = the most recent) divided by sampleWeightScale (mean 1); raw when the scale is NaN. */
+  learnedSampleWeights: Float64Array;
+  /** The mean of the raw sample weights (1 for attention); NaN when it is not finite or within 1e-12 of 0. */
+  sampleWeightScale: number;
+  /** W* (d x d, row-major) and omega* (mean 1) of the config's theory at n; null when the theory gives none. */
+  optimal: { preconditioner: Float64Array; sampleWeights: Float64Array } | null;
+  /** Why optimal is null; null when it is not. */
+  optimalError: string | null;
+  /** ||learnedPreconditioner - W*||_F / ||W*||_F; null without W*, when ||W*|| = 0, or when not finite. */
+  relativeDistance: number | null;
 }
 
 /** How a model's training ended (the core's judge_convergence). */
@@ -265,7 +291,8 @@ export interface IclModule {
   /**
    * The reduced form y_hat = x^T W X^T (omega ⊙ y) the config's model should learn at context n (paper-spec §3):
    * W* (d x d, row-major) and omega* (one weight per context token, index 0 the most recent; mean 1), to set
-   * beside Experiment.effectiveWeights and sampleWeights. n: an integer in [1, 100000]. Throws ConfigError.
+   * beside Experiment.effectiveWeights and sampleWeights (Experiment.readout sets them side by side, normalised).
+   * n: an integer in [1, 100000]. Throws ConfigError.
    */
   optimalWeights(config: unknown, n: number): { preconditioner: Float64Array; sampleWeights: Float64Array };
   /** Number of wasm-side objects currently alive (experiments not yet deleted); for leak checks. */

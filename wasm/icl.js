@@ -246,6 +246,10 @@ class Experiment {
     return checked(this.#live().sampleWeights(this.#model(model)));
   }
 
+  readout(model) {
+    return checked(this.#live().readout(this.#model(model)));
+  }
+
   delete() {
     this.#handle?.delete();
     this.#handle = undefined;

@@ -7,6 +7,7 @@
 
 #include "icl/bank_model.hpp"
 #include "icl/data_model.hpp"
+#include "icl/model_readout.hpp"
 #include "icl/online.hpp"
 #include "icl/readout.hpp"
 #include "icl/rng.hpp"
@@ -448,6 +449,11 @@ std::vector<double> Experiment::sample_weights(int model) const {
   h3_lags(bank_model, bank_model.parameters.data() + bank_model.h3.filter_offset(), lags.data());
   const std::vector<float> omega = h3_sample_weights(lags.data(), bank_model.n);
   return std::vector<double>(omega.begin(), omega.end());
+}
+
+ModelReadout Experiment::readout(int model) const {
+  const int n = config_.n[static_cast<std::size_t>(model)];
+  return normalise_readout(n, config_.d, effective_weights(model), sample_weights(model), optimal_weights(config_, n));
 }
 
 void Experiment::draw_batch_only() { engine_->draw_batch(*data_, steps_done_); }

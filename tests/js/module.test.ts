@@ -161,6 +161,65 @@ describe('read-outs', () => {
   });
 });
 
+describe('readout', () => {
+  const mean = (values: ArrayLike<number>) => Array.from(values).reduce((sum, v) => sum + v, 0) / values.length;
+
+  it('normalises the raw read-outs to mean(omega) = 1 and measures the distance to W* at the model\'s n', () => {
+    const experiment = icl.createExperiment({ seed: 4, d: 3, n: [4, 6], model: { kind: 'h3' }, training: { steps: 40, batch_size: 16 } });
+    try {
+      experiment.step(experiment.totalSteps);
+      for (const [model, n] of [[0, 4], [1, 6]] as const) {
+        const readout = experiment.readout(model);
+        const rawOmega = experiment.sampleWeights(model);
+        const rawW = experiment.effectiveWeights(model);
+        expect(readout.n).toBe(n);
+        expect(readout.d).toBe(3);
+        // The core's formula, restated here only to check it: the scale is the mean of the raw weights.
+        const scale = mean(rawOmega);
+        expect(scale).not.toBe(1); // trained lag weights have moved, so the normalisation is visible
+        expect(readout.sampleWeightScale).toBeCloseTo(scale, 14);
+        expect(readout.learnedSampleWeights).toHaveLength(n);
+        readout.learnedSampleWeights.forEach((w, t) => expect(w).toBeCloseTo(rawOmega[t]! / scale, 14));
+        readout.learnedPreconditioner.forEach((w, i) => expect(w).toBeCloseTo(rawW[i]! * scale, 14));
+        expect(mean(readout.learnedSampleWeights)).toBeCloseTo(1, 14);
+        const optimal = icl.optimalWeights(experiment.config, n);
+        expect(readout.optimal).toEqual(optimal);
+        expect(readout.optimalError).toBeNull();
+        let difference = 0;
+        let reference = 0;
+        optimal.preconditioner.forEach((w, i) => {
+          difference += (readout.learnedPreconditioner[i]! - w) ** 2;
+          reference += w ** 2;
+        });
+        expect(readout.relativeDistance).toBeCloseTo(Math.sqrt(difference) / Math.sqrt(reference), 14);
+      }
+    } finally {
+      experiment.delete();
+    }
+  });
+
+  it('leaves attention\'s weights as they are: its sample weights are ones', () => {
+    const experiment = icl.createExperiment({ d: 2, n: [5], training: { steps: 5, batch_size: 8 } });
+    try {
+      experiment.step(5);
+      const readout = experiment.readout(0);
+      expect(readout.sampleWeightScale).toBe(1);
+      expect(Array.from(readout.learnedSampleWeights)).toEqual([1, 1, 1, 1, 1]);
+      expect(readout.learnedPreconditioner).toEqual(experiment.effectiveWeights(0));
+    } finally {
+      experiment.delete();
+    }
+  });
+
+  it('rejects a model index outside the bank and a deleted experiment', () => {
+    const experiment = icl.createExperiment({ d: 2, n: [3, 4], training: { steps: 1, batch_size: 4 } });
+    expect(() => experiment.readout(2)).toThrow(/model must be an integer in \[0, 1\] \(got 2\)/);
+    expect(() => experiment.readout(0.5)).toThrow(RangeError);
+    experiment.delete();
+    expect(() => experiment.readout(0)).toThrow(/deleted/);
+  });
+});
+
 describe('optimal weights', () => {
   it('give W* = I / (n + d + 1 + sigma^2) for isotropic IID data, with uniform sample weights', () => {
     const { preconditioner, sampleWeights } = icl.optimalWeights({ d: 3 }, 6);

@@ -2,7 +2,7 @@
 // fails otherwise, via `satisfies`), and the runtime objects must have exactly those members.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadIcl, type ConfigFieldPath, type Experiment, type IclModule } from '../../wasm/icl.js';
+import { ConfigError, loadIcl, type ConfigFieldPath, type Experiment, type IclModule, type Readout } from '../../wasm/icl.js';
 
 const moduleMembers = {
   buildId: 'string',
@@ -28,6 +28,7 @@ const experimentMembers = {
   theory: 'function',
   effectiveWeights: 'function',
   sampleWeights: 'function',
+  readout: 'function',
   livePrompts: 'number',
   checkpointSchedule: 'object',
   checkpoints: 'function',
@@ -35,6 +36,17 @@ const experimentMembers = {
   verdicts: 'function',
   delete: 'function',
 } as const satisfies Record<keyof Experiment, string>;
+
+const readoutMembers = {
+  n: 'number',
+  d: 'number',
+  learnedPreconditioner: 'object',
+  learnedSampleWeights: 'object',
+  sampleWeightScale: 'number',
+  optimal: 'object',
+  optimalError: 'object', // null while the optimum is there
+  relativeDistance: 'number',
+} as const satisfies Record<keyof Readout, string>;
 
 describe('typings', () => {
   it('IclModule has exactly the declared members, of the declared kinds', async () => {
@@ -51,6 +63,24 @@ describe('typings', () => {
         expect(typeof experiment[name as keyof Experiment], name).toBe(kind);
       }
       expect(Array.isArray(experiment.nValues)).toBe(true);
+    } finally {
+      experiment.delete();
+    }
+  });
+
+  it('Experiment.readout returns exactly the declared fields, of the declared kinds', async () => {
+    const icl = await loadIcl();
+    const experiment = icl.createExperiment({ d: 2, n: [3], training: { steps: 1, batch_size: 4 } });
+    try {
+      experiment.step(1);
+      const readout = experiment.readout(0);
+      expect(Object.keys(readout).sort()).toEqual(Object.keys(readoutMembers).sort());
+      for (const [name, kind] of Object.entries(readoutMembers)) expect(typeof readout[name as keyof Readout], name).toBe(kind);
+      expect(readout.learnedPreconditioner).toBeInstanceOf(Float64Array);
+      expect(readout.learnedSampleWeights).toBeInstanceOf(Float64Array);
+      expect(readout.optimal?.preconditioner).toBeInstanceOf(Float64Array);
+      expect(readout.optimal?.sampleWeights).toBeInstanceOf(Float64Array);
+      expect(readout.optimalError).toBeNull();
     } finally {
       experiment.delete();
     }

@@ -43,7 +43,10 @@ export interface DenseTheoryCurve {
   risk: number[];
 }
 
-/** The reduced form one trained model implements, y_hat = x^T W X^T (omega ⊙ y), beside the optimum. */
+/**
+ * The reduced form one trained model implements, y_hat = x^T W X^T (omega ⊙ y), beside the optimum: the
+ * core's Experiment.readout, with plain arrays (the exports write them to JSON as they are).
+ */
 export interface ModelReadout {
   n: number;
   d: number;

@@ -31,49 +31,18 @@ function denseTheoryCurves(icl: IclModule, config: Config, maxN: number): DenseT
   }));
 }
 
-const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-
-/** ||a - b||_F / ||b||_F, or null when it is not a finite number. */
-function relativeFrobeniusDistance(a: readonly number[], b: readonly number[]): number | null {
-  if (a.length !== b.length || a.length === 0) return null;
-  let difference = 0;
-  let reference = 0;
-  for (let i = 0; i < a.length; i++) {
-    difference += ((a[i] ?? Number.NaN) - (b[i] ?? Number.NaN)) ** 2;
-    reference += (b[i] ?? Number.NaN) ** 2;
-  }
-  const ratio = Math.sqrt(difference) / Math.sqrt(reference);
-  return reference > 0 && Number.isFinite(ratio) ? ratio : null;
-}
-
-/**
- * What model `index` learned, in the reduced form y_hat = x^T W X^T (omega ⊙ y), beside W* and omega*.
- * The form is invariant under W -> c W, omega -> omega / c; W* and omega* fix the scale by mean(omega*) = 1,
- * so the learned omega is divided by its mean and W_eff multiplied by it before they are compared.
- */
-function readModel(icl: IclModule, experiment: Experiment, config: Config, index: number, n: number): ModelReadout {
-  const rawWeights = Array.from(experiment.sampleWeights(index));
-  const rawPreconditioner = Array.from(experiment.effectiveWeights(index));
-  const scale = rawWeights.length > 0 ? mean(rawWeights) : Number.NaN;
-  // A mean of (nearly) zero has no meaningful normalisation: keep the raw values and say so (NaN scale).
-  const usable = Number.isFinite(scale) && Math.abs(scale) > 1e-12;
-  const learnedSampleWeights = usable ? rawWeights.map((w) => w / scale) : rawWeights;
-  const learnedPreconditioner = usable ? rawPreconditioner.map((w) => w * scale) : rawPreconditioner;
-  let optimal: ModelReadout['optimal'] = null;
-  try {
-    const weights = icl.optimalWeights(config, n);
-    optimal = { preconditioner: Array.from(weights.preconditioner), sampleWeights: Array.from(weights.sampleWeights) };
-  } catch {
-    // Leaves the optimum out of the view rather than losing the run's result.
-  }
+/** What model `index` learned beside W* and omega*, as the core normalises and compares them. */
+function readModel(experiment: Experiment, index: number): ModelReadout {
+  const readout = experiment.readout(index);
+  const { optimal } = readout;
   return {
-    n,
-    d: config.d,
-    learnedPreconditioner,
-    learnedSampleWeights,
-    sampleWeightScale: usable ? scale : Number.NaN,
-    optimal,
-    relativeDistance: optimal ? relativeFrobeniusDistance(learnedPreconditioner, optimal.preconditioner) : null,
+    n: readout.n,
+    d: readout.d,
+    learnedPreconditioner: Array.from(readout.learnedPreconditioner),
+    learnedSampleWeights: Array.from(readout.learnedSampleWeights),
+    sampleWeightScale: readout.sampleWeightScale,
+    optimal: optimal && { preconditioner: Array.from(optimal.preconditioner), sampleWeights: Array.from(optimal.sampleWeights) },
+    relativeDistance: readout.relativeDistance,
   };
 }
 
@@ -115,7 +84,7 @@ function finish(icl: IclModule, current: Run): void {
   post({ type: 'evaluating', stepsDone: experiment.stepsDone, totalSteps });
   const evaluated = Array.from(experiment.evaluate());
   const verdicts = experiment.verdicts(evaluated);
-  const readouts = nValues.map((n, index) => readModel(icl, experiment, experiment.config, index, n));
+  const readouts = nValues.map((_, index) => readModel(experiment, index));
   const divergence = experiment.divergence;
   const result: TrainingResult = {
     status: divergence ? 'diverged' : experiment.stepsDone < totalSteps ? 'stopped' : 'done',

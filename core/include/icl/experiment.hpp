@@ -14,6 +14,7 @@
 #include "icl/config.hpp"
 #include "icl/convergence.hpp"
 #include "icl/data_model.hpp"
+#include "icl/model_readout.hpp"
 #include "icl/result.hpp"
 
 namespace icl {
@@ -87,6 +88,11 @@ class Experiment {
   std::vector<double> effective_weights(int model) const;
   /** The weight of each context token, t = 0 the most recent: H3's lag weights f_{t+1}; ones for attention. */
   std::vector<double> sample_weights(int model) const;
+  /**
+   * Both read-outs of the model, normalised to the theory's scale (mean omega = 1), beside the theory's
+   * W* and omega* at its context n = config().n[model], and how far W_eff is from W* (ModelReadout).
+   */
+  ModelReadout readout(int model) const;
 
   /** Draws one training batch without training on it; for the benchmark of the sampler alone. */
   void draw_batch_only();

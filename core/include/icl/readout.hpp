@@ -1,5 +1,6 @@
 // Reading the reduced form yhat ≈ x^T W_eff X^T (omega ⊙ y) off trained weights (paper-spec §2), so that
-// a learned model can be charted against the theory's W* and omega*. Not a hot path.
+// a learned model can be charted against the theory's W* and omega* (icl/model_readout.hpp sets them
+// side by side). Not a hot path.
 #pragma once
 
 #include <vector>
