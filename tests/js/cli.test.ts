@@ -92,12 +92,15 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
       expect(stderr).not.toMatch(/jobs done/);
       expect(existsSync(out)).toBe(false);
     }
-    // A directory that can be created is, and the check leaves nothing in it.
+    // A mistake in the command touches nothing; a directory that can be created is, and the check
+    // leaves nothing in it but the reports.
     const fresh = join(dir, 'new', 'results');
-    const { status, stderr } = run(['reproduce', 'no-such-preset', '--out', fresh]);
-    expect(status).toBe(2);
-    expectOneLineError(stderr, /unknown preset 'no-such-preset'/);
-    expect(readdirSync(fresh)).toEqual([]);
+    const unknown = run(['reproduce', 'no-such-preset', '--out', fresh]);
+    expect(unknown.status).toBe(2);
+    expectOneLineError(unknown.stderr, /unknown preset 'no-such-preset'/);
+    expect(existsSync(fresh)).toBe(false);
+    expect(run(['reproduce', 'fig3-low-rank', '--quick', '--threads', '1', '--out', fresh]).status).toBe(0);
+    expect(readdirSync(fresh).sort()).toEqual(['fidelity.txt', 'fig3-low-rank.csv', 'fig3-low-rank.json', 'fig3-low-rank.svg']);
   });
 
   it('says when a run diverged, and exits 1 with the reason in its JSON', () => {
