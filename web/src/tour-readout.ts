@@ -75,7 +75,7 @@ export class TourReadout {
       line.append(texSpan('\\lVert W_{\\mathrm{eff}} - W^* \\rVert_F \\,/\\, \\lVert W^* \\rVert_F'), ' = ', distance);
       body.append(maps, legend, line);
     } else {
-      body.append(weights);
+      body.append(weights, element('p', 'note', 'Solid blue line and dots: the weights H3 learned; dotted orange line and rings: the optimal ω*. Lag 1 is the token just before the query.'));
     }
     this.#status = element('p', 'status', 'Trained when it comes into view.');
     this.#status.setAttribute('role', 'status');
