@@ -36,3 +36,4 @@ export function gapPanelData(result: PanelResult): GapPanelData;
 export function sharedTheories(result: PanelResult): number[][];
 export function coincidentCurves(result: PanelResult): { curves: [number, number]; largest: number }[];
 export function curveSwatch(curve: number): string;
+export function roleNamedParts(root: ParentNode): void;

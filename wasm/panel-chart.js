@@ -464,6 +464,14 @@ function gapPanel(result, { width, document, logX }) {
   });
 }
 
+/** Plot names its marks (aria-label) on elements without a role, where ARIA allows no name: each named
+ *  part of a chart under `root` becomes a graphics object, as the SVG accessibility roles have it. */
+export function roleNamedParts(root) {
+  for (const named of root.querySelectorAll('[aria-label]')) {
+    if (!named.hasAttribute('role') && named.localName !== 'svg') named.setAttribute('role', 'graphics-object');
+  }
+}
+
 /** Moves a Plot <svg>'s content into a <g> at (0, y) of `target`: one SVG viewport for both panels,
  *  so neither nests another's (a nested <svg> takes the page's CSS sizing rules). */
 function appendPanel(doc, target, plotSvg, y, name) {
@@ -473,8 +481,11 @@ function appendPanel(doc, target, plotSvg, y, name) {
   }
   group.setAttribute('font-size', '13');
   group.setAttribute('data-panel', name);
+  group.setAttribute('role', 'graphics-object');
+  group.setAttribute('aria-label', name === 'risk' ? 'test risk' : 'relative gap to the theory, in percent');
   if (y) group.setAttribute('transform', `translate(0 ${y})`);
   while (plotSvg.firstChild) group.append(plotSvg.firstChild);
+  roleNamedParts(group);
   target.append(group);
 }
 
@@ -493,7 +504,7 @@ export function panelChart(result, { width, document, logX = false } = {}) {
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('role', 'img');
+  svg.setAttribute('role', 'graphics-document');
   svg.setAttribute('class', 'panel-chart');
   const axisLabel = displayLabel(result.axis.label ?? result.axis.field);
   svg.setAttribute('aria-label', `${displayLabel(result.title)}: test risk against ${axisLabel}, and below it the relative gap to the theory`);

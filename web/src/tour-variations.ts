@@ -73,10 +73,10 @@ export const VARIATIONS: Record<string, Variation[]> = {
   'drift-h3-vs-attention': [
     {
       id: 'faster',
-      label: 'Make the task drift faster: gamma = 0.5',
-      change: 'data.gamma: 0.9 → 0.5',
-      expect: 'Distant tokens now say almost nothing about the query’s task: H3 keeps the recent ones and its lead over attention grows.',
-      patch: { axis: { values: [0.5] } },
+      label: 'Make the task drift faster: gamma = 0.7',
+      change: 'data.gamma: 0.9 → 0.7',
+      expect: 'Every token now says less about the query’s task, so both risks rise towards d + σ²; H3 still leads, by less (9 % instead of 16 % in theory), since even the recent tokens it keeps are weaker evidence. Its lead is largest at a moderate drift.',
+      patch: { axis: { values: [0.7] } },
     },
     {
       id: 'no-drift',

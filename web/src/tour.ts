@@ -46,6 +46,17 @@ const queue = new RunQueue(1, () => {
 
 renderFormulas(document);
 
+// A display formula wider than a phone scrolls sideways inside its box; a box that scrolls must be
+// reachable from the keyboard, so it takes focus while it overflows.
+const formulaObserver = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const box = target as HTMLElement;
+    if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+    else box.removeAttribute('tabindex');
+  }
+});
+for (const box of document.querySelectorAll('.formula')) formulaObserver.observe(box);
+
 interface Wanted {
   wanted(): void;
   unwanted(): void;
