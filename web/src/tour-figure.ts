@@ -24,6 +24,8 @@ declare global {
   interface Window {
     /** Finished results of the article's figures: preset id -> run key -> result. */
     __iclTour?: Record<string, Record<string, PanelResult>>;
+    /** What each figure shows now (a partial result while it trains): preset id -> its run key and result. */
+    __iclTourShown?: Record<string, { run: string; result: PanelResult }>;
   }
 }
 
@@ -396,6 +398,9 @@ export class TourFigure {
 
   #showResult(result: PanelResult | null): void {
     this.#shown = result;
+    const shown = (window.__iclTourShown ??= {});
+    if (result) shown[this.panel.id] = { run: this.#showing, result };
+    else delete shown[this.panel.id];
     this.#empty.hidden = result !== null;
     this.#legend.hidden = result === null;
     this.#verdict.hidden = result === null;
