@@ -263,7 +263,7 @@ function curveMarks(result, curve, c, axis, shared) {
       render: tagged(c, 'empirical-line', `${label}: empirical risk${seeds > 1 ? ', mean over seeds' : ''}`),
     }),
   );
-  const dots = { strokeDasharray: `0.1 ${period - 0.1}`, strokeDashoffset: -phase, strokeLinecap: 'round' };
+  const dots = { strokeDasharray: `0.1 ${period}`, strokeDashoffset: -phase, strokeLinecap: 'round' };
   above.push(
     Plot.line(theoryLine, {
       x: 'x',
@@ -582,7 +582,7 @@ export function panelLegend(result) {
     label:
       (result.axis.field === 'n' ? 'dotted: theory' : 'dotted, rings: theory') +
       (sharing ? ` (${names(sharing.map((c) => displayLabel(result.curves[c].label)))} share one theory line: its dots alternate their colours)` : ''),
-    swatch: swatch(`<line x1="3" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-width="3" stroke-dasharray="0.1 4.9" stroke-linecap="round"/>`),
+    swatch: swatch(`<line x1="3" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-width="3" stroke-dasharray="0.1 5" stroke-linecap="round"/>`),
   });
   const seeds = result.panel.seeds.length;
   if (seeds > 1) {
