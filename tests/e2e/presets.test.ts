@@ -270,7 +270,7 @@ describe('figure presets', () => {
     await page.locator('#preset-run').click();
     const chart = page.locator('#preset-chart svg');
     // Hollow dots (live estimates of the running jobs) appear while every job is still training.
-    await chart.locator('g[data-series="provisional-dots"] circle').first().waitFor({ timeout: 60_000 });
+    await chart.locator('g[data-series="provisional-dots"] > *').first().waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => document.body.dataset.presetState)).toBe('running');
     expect(await page.locator('#preset-counts').textContent()).toMatch(/^0 \/ 6 jobs done/);
     for (const c of [0, 1]) expect(await chart.locator(`g[data-curve="${c}"][data-series="theory"] path`).count()).toBe(1);
