@@ -19,7 +19,7 @@ export const CURVES = ['#1f5fbf', '#b3421b', '#2b8a7e', '#8a63b8', '#c08a1e', '#
 export const CURVE_SYMBOLS = ['circle', 'square', 'diamond', 'star', 'cross'];
 /** The empirical line of each curve: solid, then dash patterns, so a line drawn over another shows
  *  both where they coincide. The theory's pattern (dots) is not among them. */
-export const CURVE_DASHES = [null, '6 4', '2.5 2.5', '12 3 3 3', '5 6'];
+export const CURVE_DASHES = [null, '6 4', '10 3 2 3', '14 4', '3 3 3 8'];
 /** The band of the per-point tolerance in the gap panel. */
 export const TOLERANCE_BAND = '#3d4350';
 /** The models of a run (one per context length n) in the training curve, short context to long. */
