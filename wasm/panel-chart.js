@@ -351,8 +351,24 @@ function curveMarks(result, curve, c, axis, shared) {
   return { below, above };
 }
 
-function riskPanel(result, { width, document, logX }) {
-  const axis = yAxis(result);
+/** A fitted risk axis: from a little below the lowest theory or empirical value to a little above the
+ *  highest one that is not an outlier, so that curves a few percent apart separate. */
+function fittedDomain(result, axis) {
+  const values = result.curves
+    .flatMap((curve) => [...finitePoints(curve).flatMap((p) => [p.min ?? p.mean, p.mean, p.max ?? p.mean]), ...linePoints(curve.theoryLine).map((p) => p.y)])
+    .filter((value) => Number.isFinite(value) && !axis.isOutlier(value));
+  if (values.length === 0) return [0, axis.top];
+  const lowest = Math.min(...values);
+  const highest = Math.max(...values);
+  const pad = 0.08 * (highest - lowest || Math.abs(highest) || 1);
+  return [Math.max(0, lowest - pad), highest + pad];
+}
+
+function riskPanel(result, { width, document, logX, fitY }) {
+  const full = yAxis(result);
+  const domain = fitY ? fittedDomain(result, full) : [0, full.top];
+  // Outliers sit on the top edge of the axis as drawn.
+  const axis = { ...full, top: domain[1] };
   const shared = sharedTheories(result);
   const marks = result.curves.map((curve, c) => curveMarks(result, curve, c, axis, shared[c]));
   return Plot.plot({
@@ -364,7 +380,7 @@ function riskPanel(result, { width, document, logX }) {
     marginBottom: 30,
     style: { fontSize: '13px' },
     x: { ...xScale(result, logX), label: null },
-    y: { label: RISK_AXIS_LABEL, domain: [0, axis.top], grid: true, labelArrow: 'none' },
+    y: { label: RISK_AXIS_LABEL, domain, grid: true, labelArrow: 'none' },
     // Every curve's band, approximation and line first, then every theory and marker: a marker or a
     // theory dot is never hidden under another curve's line.
     marks: [Plot.frame({ stroke: FRAME }), ...marks.flatMap((m) => m.below), ...marks.flatMap((m) => m.above)],
@@ -491,12 +507,12 @@ function appendPanel(doc, target, plotSvg, y, name) {
 
 /**
  * The panel's chart as one <svg> element of `width` pixels: the risk against the axis and, under it,
- * the relative gap to the theory. `logX` puts an n axis on a log scale. `document` is Plot's (Node:
- * linkedom's).
+ * the relative gap to the theory. `logX` puts an n axis on a log scale; `fitY` starts the risk axis
+ * just below the lowest value instead of at 0. `document` is Plot's (Node: linkedom's).
  */
-export function panelChart(result, { width, document, logX = false } = {}) {
+export function panelChart(result, { width, document, logX = false, fitY = false } = {}) {
   const doc = document ?? globalThis.document;
-  const risk = riskPanel(result, { width, document, logX });
+  const risk = riskPanel(result, { width, document, logX, fitY });
   const gap = gapPanel(result, { width, document, logX });
   const height = HEIGHT + GAP_HEIGHT;
   const svg = doc.createElementNS(SVG_NS, 'svg');

@@ -9,9 +9,10 @@ import { setLabel } from './math-text.ts';
 export { panelCurveColor as presetCurveColor } from '../../wasm/palette.js';
 export { canUseLogX } from '../../wasm/panel-chart.js';
 
-/** Draws the chart at the container's width; `logX` puts an n axis on a log scale. */
-export function renderPresetChart(container: HTMLElement, result: PanelResult, { logX = false } = {}): void {
-  container.replaceChildren(panelChart(result, { width: Math.max(300, container.clientWidth), logX }));
+/** Draws the chart at the container's width; `logX` puts an n axis on a log scale, `fitY` starts the
+ *  risk axis just below the curves instead of at 0. */
+export function renderPresetChart(container: HTMLElement, result: PanelResult, { logX = false, fitY = false } = {}): void {
+  container.replaceChildren(panelChart(result, { width: Math.max(300, container.clientWidth), logX, fitY }));
 }
 
 /** Markup of our own (palette colours only, no text from a link or a preset) as an SVG element. */

@@ -84,6 +84,7 @@ export class TourFigure {
   #chart: HTMLElement;
   #empty: HTMLElement;
   #logToggle: HTMLInputElement;
+  #fitToggle: HTMLInputElement;
   #verdict: HTMLElement;
   #table: HTMLTableElement;
   #tableBox: HTMLDetailsElement;
@@ -123,6 +124,14 @@ export class TourFigure {
     this.#logToggle.type = 'checkbox';
     logLabel.append(this.#logToggle, ' logarithmic n axis');
     logLabel.hidden = !(panel.axis.field === 'n');
+    const fitLabel = element('label', 'log-toggle');
+    this.#fitToggle = element('input');
+    this.#fitToggle.type = 'checkbox';
+    // A figure whose curves lie a few percent apart says so in its markup (data-fit="1").
+    this.#fitToggle.checked = host.dataset.fit === '1';
+    fitLabel.append(this.#fitToggle, ' fit the risk axis to the curves (not from 0)');
+    const toggles = element('div', 'chart-toggles');
+    toggles.append(logLabel, fitLabel);
     this.#verdict = element('p', 'verdict');
     this.#verdict.hidden = true;
     this.#tableBox = element('details', 'tour-table');
@@ -191,13 +200,14 @@ export class TourFigure {
     this.#sharePanel.hidden = true;
     share.append(shareButtons, this.#linkNote, this.#command, this.#sharePanel);
 
-    host.replaceChildren(head, this.#showingLine, this.#legend, this.#chart, this.#empty, logLabel, this.#verdict, this.#tableBox, controls, tryBox, share);
+    host.replaceChildren(head, this.#showingLine, this.#legend, this.#chart, this.#empty, toggles, this.#verdict, this.#tableBox, controls, tryBox, share);
     host.dataset.preset = id;
 
     this.#quickButton.addEventListener('click', () => this.#start('quick', { front: true, rerun: true }));
     this.#fullButton.addEventListener('click', () => this.#start('full', { front: true, rerun: true }));
     this.#stopButton.addEventListener('click', () => this.#stop());
     this.#logToggle.addEventListener('change', () => this.#draw());
+    this.#fitToggle.addEventListener('change', () => this.#draw());
     copyLink.addEventListener('click', async () => showShare(this.#sharePanel, `Link to ${id}${this.#showing === 'full' ? '' : ' (quick run)'}`, await this.#link()));
     embed.addEventListener('click', async () => {
       const url = await this.#link({ embed: true });
@@ -419,7 +429,7 @@ export class TourFigure {
   #draw(): void {
     const result = this.#shown;
     if (!result || this.#chart.clientWidth === 0) return;
-    renderPresetChart(this.#chart, result, { logX: canUseLogX(result) && this.#logToggle.checked });
+    renderPresetChart(this.#chart, result, { logX: canUseLogX(result) && this.#logToggle.checked, fitY: this.#fitToggle.checked });
   }
 
   /** What is on show, what a variation changes and expects, and what the link opens. */
