@@ -2,9 +2,12 @@
 // and the command line's <id>.svg (report.js): a title, intro lines, the legend (swatches and text; a
 // chart library's HTML legend cannot live in SVG), the charts in rows, notes, and the caption of its
 // provenance (seed, build, date, link) under it all; the provenance JSON in <metadata>. Text is plain
-// Unicode in the system font stack, so any viewer draws it without the page. Markup is built as text,
-// so this runs in Node and in the browser alike.
+// Unicode in the system font stack, so any viewer draws it without the page; the subscripts and
+// superscripts of labels (Σ_β, W_k, ℝ^{D×r}, labels.js mathRuns) are set as smaller <tspan>s moved
+// with dy, which every SVG renderer honours (baseline-shift is not honoured everywhere). Markup is
+// built as text, so this runs in Node and in the browser alike.
 
+import { mathRuns } from './labels.js';
 import { FONT_FAMILY, MUTED, TEXT } from './palette.js';
 import { captionLines, escapeXml, svgMetadata } from './provenance.js';
 
@@ -35,9 +38,24 @@ function wrap(text, chars) {
   return lines;
 }
 
-const textLine = (x, y, text, { size = TEXT_SIZE, weight, fill = TEXT, anchor } = {}) =>
+/** A label's text with its scripts as <tspan>s: lowered or raised by a third of the size, smaller. */
+function scriptedText(text, size) {
+  let offset = 0;
+  return mathRuns(text)
+    .map((run) => {
+      const target = run.shift === 'sub' ? 0.3 * size : run.shift === 'super' ? -0.4 * size : 0;
+      const dy = target - offset;
+      offset = target;
+      if (run.shift === null && dy === 0) return escapeXml(run.text);
+      const font = run.shift === null ? '' : ` font-size="${(0.75 * size).toFixed(1)}"`;
+      return `<tspan dy="${dy.toFixed(1)}"${font}>${escapeXml(run.text)}</tspan>`;
+    })
+    .join('');
+}
+
+const textLine = (x, y, text, { size = TEXT_SIZE, weight, fill = TEXT, anchor, scripts = true } = {}) =>
   `<text x="${x}" y="${y}" font-size="${size}"${weight ? ` font-weight="${weight}"` : ''} fill="${fill}"` +
-  `${anchor ? ` text-anchor="${anchor}"` : ''}>${escapeXml(text)}</text>`;
+  `${anchor ? ` text-anchor="${anchor}"` : ''}>${scripts ? scriptedText(text, size) : escapeXml(text)}</text>`;
 
 /** Moves an <svg> fragment to (x, y); a nested <svg> is its own viewport, so its content stays as drawn. */
 const placed = (x, y, markup) => `<g transform="translate(${x} ${y})">${markup}</g>`;
@@ -109,7 +127,7 @@ export function figureSvg({ title, intro = [], legend = [], rows, notes = [], pr
   y += 6;
   for (const line of captionLines(provenance, Math.floor(inner / (CAPTION_SIZE * 0.6)))) {
     y += CAPTION_SIZE + 4;
-    parts.push(textLine(PAD, y, line, { size: CAPTION_SIZE, fill: MUTED }));
+    parts.push(textLine(PAD, y, line, { size: CAPTION_SIZE, fill: MUTED, scripts: false }));
   }
   const height = Math.ceil(y + PAD);
 

@@ -212,7 +212,8 @@ describe('export', () => {
     expect(entries.columns).toEqual(['n', 'row', 'column', 'W_eff', 'W_star']);
     expect(entries.rows).toHaveLength(25);
     expect(entries.rows.map((row) => Number(row[3]))).toEqual(result.readouts[1]?.learnedPreconditioner);
-    expect(preconditioner.svg.text).toContain('learned W_eff');
+    // The heading's subscript is set as a smaller, lowered tspan (figure-svg.js).
+    expect(preconditioner.svg.text).toMatch(/learned W<tspan dy="[\d.]+" font-size="[\d.]+">eff<\/tspan>/);
     expect(preconditioner.svg.text).toContain('optimal W*');
 
     await expectExportBar(page, 'sample-weights-export');

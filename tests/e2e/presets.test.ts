@@ -118,7 +118,9 @@ describe('figure presets', () => {
 
     await choosePreset(page, LOW_RANK);
     expect(await page.locator('#preset-title').textContent()).toContain('low-rank attention');
-    expect(await page.locator('#preset-note').textContent()).toContain('L*_r(n)');
+    // The note's formulas with their symbols and scripts: L*_r(n) with r set as a subscript.
+    expect(await page.locator('#preset-note').textContent()).toContain('L*r(n)');
+    expect(await page.locator('#preset-note sub').allTextContents()).toContain('r');
     expect(await page.locator('#preset-plan').textContent()).toContain('3 training jobs');
     await page.locator('#preset-run').click();
     expect(await waitForPresetState(page, ['done', 'error', 'cancelled'])).toBe('done');
@@ -128,16 +130,22 @@ describe('figure presets', () => {
     const curves = result?.curves ?? [];
     expect(curves.map((curve) => curve.label)).toEqual(['rank 1', 'rank 2', 'rank 3']);
 
-    // The chart: per curve the empirical mean (line and one dot per point) and the dotted theory; one
-    // seed, so no spread band; the IID data model has no asymptotic approximation.
+    // The chart: per curve the empirical mean (line and one marker per point: a circle, a square, a
+    // diamond; the first line solid, the others dashed, so curves drawn over each other still show) and
+    // the dotted theory; one seed, so no spread band; the IID data model has no asymptotic
+    // approximation. Under it the gap panel: one marker per point and the tolerance band.
     const chart = page.locator('#preset-chart svg');
     await expect.poll(() => chart.count()).toBe(1);
+    expect(await chart.locator('g[data-panel]').evaluateAll((panels) => panels.map((panel) => panel.getAttribute('data-panel')))).toEqual(['risk', 'gap']);
+    expect(await chart.locator('g[data-series="gap-tolerance"]').count()).toBe(1);
     for (const [c, curve] of curves.entries()) {
       const mark = (series: string) => chart.locator(`g[data-curve="${c}"][data-series="${series}"]`);
       expect(await mark('empirical-line').locator('path').count()).toBe(1);
       expect(await mark('empirical-line').getAttribute('aria-label')).toContain(curve.label);
-      expect(await mark('empirical-line').getAttribute('stroke-dasharray')).toBeNull();
-      expect(await mark('empirical-dots').locator('circle').count()).toBe(curve.points.length);
+      if (c === 0) expect(await mark('empirical-line').getAttribute('stroke-dasharray')).toBeNull();
+      else expect(await mark('empirical-line').getAttribute('stroke-dasharray')).toBeTruthy();
+      expect(await mark('empirical-dots').locator(c === 0 ? 'circle' : 'path').count()).toBe(curve.points.length);
+      expect(await mark('gap-dots').locator(':scope > *').count()).toBe(curve.points.length);
       expect(await mark('theory').locator('path').count()).toBe(1);
       expect(await mark('theory').getAttribute('stroke-dasharray')).toBeTruthy();
       expect(await mark('theory').getAttribute('aria-label')).toBe(`${curve.label}: theory`);
@@ -239,7 +247,7 @@ describe('figure presets', () => {
     expect(result?.axis.field).toBe('data.gamma');
     const chart = page.locator('#preset-chart svg');
     for (const c of [0, 1]) {
-      expect(await chart.locator(`g[data-curve="${c}"][data-series="empirical-dots"] circle`).count()).toBe(1);
+      expect(await chart.locator(`g[data-curve="${c}"][data-series="empirical-dots"] > *`).count()).toBe(1);
       // Off the n axis the theory is known at the scored points only: a ring marks each.
       expect(await chart.locator(`g[data-curve="${c}"][data-series="theory-points"] circle`).count()).toBe(1);
     }
@@ -262,7 +270,7 @@ describe('figure presets', () => {
     await page.locator('#preset-run').click();
     const chart = page.locator('#preset-chart svg');
     // Hollow dots (live estimates of the running jobs) appear while every job is still training.
-    await chart.locator('g[data-series="provisional-dots"] circle').first().waitFor({ timeout: 60_000 });
+    await chart.locator('g[data-series="provisional-dots"] > *').first().waitFor({ timeout: 60_000 });
     expect(await page.evaluate(() => document.body.dataset.presetState)).toBe('running');
     expect(await page.locator('#preset-counts').textContent()).toMatch(/^0 \/ 6 jobs done/);
     for (const c of [0, 1]) expect(await chart.locator(`g[data-curve="${c}"][data-series="theory"] path`).count()).toBe(1);
@@ -299,7 +307,7 @@ describe('figure presets', () => {
     expect((await finalRows.count()) + (await missingRows.count())).toBe(6);
     // The missing points show no number; the kept ones are drawn.
     expect(await missingRows.first().locator('td').nth(1).textContent()).toBe('—');
-    expect(await page.locator('#preset-chart svg g[data-series="empirical-dots"] circle').count()).toBe(await finalRows.count());
+    expect(await page.locator('#preset-chart svg g[data-series="empirical-dots"] > *').count()).toBe(await finalRows.count());
     expect(await page.locator('#preset-verdict').getAttribute('data-verdict')).toBe('incomplete');
     await expectOnlyTheTrainingWorker(page);
     expectNoErrors(recorded);

@@ -3,10 +3,15 @@
 // (the other theory curves), .series-empirical-line and .series-empirical-dots (a live estimate while
 // training: .series-live on both). Every
 // theory curve's <g> also carries data-curve (the curve's name) and aria-label (its label).
+//
+// Curves that coincide stay visible: the model's theory is dotted and drawn over the empirical line
+// with a white halo under each dot; each reference has a dash pattern of its own (palette.js), so one
+// lying on another shows both patterns; and the legend says which theory curves coincide.
 
 import * as Plot from '@observablehq/plot';
 import { displayLabel, RISK_AXIS_LABEL } from '../../wasm/labels.js';
-import { EMPIRICAL, FRAME, THEORY, theoryCurveColor } from '../../wasm/palette.js';
+import { EMPIRICAL, FRAME, THEORY, theoryCurveColor, theoryCurveDash } from '../../wasm/palette.js';
+import { roleNamedParts } from '../../wasm/panel-chart.js';
 import { riskAxis } from '../../wasm/risk-axis.js';
 import type { DenseTheoryCurve } from './protocol.ts';
 
@@ -73,24 +78,53 @@ function tagCurve(curve: DenseTheoryCurve): Plot.RenderFunction {
   };
 }
 
-function theoryMarks(curves: readonly { curve: DenseTheoryCurve; points: Point[] }[]): Plot.Markish[] {
-  // References first, so the model's own curve is drawn on top where they coincide.
-  const ordered = curves.map((entry, index) => ({ ...entry, index })).reverse();
-  return ordered.map(({ curve, points, index }) =>
+/** The reference curves (dashed, under the empirical line), or the model's own theory (dotted, over
+ *  it with a white halo, so that its dots show where the trained models land on it). */
+function theoryMarks(curves: readonly { curve: DenseTheoryCurve; points: Point[] }[], which: 'references' | 'own'): Plot.Markish[] {
+  const line = ({ curve, points, index }: { curve: DenseTheoryCurve; points: Point[]; index: number }) =>
     Plot.line(points, {
       x: 'n',
       y: 'risk',
       stroke: curveColor(index),
-      strokeWidth: index === 0 ? 2.8 : 2.2,
-      strokeOpacity: index === 0 ? 1 : 0.75,
-      // Near-zero dashes with round caps draw as dots; references a little sparser.
-      strokeDasharray: index === 0 ? '0.1 5' : '0.1 6',
-      strokeLinecap: 'round',
+      strokeWidth: index === 0 ? 2.8 : 2,
+      strokeOpacity: index === 0 ? 1 : 0.8,
+      // Near-zero dashes with round caps draw as dots (the model's own theory); references dashed.
+      strokeDasharray: theoryCurveDash(index),
+      strokeLinecap: index === 0 ? 'round' : 'butt',
       className: index === 0 ? 'series-theory' : 'series-reference',
       ariaDescription: `${index === 0 ? 'theory of this model' : 'reference'}: ${displayLabel(curve.label)}`,
       render: tagCurve(curve),
-    }),
-  );
+    });
+  const indexed = curves.map((entry, index) => ({ ...entry, index }));
+  if (which === 'references') return indexed.slice(1).reverse().map(line);
+  const own = indexed[0];
+  if (!own) return [];
+  return [
+    Plot.line(own.points, { x: 'n', y: 'risk', stroke: 'white', strokeWidth: 5, strokeDasharray: theoryCurveDash(0), strokeLinecap: 'round', ariaHidden: 'true' }),
+    line(own),
+  ];
+}
+
+/** Pairs of theory curves that agree within `tolerance` (relative) at every n: drawn over each other,
+ *  they look like one, so the legend says so. */
+export function coincidentTheoryCurves(curves: readonly DenseTheoryCurve[], tolerance = 1e-3): [number, number][] {
+  const pairs: [number, number][] = [];
+  curves.forEach((a, i) => {
+    curves.forEach((b, j) => {
+      if (j <= i) return;
+      let shared = 0;
+      const close = a.n.every((n, k) => {
+        const other = b.n.indexOf(n);
+        const x = a.risk[k];
+        const y = other >= 0 ? b.risk[other] : undefined;
+        if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return true;
+        shared += 1;
+        return Math.abs(x - y) <= tolerance * Math.max(Math.abs(x), Math.abs(y), 1e-12);
+      });
+      if (close && shared > 0) pairs.push([i, j]);
+    });
+  });
+  return pairs;
 }
 
 export function renderChart(container: HTMLElement, data: ChartData): void {
@@ -131,7 +165,7 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
     },
     marks: [
       Plot.frame({ stroke: FRAME }),
-      ...theoryMarks(curves),
+      ...theoryMarks(curves, 'references'),
       Plot.line(empirical, {
         x: 'n',
         y: 'risk',
@@ -142,6 +176,7 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
         className: `series-empirical-line${live}`,
         ariaDescription: what,
       }),
+      ...theoryMarks(curves, 'own'),
       Plot.dot(empirical, {
         x: 'n',
         y: 'risk',
@@ -170,6 +205,7 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
       }),
     ],
   });
+  roleNamedParts(chart);
   container.replaceChildren(chart);
 }
 
@@ -188,10 +224,10 @@ function curveSwatch(index: number): SVGSVGElement {
     x2: '32',
     y2: '6',
     stroke: curveColor(index),
-    'stroke-width': index === 0 ? '2.8' : '2.2',
-    'stroke-opacity': index === 0 ? '1' : '0.75',
-    'stroke-dasharray': index === 0 ? '0.1 5' : '0.1 6',
-    'stroke-linecap': 'round',
+    'stroke-width': index === 0 ? '2.8' : '2',
+    'stroke-opacity': index === 0 ? '1' : '0.8',
+    'stroke-dasharray': theoryCurveDash(index),
+    'stroke-linecap': index === 0 ? 'round' : 'butt',
   })) {
     line.setAttribute(name, value);
   }
@@ -217,4 +253,11 @@ export function renderCurveLegend(legend: HTMLElement, curves: readonly DenseThe
     item.append(curveSwatch(index), text);
     legend.append(item);
   });
+  for (const [a, b] of coincidentTheoryCurves(curves)) {
+    const item = document.createElement('li');
+    item.dataset.curve = `coincide-${a}-${b}`;
+    item.className = 'legend-coincide';
+    item.textContent = `${displayLabel(curves[a]?.label ?? '')} and ${displayLabel(curves[b]?.label ?? '')} coincide here (within 0.1 %): the ${b === 0 || a === 0 ? 'dots run along the dashes' : 'dash patterns overlap'}.`;
+    legend.append(item);
+  }
 }

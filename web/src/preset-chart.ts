@@ -4,11 +4,15 @@
 
 import { panelChart, panelLegend } from '../../wasm/panel-chart.js';
 import type { PanelResult } from '../../run/sweep.js';
+import { setLabel } from './math-text.ts';
 
 export { panelCurveColor as presetCurveColor } from '../../wasm/palette.js';
+export { canUseLogX } from '../../wasm/panel-chart.js';
 
-export function renderPresetChart(container: HTMLElement, result: PanelResult): void {
-  container.replaceChildren(panelChart(result, { width: Math.max(320, container.clientWidth) }));
+/** Draws the chart at the container's width; `logX` puts an n axis on a log scale, `fitY` starts the
+ *  risk axis just below the curves instead of at 0. */
+export function renderPresetChart(container: HTMLElement, result: PanelResult, { logX = false, fitY = false } = {}): void {
+  container.replaceChildren(panelChart(result, { width: Math.max(300, container.clientWidth), logX, fitY }));
 }
 
 /** Markup of our own (palette colours only, no text from a link or a preset) as an SVG element. */
@@ -16,7 +20,7 @@ function svgFromMarkup(markup: string): Element {
   return document.importNode(new DOMParser().parseFromString(markup, 'image/svg+xml').documentElement, true);
 }
 
-/** One entry per curve (its colour: solid line and dot), then what the line styles mean. */
+/** One entry per curve (its colour, dash pattern and marker), then what the line styles mean. */
 export function renderPresetLegend(legend: HTMLElement, result: PanelResult): void {
   legend.replaceChildren(
     ...panelLegend(result).map((entry) => {
@@ -24,7 +28,7 @@ export function renderPresetLegend(legend: HTMLElement, result: PanelResult): vo
       item.dataset.legend = entry.key;
       if (entry.curve !== undefined) item.dataset.curve = String(entry.curve);
       const text = document.createElement('span');
-      text.textContent = entry.label;
+      setLabel(text, entry.label);
       item.append(svgFromMarkup(entry.swatch), text);
       return item;
     }),

@@ -6,7 +6,7 @@
 
 import { JobPool, type PoolPhase, type PoolSnapshot, type WorkerEndpoint } from '../../run/pool.js';
 import type { FromJobWorker } from '../../run/job-protocol.js';
-import { assemblePanel, panelJobs, resolvePanel, type CurveTheory, type Job, type JobReport, type Panel, type PanelResult } from '../../run/sweep.js';
+import { assemblePanel, merge, panelJobs, resolvePanel, type CurveTheory, type Job, type JobReport, type Panel, type PanelResult } from '../../run/sweep.js';
 
 export type RunPhase = PoolPhase;
 export type RunSnapshot = PoolSnapshot;
@@ -43,6 +43,14 @@ function spawnWebWorker(): WorkerEndpoint {
   };
 }
 
+export interface PresetRunOptions {
+  /** Workers of the pool; poolSize() by default. */
+  workers?: number;
+  /** A patch of the resolved panel (sweep.js merge: objects merge, arrays replace), for a variation
+   *  of the preset such as the article's "try this" runs; the preset's id stays. */
+  patch?: Record<string, unknown>;
+}
+
 export class PresetRun {
   readonly panel: Panel;
   readonly quick: boolean;
@@ -52,8 +60,9 @@ export class PresetRun {
   #buildId = '';
   #listener: RunListener;
 
-  constructor(panel: Panel, quick: boolean, listener: RunListener, workers = poolSize()) {
-    this.panel = resolvePanel(panel, { quick });
+  constructor(panel: Panel, quick: boolean, listener: RunListener, { workers = poolSize(), patch }: PresetRunOptions = {}) {
+    const resolved = resolvePanel(panel, { quick });
+    this.panel = patch ? (merge(resolved, patch) as Panel) : resolved;
     this.quick = quick;
     this.jobs = panelJobs(this.panel);
     this.#listener = listener;

@@ -10,7 +10,8 @@
 import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../run/sweep.js';
 import { displayLabel } from './chart.ts';
 import { initPresetExport } from './export-views.ts';
-import { renderPresetChart, renderPresetLegend } from './preset-chart.ts';
+import { setLabel } from './math-text.ts';
+import { canUseLogX, renderPresetChart, renderPresetLegend } from './preset-chart.ts';
 import { PresetRun, poolSize, type RunPhase, type RunSnapshot } from './preset-run.ts';
 import { renderFidelityTable, renderVerdict } from './preset-table.ts';
 
@@ -109,6 +110,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   const legend = byId('preset-legend', HTMLElement);
   const chart = byId('preset-chart', HTMLElement);
   const chartEmpty = byId('preset-chart-empty', HTMLElement);
+  const logToggle = byId('preset-log-n', HTMLInputElement);
   const verdict = byId('preset-verdict', HTMLElement);
   const table = byId('preset-table', HTMLTableElement);
 
@@ -137,6 +139,12 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     }),
   );
 
+  function drawChart(result: PanelResult): void {
+    const logAxis = canUseLogX(result);
+    (logToggle.closest('label') as HTMLElement).hidden = !logAxis;
+    renderPresetChart(chart, result, { logX: logAxis && logToggle.checked });
+  }
+
   function showResult(result: PanelResult | null): void {
     shown = result;
     presetExport.refresh();
@@ -150,7 +158,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
       return;
     }
     renderPresetLegend(legend, result);
-    renderPresetChart(chart, result);
+    drawChart(result);
     renderVerdict(verdict, result);
     renderFidelityTable(table, result);
   }
@@ -158,8 +166,8 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   /** The chosen panel's title, note and plan, and its last result if it has one. */
   function showSelection(): void {
     const panel = selected();
-    title.textContent = displayLabel(panel.title);
-    note.textContent = displayLabel(panel.note ?? '');
+    setLabel(title, panel.title);
+    setLabel(note, panel.note ?? '');
     plan.textContent = planText(panel, quickBox.checked);
     const result = results.get(key(panel.id, quickBox.checked)) ?? null;
     chartEmpty.textContent = quickBox.checked
@@ -317,8 +325,11 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
       onSelectionChange();
     });
   }
+  logToggle.addEventListener('change', () => {
+    if (shown) drawChart(shown);
+  });
   new ResizeObserver(() => {
-    if (shown) renderPresetChart(chart, shown);
+    if (shown) drawChart(shown);
   }).observe(chart);
 
   const size = poolSize();

@@ -4,6 +4,7 @@
 // .heatmap-cells (finite entries), .heatmap-nonfinite, .series-learned-weights, .series-optimal-weights.
 
 import * as Plot from '@observablehq/plot';
+import { roleNamedParts } from '../../wasm/panel-chart.js';
 import { EMPIRICAL, FRAME, GUIDE, HEATMAP_SCHEME, NONFINITE, THEORY } from '../../wasm/palette.js';
 import type { ModelReadout } from './protocol.ts';
 
@@ -233,4 +234,5 @@ export function renderReadout(elements: ReadoutElements, readout: ModelReadout):
   elements.distance.dataset.value = String(readout.relativeDistance ?? '');
   const width = Math.max(300, Math.min(560, elements.sampleWeights.clientWidth || 480));
   elements.sampleWeights.replaceChildren(sampleWeightsChart(readout, width));
+  for (const view of [elements.learnedHeatmap, elements.optimalHeatmap, elements.colorLegend, elements.sampleWeights]) roleNamedParts(view);
 }
