@@ -166,7 +166,8 @@ function allFinite(value: unknown): boolean {
   return true;
 }
 
-describe('the module under generated configs', () => {
+// The timeout guards against a hang; it is not a speed requirement (a loaded machine takes several seconds).
+describe('the module under generated configs', { timeout: 120_000 }, () => {
   it('only refuses with a ConfigError or accepts what it can compute, and leaks nothing', () => {
     // Fixed, so every run tries the same configs; ICL_PROPERTY_SEED explores others by hand.
     const random = generator(Number(process.env.ICL_PROPERTY_SEED ?? 20261201));

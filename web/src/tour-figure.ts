@@ -360,6 +360,9 @@ export class TourFigure {
           this.#finish();
         },
         cancelled: () => {},
+        warning: (message) => {
+          if (mine()) this.#status.textContent = `Note: ${message}.`;
+        },
         failed: (message) => {
           if (!mine()) return;
           this.#run = null;
