@@ -14,7 +14,9 @@ packages=(emscripten libeigen3-dev libxsimd-dev nlohmann-json3-dev cmake ninja-b
 case "$purpose" in
   start) ;;
   bench) packages+=(g++) ;;
-  test) packages+=(g++ libgtest-dev chromium) ;;
+  # clang and its compiler-rt (libFuzzer, the sanitizer runtimes; only recommended by clang-14):
+  # the ASan/UBSan build and the config fuzzer.
+  test) packages+=(g++ libgtest-dev chromium clang libclang-rt-14-dev) ;;
   *) echo "usage: bash wasm/toolchain.sh start|test|bench" >&2; exit 2 ;;
 esac
 

@@ -2,8 +2,8 @@
 # Runs the config fuzzer (config_fuzz.cpp) for a fixed number of inputs, from the committed seed corpus,
 # and prints libFuzzer's final statistics; on a finding, its report, the saved input and the command that
 # reproduces it. Needs the build of the "native tests under ASan/UBSan" stage of tests/run.sh.
-# Usage: bash tests/fuzz/run.sh [libFuzzer flags]   (they override the defaults: -runs=N, -seed=0 for a
-#        random seed, -max_total_time=S, ...)
+# Usage: bash tests/fuzz/run.sh [libFuzzer flags]   (they override the defaults, e.g.
+#        -seed=0 -runs=-1 -max_total_time=600: ten minutes from a random seed)
 # The inputs it adds go to a temporary folder, deleted at the end: the committed corpus stays as it is.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,9 +31,13 @@ if [ "$status" -eq 0 ]; then
   grep -m1 -E '^#[0-9]+[[:space:]]+DONE' "$log" || true
   exit 0
 fi
-# The report: from the sanitizer's or the target's first words to libFuzzer's last.
-echo "config_fuzz failed (exit status $status); the whole log is $log. Its end:" >&2
-grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|INITED)' "$log" | tail -n 60 >&2
+# The report: from the first words of the sanitizer, the target or libFuzzer to the end of the log,
+# without ASan's shadow-memory dump.
+echo "config_fuzz failed (exit status $status); the whole log is $log. The report:" >&2
+awk '!start && /^==[0-9]+==ERROR|runtime error:|^config_fuzz: |ERROR: libFuzzer/ { start = 1 }
+     start && /^Shadow bytes around/ { skip = 1 }
+     start && skip && /==ABORTING/ { skip = 0 }
+     start && !skip' "$log" >&2
 input="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
 if [ -n "$input" ]; then
   echo >&2
