@@ -27,7 +27,7 @@ status=0
   > "$log" 2>&1 || status=$?
 
 if [ "$status" -eq 0 ]; then
-  grep -E '^(Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' "$log"
+  grep -E '^(INFO: Seed: |Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' "$log"
   grep -m1 -E '^#[0-9]+[[:space:]]+DONE' "$log" || true
   exit 0
 fi
