@@ -14,7 +14,9 @@ packages=(emscripten libeigen3-dev libxsimd-dev nlohmann-json3-dev cmake ninja-b
 case "$purpose" in
   start) ;;
   bench) packages+=(g++) ;;
-  test) packages+=(g++ libgtest-dev chromium parallel) ;;
+  # clang, its compiler-rt (libFuzzer and the sanitizer runtimes; clang-14 only recommends it) and
+  # llvm-symbolizer-14 (file and line in the sanitizers' reports): the ASan/UBSan build and the fuzzer.
+  test) packages+=(g++ libgtest-dev chromium clang libclang-rt-14-dev llvm-14 parallel) ;;
   *) echo "usage: bash wasm/toolchain.sh start|test|bench" >&2; exit 2 ;;
 esac
 
