@@ -91,12 +91,26 @@ export interface Config {
     steps: number;
     /** Prompts per step, integer in [1, 65536]. */
     batch_size: number;
-    /** In [1e-10, 1]. */
+    /** The peak learning rate, in [1e-10, 1]. */
     learning_rate: number;
-    /** Fraction of the steps after which the learning rate is multiplied by lr_decay_factor, in [0, 1]. */
+    /** One cut of the rate at lr_decay_at, or a smooth fall to lr_decay_factor times the peak at the last step. */
+    lr_schedule: 'step' | 'cosine' | 'linear';
+    /** Fraction of the steps over which the rate rises linearly to its peak, in [0, 0.5]. */
+    warmup: number;
+    /** Step schedule: fraction of the steps after which the learning rate is multiplied by lr_decay_factor, in [0, 1]. */
     lr_decay_at: number;
-    /** In [1e-10, 1]. */
+    /** The cut (step), or the last step's rate over the peak (cosine, linear); in [1e-10, 1]. */
     lr_decay_factor: number;
+    /** Fraction of the steps over which the batch grows linearly from batch_size_start to batch_size, in [0, 1]. */
+    batch_ramp: number;
+    /** The first step's batch when batch_ramp > 0, integer in [1, 65536], at most batch_size. */
+    batch_size_start: number;
+    /** The weights evaluated: the last iterate, the mean of the iterates from average_from on, or their EMA. */
+    average: 'none' | 'tail' | 'ema';
+    /** Fraction of the steps after which the iterates are averaged, in [0, 1). */
+    average_from: number;
+    /** EMA: weight of the average so far at each step, in (0, 0.99999994]. */
+    ema_decay: number;
     /** In [0, 0.99999994] (below 1 in float), like adam_beta2. */
     adam_beta1: number;
     adam_beta2: number;
@@ -106,6 +120,8 @@ export interface Config {
   evaluation: {
     /** Size of the fixed evaluation set, integer in [1, 10000000]. */
     prompts: number;
+    /** The live curve's checkpoints measure the first live_prompts of it (all when fewer), integer in [1, 100000]. */
+    live_prompts: number;
   };
 }
 

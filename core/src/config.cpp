@@ -259,8 +259,8 @@ class ObjectReader {
   }
 
   /** One of the names in `choices` (pairs of JSON name and value). */
-  template <class Enum>
-  std::string read_choice(const char* key, std::initializer_list<std::pair<const char*, Enum>> choices, Enum& out) {
+  template <class Enum, class Choices = std::initializer_list<std::pair<const char*, Enum>>>
+  std::string read_choice(const char* key, const Choices& choices, Enum& out) {
     if (!has(key)) return {};
     const Json& value = at(key);
     std::string names;
@@ -467,6 +467,20 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   return reader.unknown_key_error();
 }
 
+// The JSON names of the recipe's choices, read and written from here.
+constexpr std::pair<const char*, LrSchedule> kLrSchedules[] = {
+    {"step", LrSchedule::Step}, {"cosine", LrSchedule::Cosine}, {"linear", LrSchedule::Linear}};
+constexpr std::pair<const char*, Averaging> kAveragings[] = {
+    {"none", Averaging::None}, {"tail", Averaging::Tail}, {"ema", Averaging::Ema}};
+
+template <class Enum, std::size_t N>
+const char* choice_name(const std::pair<const char*, Enum> (&choices)[N], Enum value) {
+  for (const auto& choice : choices) {
+    if (choice.second == value) return choice.first;
+  }
+  return choices[0].first;
+}
+
 std::string read_training(ObjectReader& parent, TrainingConfig& training) {
   const Json* object = nullptr;
   ICL_CHECK(parent.read_object("training", object));
@@ -475,8 +489,19 @@ std::string read_training(ObjectReader& parent, TrainingConfig& training) {
   ICL_CHECK(reader.read_int("steps", ranges::kSteps, 0, training.steps));
   ICL_CHECK(reader.read_int("batch_size", ranges::kBatchSize, 0, training.batch_size));
   ICL_CHECK(reader.read_number("learning_rate", ranges::kLearningRate, training.learning_rate));
+  ICL_CHECK(reader.read_choice<LrSchedule>("lr_schedule", kLrSchedules, training.lr_schedule));
+  ICL_CHECK(reader.read_number("warmup", ranges::kWarmup, training.warmup));
   ICL_CHECK(reader.read_number("lr_decay_at", ranges::kDecayAt, training.lr_decay_at));
   ICL_CHECK(reader.read_number("lr_decay_factor", ranges::kDecayFactor, training.lr_decay_factor));
+  ICL_CHECK(reader.read_number("batch_ramp", ranges::kBatchRamp, training.batch_ramp));
+  ICL_CHECK(reader.read_int("batch_size_start", ranges::kBatchSize, 0, training.batch_size_start));
+  if (training.batch_ramp > 0 && training.batch_size_start > training.batch_size) {
+    return "training.batch_size_start must be at most training.batch_size (" + std::to_string(training.batch_size) +
+           ") when training.batch_ramp is above 0 (got " + std::to_string(training.batch_size_start) + ")";
+  }
+  ICL_CHECK(reader.read_choice<Averaging>("average", kAveragings, training.average));
+  ICL_CHECK(reader.read_number("average_from", ranges::kAverageFrom, training.average_from));
+  ICL_CHECK(because(reader.read_number("ema_decay", ranges::kEmaDecay, training.ema_decay), ranges::kBelowOneReason));
   ICL_CHECK(because(reader.read_number("adam_beta1", ranges::kAdamBeta, training.adam_beta1), ranges::kBelowOneReason));
   ICL_CHECK(because(reader.read_number("adam_beta2", ranges::kAdamBeta, training.adam_beta2), ranges::kBelowOneReason));
   ICL_CHECK(reader.read_number("adam_epsilon", ranges::kAdamEpsilon, training.adam_epsilon));
@@ -489,6 +514,7 @@ std::string read_evaluation(ObjectReader& parent, EvaluationConfig& evaluation) 
   if (object == nullptr) return {};
   ObjectReader reader(*object, "evaluation");
   ICL_CHECK(reader.read_int("prompts", ranges::kEvaluationPrompts, 0, evaluation.prompts));
+  ICL_CHECK(reader.read_int("live_prompts", ranges::kLivePrompts, 0, evaluation.live_prompts));
   return reader.unknown_key_error();
 }
 
@@ -630,9 +656,57 @@ double DataConfig::scale_b() const {
   return std::sqrt(1.0 - alpha * alpha);
 }
 
+namespace {
+
+// cos(pi p) for p in [0, 1] from + and * alone: libm's cos may differ in the last bit between glibc and
+// the wasm libc, and the same seed must give the same numbers natively and in wasm. With x = pi (p - 1/2)
+// in [-pi/2, pi/2], cos(pi p) = -sin(x), whose Taylor series to x^21 is exact to double's precision there.
+double cos_pi(double p) {
+  const double x = 3.14159265358979323846 * (p - 0.5);
+  const double x2 = x * x;
+  double term = x, sum = x;
+  for (int k = 1; k <= 10; ++k) {
+    term *= -x2 / ((2.0 * k) * (2.0 * k + 1.0));
+    sum += term;
+  }
+  return -sum;
+}
+
+int phase_length(const TrainingConfig& training, int phase_steps) { return phase_steps > 0 ? phase_steps : training.steps; }
+
+}  // namespace
+
 double TrainingConfig::learning_rate_at(int step, int phase_steps) const {
-  const int decay_step = static_cast<int>(std::floor(lr_decay_at * (phase_steps > 0 ? phase_steps : steps)));
-  return step >= decay_step ? learning_rate * lr_decay_factor : learning_rate;
+  const int length = phase_length(*this, phase_steps);
+  const int warmup_steps = static_cast<int>(std::floor(warmup * length));
+  if (step < warmup_steps) return learning_rate * (step + 1) / warmup_steps;
+  if (lr_schedule == LrSchedule::Step) {
+    const int decay_step = static_cast<int>(std::floor(lr_decay_at * length));
+    return step >= decay_step ? learning_rate * lr_decay_factor : learning_rate;
+  }
+  // From the peak at the end of the warm-up to lr_decay_factor times it at the last step.
+  const int decay_steps = length - 1 - warmup_steps;
+  const double progress = decay_steps > 0 ? std::min(1.0, static_cast<double>(step - warmup_steps) / decay_steps) : 1.0;
+  const double fall = lr_schedule == LrSchedule::Cosine ? 0.5 * (1.0 + cos_pi(progress)) : 1.0 - progress;
+  return learning_rate * (lr_decay_factor + (1.0 - lr_decay_factor) * fall);
+}
+
+int TrainingConfig::batch_size_at(int step, int phase_steps) const {
+  const int ramp_steps = static_cast<int>(std::floor(batch_ramp * phase_length(*this, phase_steps)));
+  if (step >= ramp_steps) return batch_size;
+  const long long growth = static_cast<long long>(batch_size - batch_size_start) * step / ramp_steps;
+  return batch_size_start + static_cast<int>(growth);
+}
+
+double TrainingConfig::prompts_in_phase(int phase_steps) const {
+  const int ramp_steps = std::min(phase_steps, static_cast<int>(std::floor(batch_ramp * phase_steps)));
+  double prompts = static_cast<double>(phase_steps - ramp_steps) * batch_size;
+  for (int step = 0; step < ramp_steps; ++step) prompts += batch_size_at(step, phase_steps);
+  return prompts;
+}
+
+int TrainingConfig::first_averaged_step(int phase_steps) const {
+  return static_cast<int>(std::floor(average_from * phase_length(*this, phase_steps)));
 }
 
 Result<Config> parse_config(std::string_view json_text) {
@@ -674,12 +748,19 @@ std::string config_to_json(const Config& config) {
        {{"steps", t.steps},
         {"batch_size", t.batch_size},
         {"learning_rate", t.learning_rate},
+        {"lr_schedule", choice_name(kLrSchedules, t.lr_schedule)},
+        {"warmup", t.warmup},
         {"lr_decay_at", t.lr_decay_at},
         {"lr_decay_factor", t.lr_decay_factor},
+        {"batch_ramp", t.batch_ramp},
+        {"batch_size_start", t.batch_size_start},
+        {"average", choice_name(kAveragings, t.average)},
+        {"average_from", t.average_from},
+        {"ema_decay", t.ema_decay},
         {"adam_beta1", t.adam_beta1},
         {"adam_beta2", t.adam_beta2},
         {"adam_epsilon", t.adam_epsilon}}},
-      {"evaluation", {{"prompts", config.evaluation.prompts}}},
+      {"evaluation", {{"prompts", config.evaluation.prompts}, {"live_prompts", config.evaluation.live_prompts}}},
   };
   return json.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
 }

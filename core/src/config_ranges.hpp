@@ -44,8 +44,14 @@ inline constexpr Range kBatchSize{1, false, 65536, false};
 inline constexpr Range kLearningRate{1e-10, false, 1, false};
 inline constexpr Range kDecayAt{0, false, 1, false};
 inline constexpr Range kDecayFactor{1e-10, false, 1, false};
+// Fractions of a phase's steps: the warm-up ends by half of them; averaging starts before the last step.
+inline constexpr Range kWarmup{0, false, 0.5, false};
+inline constexpr Range kBatchRamp{0, false, 1, false};
+inline constexpr Range kAverageFrom{0, false, 1, true};
+inline constexpr Range kEmaDecay{0, true, kMaxBelowOne, false};
 inline constexpr Range kAdamBeta{0, false, kMaxBelowOne, false};
 inline constexpr Range kAdamEpsilon{1e-12, false, 1, false};
 inline constexpr Range kEvaluationPrompts{1, false, 10000000, false};
+inline constexpr Range kLivePrompts{1, false, 100000, false};
 
 }  // namespace icl::ranges

@@ -19,8 +19,9 @@ namespace icl {
 class Experiment::Engine {
  public:
   virtual ~Engine() = default;
-  /** One Adam step of every model on prompts of `data`; writes each model's batch loss. */
-  virtual void train_step(const DataModel& data, int step, double learning_rate, std::vector<double>& batch_loss) = 0;
+  /** One Adam step of every model on `batch` prompts of `data`; writes each model's batch loss. */
+  virtual void train_step(const DataModel& data, int step, double learning_rate, int batch,
+                          std::vector<double>& batch_loss) = 0;
   /** Mean squared error of every model on the first `prompts` evaluation prompts of `data`, into `loss`. */
   virtual void evaluate(const DataModel& data, int prompts, std::vector<double>& loss) = 0;
   virtual void draw_batch(const DataModel& data, int step) = 0;
@@ -118,8 +119,8 @@ class LaneEngine final : public Experiment::Engine {
     }
   }
 
-  void train_step(const DataModel& data, int step, double learning_rate, std::vector<double>& batch_loss) override {
-    const int batch = config_.training.batch_size;
+  void train_step(const DataModel& data, int step, double learning_rate, int batch,
+                  std::vector<double>& batch_loss) override {
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       prepare(m);
       // The kernel's gradient has the layout of the lane weights prepare() just made (attention_group's product
@@ -165,7 +166,7 @@ class LaneEngine final : public Experiment::Engine {
   }
 
   void draw_batch(const DataModel& data, int step) override {
-    for (int first = 0; first < config_.training.batch_size; first += kLanes) {
+    for (int first = 0; first < config_.training.batch_size_at(step); first += kLanes) {
       fill_group(data, Purpose::TrainingData, static_cast<std::uint64_t>(step), first);
     }
   }
@@ -298,13 +299,18 @@ Experiment::Experiment(const Config& config, Backend backend)
     : config_(config),
       pretrain_steps_(config.model.lora.enabled ? config.model.lora.pretrain_steps : 0),
       data_(make_data_model(config_)),
-      last_train_loss_(config.n.size(), std::numeric_limits<double>::quiet_NaN()) {
+      last_train_loss_(config.n.size(), std::numeric_limits<double>::quiet_NaN()),
+      first_averaged_step_(config.training.average == Averaging::None ? config.training.steps
+                                                                       : config.training.first_averaged_step()),
+      averages_(config.n.size()),
+      averaged_parameters_(config.n.size()) {
   if (pretrain_steps_ > 0) pretraining_data_ = make_pretraining_data(config_);
   if (backend == Backend::Simd) {
     engine_ = std::make_unique<LaneEngine<FloatBatch>>(config_);
   } else {
     engine_ = std::make_unique<LaneEngine<float>>(config_);
   }
+  if (pretrain_steps_ == 0) begin_training_phase();
   checkpoint_schedule_ = make_checkpoint_schedule(total_steps());
   const std::size_t models = config_.n.size();
   checkpoint_risk_.assign(checkpoint_schedule_.size() * models, 0.0);
@@ -330,13 +336,15 @@ int Experiment::step(int steps) {
     int phase_step = steps_done_;
     if (steps_done_ < pretrain_steps_) {
       engine_->train_step(*pretraining_data_, steps_done_, training.learning_rate_at(steps_done_, pretrain_steps_),
-                          last_train_loss_);
+                          training.batch_size_at(steps_done_, pretrain_steps_), last_train_loss_);
     } else {
-      if (steps_done_ == pretrain_steps_ && pretrain_steps_ > 0) {
-        for (BankModel& model : engine_->bank()) begin_lora_adaptation(config_, model);
-      }
+      if (steps_done_ == pretrain_steps_) begin_training_phase();
       phase_step = steps_done_ - pretrain_steps_;
-      engine_->train_step(*data_, steps_done_, training.learning_rate_at(phase_step), last_train_loss_);
+      engine_->train_step(*data_, steps_done_, training.learning_rate_at(phase_step), training.batch_size_at(phase_step),
+                          last_train_loss_);
+      if (phase_step >= first_averaged_step_) {
+        for (std::size_t m = 0; m < averages_.size(); ++m) averages_[m].observe(engine_->bank()[m].parameters);
+      }
     }
     ++steps_done_;
     check_divergence(phase_step);
@@ -348,10 +356,35 @@ int Experiment::step(int steps) {
   return steps_done_;
 }
 
-int Experiment::live_prompts() const { return std::min(config_.evaluation.prompts, kMaxLivePrompts); }
+int Experiment::live_prompts() const { return std::min(config_.evaluation.prompts, config_.evaluation.live_prompts); }
+
+void Experiment::begin_training_phase() {
+  std::vector<BankModel>& bank = engine_->bank();
+  if (pretrain_steps_ > 0) {
+    for (BankModel& model : bank) begin_lora_adaptation(config_, model);
+  }
+  for (std::size_t m = 0; m < bank.size(); ++m) {
+    averages_[m].reset(bank[m].parameters.size(), config_.training.average, config_.training.ema_decay);
+    averaged_parameters_[m].assign(config_.training.average == Averaging::None ? 0 : bank[m].parameters.size(), 0.0f);
+  }
+}
+
+void Experiment::evaluate_into(int prompts, std::vector<double>& loss) {
+  // The evaluated weights stand in for the last iterate while the engine reads them (a swap, no copy).
+  std::vector<BankModel>& bank = engine_->bank();
+  for (std::size_t m = 0; m < bank.size(); ++m) {
+    if (!averages_[m].started()) continue;
+    averages_[m].write(averaged_parameters_[m]);
+    bank[m].parameters.swap(averaged_parameters_[m]);
+  }
+  engine_->evaluate(*data_, prompts, loss);
+  for (std::size_t m = 0; m < bank.size(); ++m) {
+    if (averages_[m].started()) bank[m].parameters.swap(averaged_parameters_[m]);
+  }
+}
 
 void Experiment::record_checkpoint() {
-  engine_->evaluate(*data_, live_prompts(), live_loss_);
+  evaluate_into(live_prompts(), live_loss_);
   std::copy(live_loss_.begin(), live_loss_.end(),
             checkpoint_risk_.begin() + static_cast<std::ptrdiff_t>(checkpoints_recorded_ * live_loss_.size()));
   ++checkpoints_recorded_;
@@ -412,7 +445,7 @@ std::vector<ConvergenceVerdict> Experiment::verdicts(const std::vector<double>& 
 
 std::vector<double> Experiment::evaluate() {
   std::vector<double> loss(config_.n.size(), 0.0);
-  engine_->evaluate(*data_, config_.evaluation.prompts, loss);
+  evaluate_into(config_.evaluation.prompts, loss);
   return loss;
 }
 
@@ -426,10 +459,17 @@ const std::vector<float>& Experiment::parameters(int model) const {
 }
 std::vector<float>& Experiment::parameters(int model) { return engine_->bank()[static_cast<std::size_t>(model)].parameters; }
 
+const std::vector<float>& Experiment::evaluated_parameters(int model) const {
+  const std::size_t m = static_cast<std::size_t>(model);
+  if (!averages_[m].started()) return engine_->bank()[m].parameters;
+  averages_[m].write(averaged_parameters_[m]);
+  return averaged_parameters_[m];
+}
+
 std::vector<float> Experiment::weights(int model) const {
   BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
   std::vector<float> weights(bank_model.weights.size());
-  bank_model.parameterisation->materialise(bank_model.parameters, weights);
+  bank_model.parameterisation->materialise(evaluated_parameters(model), weights);
   return weights;
 }
 
@@ -446,7 +486,7 @@ std::vector<double> Experiment::sample_weights(int model) const {
   const BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
   if (bank_model.kernel != KernelKind::H3) return std::vector<double>(static_cast<std::size_t>(bank_model.n), 1.0);
   std::vector<float> lags(static_cast<std::size_t>(bank_model.n + 1));
-  h3_lags(bank_model, bank_model.parameters.data() + bank_model.h3.filter_offset(), lags.data());
+  h3_lags(bank_model, evaluated_parameters(model).data() + bank_model.h3.filter_offset(), lags.data());
   const std::vector<float> omega = h3_sample_weights(lags.data(), bank_model.n);
   return std::vector<double>(omega.begin(), omega.end());
 }

@@ -47,9 +47,13 @@ RunPlan plan_run(const Config& config) {
   for (int n : config.n) per_prompt += model_multiply_adds(config, n);
   plan.step_multiply_adds = per_prompt * config.training.batch_size;
   plan.evaluation_multiply_adds = per_prompt * config.evaluation.prompts;
-  const double live = per_prompt * std::min(config.evaluation.prompts, Experiment::kMaxLivePrompts);
+  const double live = per_prompt * std::min(config.evaluation.prompts, config.evaluation.live_prompts);
+  const TrainingConfig& training = config.training;
+  const double training_prompts =
+      training.prompts_in_phase(training.steps) +
+      (config.model.lora.enabled ? training.prompts_in_phase(config.model.lora.pretrain_steps) : 0.0);
   // About 45 checkpoints (Experiment's schedule), each on the live set.
-  plan.run_multiply_adds = plan.step_multiply_adds * plan.total_steps + 45 * live + plan.evaluation_multiply_adds;
+  plan.run_multiply_adds = per_prompt * training_prompts + 45 * live + plan.evaluation_multiply_adds;
   return plan;
 }
 

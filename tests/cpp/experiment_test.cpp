@@ -93,6 +93,14 @@ TEST(Experiment, TrainingStepsDoNotAllocate) {
   const long before_grown = allocation_count.load();
   grown->step(10);
   EXPECT_EQ(allocation_count.load() - before_grown, 0) << "rank 3 of d = 10";
+  // The recipe: a growing batch, a cosine schedule and an averaged evaluation (checkpoints included).
+  auto recipe = Experiment::create(config_from(R"({"d": 4, "n": [3, 6], "training": {"steps": 20, "batch_size": 66,
+      "batch_ramp": 0.5, "batch_size_start": 4, "lr_schedule": "cosine", "warmup": 0.1, "average": "ema",
+      "average_from": 0.2}})"));
+  recipe->step(1);
+  const long before_recipe = allocation_count.load();
+  recipe->step(19);
+  EXPECT_EQ(allocation_count.load() - before_recipe, 0) << "recipe";
   // LoRA: after the switch to the adapter (which allocates once), its steps do not allocate.
   auto lora = Experiment::create(config_from(R"({"d": 3, "n": [4], "training": {"steps": 20, "batch_size": 16},
       "model": {"lora": {"rank": 1, "pretrain_steps": 3}}})"));
@@ -137,29 +145,37 @@ TEST(Experiment, LossIsNotANumberBeforeTheFirstStep) {
   EXPECT_TRUE(std::isfinite(experiment->last_train_loss()[0]));
 }
 
-// The numbers of kSmallConfig, shared with tests/js (the wasm build must give the same ones).
-// Regenerate after an intended change of the random streams or the training loop with
-// ICL_UPDATE_GOLDEN=1 ctest -R Golden.
-TEST(Experiment, MatchesTheGoldenNumbersSharedWithWasm) {
-  const std::string path = std::string(ICL_SOURCE_DIR) + "/tests/golden/determinism.json";
-  auto experiment = Experiment::create(config_from(kSmallConfig));
+// The numbers of kSmallConfig with the default recipe, and with every part of the recipe switched on,
+// shared with tests/js (the wasm build must give the same ones). Regenerate after an intended change of
+// the random streams or the training loop with ICL_UPDATE_GOLDEN=1 ctest -R Golden.
+void expect_golden_numbers(const std::string& file, const std::string& config_text) {
+  const std::string path = std::string(ICL_SOURCE_DIR) + "/tests/golden/" + file;
+  auto experiment = Experiment::create(config_from(config_text));
   experiment->step(20);
   const std::vector<double> risk = experiment->evaluate();
   const std::vector<double> loss = experiment->last_train_loss();
   if (std::getenv("ICL_UPDATE_GOLDEN") != nullptr) {
-    nlohmann::ordered_json golden = {{"config", nlohmann::json::parse(kSmallConfig)},
+    nlohmann::ordered_json golden = {{"config", nlohmann::json::parse(config_text)},
                                      {"steps", 20},
                                      {"last_train_loss", loss},
                                      {"evaluate", risk}};
     std::ofstream(path) << golden.dump(2) << "\n";
   }
-  std::ifstream file(path);
-  ASSERT_TRUE(file.good()) << path;
-  const nlohmann::json golden = nlohmann::json::parse(file);
+  std::ifstream stream(path);
+  ASSERT_TRUE(stream.good()) << path;
+  const nlohmann::json golden = nlohmann::json::parse(stream);
   for (std::size_t m = 0; m < risk.size(); ++m) {
-    EXPECT_NEAR(risk[m], golden["evaluate"][m].get<double>(), 1e-5 * risk[m]);
-    EXPECT_NEAR(loss[m], golden["last_train_loss"][m].get<double>(), 1e-5 * loss[m]);
+    EXPECT_NEAR(risk[m], golden["evaluate"][m].get<double>(), 1e-5 * risk[m]) << file;
+    EXPECT_NEAR(loss[m], golden["last_train_loss"][m].get<double>(), 1e-5 * loss[m]) << file;
   }
+}
+
+TEST(Experiment, MatchesTheGoldenNumbersSharedWithWasm) {
+  expect_golden_numbers("determinism.json", kSmallConfig);
+  expect_golden_numbers("recipe.json", R"({"seed": 7, "d": 4, "n": [3, 6], "model": {"kind": "h3"},
+      "training": {"steps": 20, "batch_size": 66, "learning_rate": 0.01, "lr_schedule": "cosine", "warmup": 0.1,
+      "lr_decay_factor": 0.01, "batch_ramp": 0.3, "batch_size_start": 10, "average": "tail", "average_from": 0.5},
+      "evaluation": {"prompts": 2002, "live_prompts": 500}})");
 }
 
 }  // namespace

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadIcl, type IclModule } from '../../wasm/icl.js';
 
-const golden = JSON.parse(readFileSync(new URL('../golden/determinism.json', import.meta.url), 'utf8'));
+const goldenFiles = ['determinism.json', 'recipe.json'];
+const golden = (file: string) => JSON.parse(readFileSync(new URL(`../golden/${file}`, import.meta.url), 'utf8'));
 const small = { seed: 3, d: 3, n: [2, 5], training: { steps: 12, batch_size: 30 }, evaluation: { prompts: 500 } };
 
 let icl: IclModule;
@@ -298,9 +299,10 @@ describe('determinism', () => {
     expect(run({ ...small, seed: 4 }, 12)).not.toEqual(run(small, 12));
   });
 
-  it('matches the native build (tests/golden/determinism.json, checked by ctest too)', () => {
-    const { loss, risk } = run(golden.config, golden.steps);
-    golden.evaluate.forEach((value: number, i: number) => expect(Math.abs(risk[i] / value - 1)).toBeLessThan(1e-5));
-    golden.last_train_loss.forEach((value: number, i: number) => expect(Math.abs(loss[i] / value - 1)).toBeLessThan(1e-5));
+  it.each(goldenFiles)('matches the native build (tests/golden/%s, checked by ctest too)', (file) => {
+    const expected = golden(file);
+    const { loss, risk } = run(expected.config, expected.steps);
+    expected.evaluate.forEach((value: number, i: number) => expect(Math.abs(risk[i] / value - 1)).toBeLessThan(1e-5));
+    expected.last_train_loss.forEach((value: number, i: number) => expect(Math.abs(loss[i] / value - 1)).toBeLessThan(1e-5));
   });
 });

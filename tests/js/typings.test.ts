@@ -93,8 +93,10 @@ describe('typings', () => {
     };
     expect(Object.keys(config).sort()).toEqual(Object.keys(declared).sort());
     expect(Object.keys(config.training).sort()).toEqual(
-      ['adam_beta1', 'adam_beta2', 'adam_epsilon', 'batch_size', 'learning_rate', 'lr_decay_at', 'lr_decay_factor', 'steps'],
+      ['adam_beta1', 'adam_beta2', 'adam_epsilon', 'average', 'average_from', 'batch_ramp', 'batch_size', 'batch_size_start',
+        'ema_decay', 'learning_rate', 'lr_decay_at', 'lr_decay_factor', 'lr_schedule', 'steps', 'warmup'],
     );
+    expect(Object.keys(config.evaluation).sort()).toEqual(['live_prompts', 'prompts']);
   });
 
   it('the config typings declare exactly the fields of the core\'s schema', async () => {
@@ -109,7 +111,9 @@ describe('typings', () => {
       'model.lora.pretrain_steps': true, 'model.filter': true, 'model.ssm_states': true,
       'training.steps': true, 'training.batch_size': true, 'training.learning_rate': true, 'training.lr_decay_at': true,
       'training.lr_decay_factor': true, 'training.adam_beta1': true, 'training.adam_beta2': true,
-      'training.adam_epsilon': true, 'evaluation.prompts': true,
+      'training.adam_epsilon': true, 'training.lr_schedule': true, 'training.warmup': true, 'training.batch_ramp': true,
+      'training.batch_size_start': true, 'training.average': true, 'training.average_from': true, 'training.ema_decay': true,
+      'evaluation.prompts': true, 'evaluation.live_prompts': true,
     } as const satisfies Record<ConfigFieldPath, true>;
     const schema = (await loadIcl()).configSchema();
     expect(schema.fields.map((field) => field.path).sort()).toEqual(Object.keys(declared).sort());

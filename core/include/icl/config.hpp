@@ -73,23 +73,47 @@ struct ModelConfig {
   LoraConfig lora;                       // attention
 };
 
-/** Adam with one step cut of the learning rate (paper-spec §4 defaults). */
+/** How the learning rate falls from its peak: cut once (step), or smoothly to the end (cosine, linear). */
+enum class LrSchedule { Step, Cosine, Linear };
+/** Which weights are evaluated: the last iterate, or an average of the iterates from `average_from` on. */
+enum class Averaging { None, Tail, Ema };
+
+/**
+ * Adam on fresh prompts every step, and the recipe around it: a learning-rate schedule with warm-up, a
+ * batch that can grow over the first steps, and iterate averaging. Each phase (LoRA's pretraining, then
+ * the training proper) runs the schedule over its own steps. The defaults are paper-spec §4's recipe.
+ */
 struct TrainingConfig {
   int steps = 4000;
   int batch_size = 1024;
-  double learning_rate = 3e-3;
-  double lr_decay_at = 0.75;
-  double lr_decay_factor = 0.1;
+  double learning_rate = 3e-3;  // the peak rate
+  LrSchedule lr_schedule = LrSchedule::Step;
+  double warmup = 0.0;           // fraction of the steps over which the rate rises linearly to its peak
+  double lr_decay_at = 0.75;     // step: fraction of the steps after which the rate is cut
+  double lr_decay_factor = 0.1;  // step: the cut; cosine and linear: the last step's rate over the peak
+  double batch_ramp = 0.0;       // fraction of the steps over which the batch grows from batch_size_start
+  int batch_size_start = 64;
+  Averaging average = Averaging::None;
+  double average_from = 0.5;  // fraction of the steps after which averaging starts
+  double ema_decay = 0.99;    // ema: weight of the average so far at each step
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_epsilon = 1e-8;
 
   /** The learning rate in force at step t (0-based) of a phase of `phase_steps` steps (default: steps). */
   double learning_rate_at(int step, int phase_steps = 0) const;
+  /** The batch size at step t (0-based) of a phase of `phase_steps` steps (default: steps). */
+  int batch_size_at(int step, int phase_steps = 0) const;
+  /** Prompts drawn over a phase of `phase_steps` steps: the sum of batch_size_at over its steps. */
+  double prompts_in_phase(int phase_steps) const;
+  /** The first step (0-based) of a phase of `phase_steps` steps whose weights enter the average. */
+  int first_averaged_step(int phase_steps = 0) const;
 };
 
 struct EvaluationConfig {
   int prompts = 100000;
+  /** The live curve's checkpoints use the first live_prompts of the evaluation set (all, when fewer). */
+  int live_prompts = 4096;
 };
 
 /**

@@ -14,6 +14,7 @@
 #include "icl/config.hpp"
 #include "icl/convergence.hpp"
 #include "icl/data_model.hpp"
+#include "icl/iterate_average.hpp"
 #include "icl/model_readout.hpp"
 #include "icl/result.hpp"
 
@@ -57,9 +58,8 @@ class Experiment {
   /** Steps in a row a finite loss must stay that high before the run counts as diverged. */
   static constexpr int kDivergencePatience = 5;
 
-  /** Size of the live evaluation set: the first prompts of the evaluation set, fewer, so checkpoints stay cheap. */
+  /** Size of the live evaluation set: the first evaluation.live_prompts of the evaluation set, so checkpoints stay cheap. */
   int live_prompts() const;
-  static constexpr int kMaxLivePrompts = 4096;
   /** The steps at which step() records checkpoints: 0 (before training), then spaced evenly on a log and a
    *  linear scale up to total_steps(). Fixed by the config alone, so chunking never moves them. */
   const std::vector<int>& checkpoint_schedule() const { return checkpoint_schedule_; }
@@ -73,15 +73,19 @@ class Experiment {
   std::vector<ConvergenceVerdict> verdicts(const std::vector<double>& final_risk) const;
   /** Per model: mean squared error of the latest training batch (NaN before the first step). */
   const std::vector<double>& last_train_loss() const { return last_train_loss_; }
-  /** Per model: empirical test risk on the fixed evaluation set (config.evaluation.prompts prompts). */
+  /**
+   * Per model: empirical test risk on the fixed evaluation set (config.evaluation.prompts prompts). Like the
+   * checkpoints and the read-outs, it measures the evaluated weights: the average of the iterates once
+   * training.average has started, else the last iterate.
+   */
   std::vector<double> evaluate();
   /** Per model: the optimal preconditioned-GD risk L*(n) (paper-spec §3.2). */
   std::vector<double> theory() const;
 
-  /** The trainable parameters of a model (for attention: [W_q, W_k, w_v], AttentionShape offsets). */
+  /** The trainable parameters of a model, the last iterate (for attention: [W_q, W_k, w_v], AttentionShape offsets). */
   const std::vector<float>& parameters(int model) const;
   std::vector<float>& parameters(int model);
-  /** The weights the model's kernel reads, computed from its parameters. */
+  /** The weights the model's kernel reads, computed from its evaluated parameters. */
   std::vector<float> weights(int model) const;
 
   /** The d x d preconditioner W_eff the model implements (paper-spec §2 read-out), row-major. */
@@ -109,6 +113,13 @@ class Experiment {
   int steps_done_ = 0;
   std::vector<double> last_train_loss_;
   void record_checkpoint();
+  // The training phase proper (after LoRA's pretraining, if any) starts: adapters, and fresh averages.
+  void begin_training_phase();
+  void evaluate_into(int prompts, std::vector<double>& loss);
+  const std::vector<float>& evaluated_parameters(int model) const;
+  int first_averaged_step_;
+  std::vector<IterateAverage> averages_;
+  mutable std::vector<std::vector<float>> averaged_parameters_;  // the averages as float, written when read
   void check_divergence(int phase_step);
   std::vector<int> checkpoint_schedule_;
   int checkpoints_recorded_ = 0;
