@@ -1,5 +1,6 @@
 // Typings of run/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
 import type { Config, IclModule } from '../wasm/icl.js';
+import type { NamedRecipe } from './recipes.js';
 
 /** A figure panel (wasm/presets/*.json). */
 export interface Panel {
@@ -15,9 +16,14 @@ export interface Panel {
   seeds: number[];
   /** Largest allowed |relative gap| of any point, and of the panel's median. */
   tolerance: { point: number; median: number };
+  /** The panel's training recipe by name (run/recipes.js; "paper" when absent), or resolved (resolvePanel). */
+  recipe?: string | NamedRecipe;
   /** A patch of the whole panel for a reduced run (tests, previews). */
   quick?: Record<string, unknown>;
 }
+
+/** A panel as it runs (resolvePanel): its recipe resolved, its quick patch applied or dropped. */
+export type ResolvedPanel = Panel & { recipe: NamedRecipe };
 
 export interface Job {
   curveIndex: number;
@@ -49,6 +55,10 @@ export interface Point {
   max: number | null;
   /** mean / theory - 1, or null. */
   gap: number | null;
+  /** The final values' standard errors (evaluationStandardError), in the order of `empirical`. */
+  standardErrors: (number | null)[];
+  /** The standard error of `gap` from the evaluation sets' sampling alone; null while estimates remain. */
+  gapStandardError: number | null;
   /** Why the point has no value: the divergence message of one of its seeds. */
   diverged?: string;
   /** Whether any of `values` is a live estimate. */
@@ -61,6 +71,8 @@ export interface Fidelity {
   /** Over the points that have a value; null when none has. */
   medianGap: number | null;
   maxGap: number | null;
+  /** The largest standard error of a final point's gap (Point.gapStandardError), or null. */
+  standardError: number | null;
   tolerance: { point: number; median: number };
   /** Jobs that diverged; a panel with any does not pass. */
   diverged: number;
@@ -94,6 +106,8 @@ export interface CurveTheory {
 /** What a trained job gives: risk per axis point (null where not finite), theory, and why it diverged. */
 export interface JobOutput {
   empirical: (number | null)[];
+  /** The standard error of each risk of `empirical` (absent in outputs of older builds). */
+  standardError?: (number | null)[];
   theory: number[];
   divergence: string | null;
   estimate?: undefined;
@@ -115,15 +129,16 @@ export interface PanelResult {
   quick: boolean;
   buildId: string;
   axis: Panel['axis'];
-  panel: Panel;
+  panel: ResolvedPanel;
   seconds: number;
   curves: CurveResult[];
   fidelity: Fidelity;
 }
 
 export function merge<T>(base: T, patch: unknown): T;
-export function resolvePanel(panel: Panel, options?: { quick?: boolean }): Panel;
-export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds'>): Job[];
+/** Throws an Error naming the known recipes when `recipe` (or the panel's own) is unknown. */
+export function resolvePanel(panel: Panel, options?: { quick?: boolean; recipe?: string }): ResolvedPanel;
+export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds' | 'recipe'>): Job[];
 /** Job indices by `costs` (the core's runPlan), costliest first, ties in job order: the order a pool starts them. */
 export function scheduleOrder(costs: readonly number[]): number[];
 export function jobOutput(experiment: import('../wasm/icl.js').Experiment): JobOutput;

@@ -9,19 +9,11 @@
 // Across curves and seeds, jobs with the same seed draw the same prompts (the random streams are keyed
 // by seed, step and prompt), so the gaps between curves are free of data noise (common random numbers).
 
+import { merge } from './merge.js';
+import { applyRecipe, recipeNamed } from './recipes.js';
 import { TrainingRun } from './training-run.js';
 
-/** Deep merge for configs: objects merge key by key, everything else (arrays included) replaces. */
-export function merge(base, patch) {
-  if (!isObject(base) || !isObject(patch)) return structuredClone(patch);
-  const out = structuredClone(base);
-  for (const [key, value] of Object.entries(patch)) out[key] = key in out ? merge(out[key], value) : structuredClone(value);
-  return out;
-}
-
-function isObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { merge };
 
 function setPath(object, path, value) {
   const keys = path.split('.');
@@ -30,19 +22,30 @@ function setPath(object, path, value) {
   target[keys.at(-1)] = value;
 }
 
-/** The panel as it runs: with `quick`, its quick patch applied (a reduced run for tests and previews). */
-export function resolvePanel(panel, { quick = false } = {}) {
-  const { quick: quickPatch, ...rest } = panel;
-  return quick && quickPatch ? merge(rest, quickPatch) : rest;
+/**
+ * The panel as it runs: its recipe (the panel's own, or `recipe` by name: run/recipes.js) resolved into
+ * `recipe` ({ name, training, evaluation?, model? }), and with `quick` its quick patch applied (a reduced
+ * run for tests and previews; it may patch the recipe too).
+ */
+export function resolvePanel(panel, { quick = false, recipe } = {}) {
+  const { quick: quickPatch, recipe: own, ...rest } = panel;
+  const name = recipe ?? (typeof own === 'object' ? own.name : own) ?? 'paper';
+  const resolved = { ...structuredClone(rest), recipe: { name, ...recipeNamed(name) } };
+  return quick && quickPatch ? merge(resolved, quickPatch) : resolved;
 }
 
-/** The training jobs of a resolved panel: one config per curve x seed (x axis value, off the n axis). */
+/**
+ * The training jobs of a resolved panel: one config per curve x seed (x axis value, off the n axis), each
+ * under the panel's recipe, resolved or by name (a panel without one runs its configs as they stand).
+ */
 export function panelJobs(panel) {
   const jobs = [];
   const alongN = panel.axis.field === 'n';
+  const recipe = typeof panel.recipe === 'string' ? recipeNamed(panel.recipe) : panel.recipe;
   panel.curves.forEach((curve, curveIndex) => {
     for (const seed of panel.seeds) {
-      const config = merge(merge(panel.base, curve.patch ?? {}), { seed });
+      const curveConfig = merge(panel.base, curve.patch ?? {});
+      const config = merge(recipe ? applyRecipe(recipe, curveConfig) : curveConfig, { seed });
       if (alongN) {
         jobs.push({ curveIndex, seed, axisValue: null, config: merge(config, { n: panel.axis.values }) });
       } else {
@@ -66,11 +69,13 @@ export function scheduleOrder(costs) {
   return costs.map((_, index) => index).sort((a, b) => costs[b] - costs[a] || a - b);
 }
 
-/** A trained job's output: its risk per axis point (null where not finite), the theory, and the
- *  divergence message of a run that diverged (else null). */
+/** A trained job's output: its risk per axis point (null where not finite) with its standard error, the
+ *  theory, and the divergence message of a run that diverged (else null). */
 export function jobOutput(experiment) {
-  const empirical = Array.from(experiment.evaluate(), (value) => (Number.isFinite(value) ? value : null));
-  return { empirical, theory: Array.from(experiment.theory()), divergence: experiment.divergence?.message ?? null };
+  const finite = (value) => (Number.isFinite(value) ? value : null);
+  const empirical = Array.from(experiment.evaluate(), finite);
+  const standardError = Array.from(experiment.evaluationStandardError(), finite);
+  return { empirical, standardError, theory: Array.from(experiment.theory()), divergence: experiment.divergence?.message ?? null };
 }
 
 /** Trains one job's experiment to the end (training-run.js's loop); resolves to its jobOutput. */
@@ -82,6 +87,17 @@ export async function runJob(icl, job, onProgress = () => {}) {
   } finally {
     experiment.delete();
   }
+}
+
+/**
+ * The standard error of a final point's gap from the evaluation's sampling error alone: the seeds'
+ * evaluation sets are independent, so the mean's variance is the sum of theirs over the count squared;
+ * relative to the theory. Null while any value is an estimate or lacks its standard error.
+ */
+function gapStandardError(point) {
+  const errors = point.standardErrors;
+  if (point.estimate || errors.length === 0 || errors.length !== point.values.length || errors.some((e) => e === null)) return null;
+  return Math.sqrt(errors.reduce((sum, e) => sum + e * e, 0)) / errors.length / point.theory;
 }
 
 function median(values) {
@@ -104,14 +120,14 @@ export function aggregate(panel, jobs, reports, theory) {
   const xs = panel.axis.values;
   const curves = panel.curves.map((curve, c) => ({
     label: curve.label,
-    points: xs.map((x, i) => ({ x, values: [], empirical: [], theory: theory[c][i], pending: 0, estimate: false })),
+    points: xs.map((x, i) => ({ x, values: [], empirical: [], standardErrors: [], theory: theory[c][i], pending: 0, estimate: false })),
   }));
   let diverged = 0;
   let finished = 0;
   jobs.forEach((job, j) => {
     const report = reports[j];
     const points = curves[job.curveIndex].points;
-    const record = (point, risk) => {
+    const record = (point, risk, standardError) => {
       if (report === undefined) {
         point.pending += 1;
       } else if (report.divergence) {
@@ -123,21 +139,26 @@ export function aggregate(panel, jobs, reports, theory) {
       } else {
         point.values.push(report.estimate ? { seed: job.seed, risk, estimate: true, step: report.step } : { seed: job.seed, risk, estimate: false });
         if (report.estimate) point.estimate = true;
-        else point.empirical.push(risk);
+        else {
+          point.empirical.push(risk);
+          point.standardErrors.push(standardError);
+        }
       }
     };
     if (report !== undefined && !report.estimate) {
       finished += 1;
       if (report.divergence) diverged += 1;
     }
-    if (job.axisValue === null) points.forEach((point, i) => record(point, report?.empirical[i] ?? null));
-    else record(points[xs.indexOf(job.axisValue)], report?.empirical[0] ?? null);
+    const errors = report?.standardError ?? [];
+    if (job.axisValue === null) points.forEach((point, i) => record(point, report?.empirical[i] ?? null, errors[i] ?? null));
+    else record(points[xs.indexOf(job.axisValue)], report?.empirical[0] ?? null, errors[0] ?? null);
   });
   const gaps = [];
+  const gapErrors = [];
   for (const curve of curves) {
     for (const point of curve.points) {
       if (point.diverged !== undefined || point.values.length === 0) {
-        point.mean = point.min = point.max = point.gap = null;
+        point.mean = point.min = point.max = point.gap = point.gapStandardError = null;
         continue;
       }
       const risks = point.values.map((value) => value.risk);
@@ -145,7 +166,11 @@ export function aggregate(panel, jobs, reports, theory) {
       point.min = Math.min(...risks);
       point.max = Math.max(...risks);
       point.gap = point.mean / point.theory - 1;
-      if (!point.estimate && point.pending === 0) gaps.push(Math.abs(point.gap));
+      point.gapStandardError = gapStandardError(point);
+      if (!point.estimate && point.pending === 0) {
+        gaps.push(Math.abs(point.gap));
+        if (point.gapStandardError !== null) gapErrors.push(point.gapStandardError);
+      }
     }
   }
   const tolerance = panel.tolerance;
@@ -153,6 +178,7 @@ export function aggregate(panel, jobs, reports, theory) {
   const fidelity = {
     medianGap: gaps.length ? median(gaps) : null,
     maxGap: gaps.length ? Math.max(...gaps) : null,
+    standardError: gapErrors.length ? Math.max(...gapErrors) : null,
     tolerance,
     diverged,
     complete,

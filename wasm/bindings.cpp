@@ -134,6 +134,9 @@ class ExperimentHandle {
   val evaluate() {
     return array_or_error("evaluate", [&] { return experiment_->evaluate(); });
   }
+  val evaluation_standard_error() const {
+    return array_or_error("evaluationStandardError", [&] { return experiment_->evaluation_standard_error(); });
+  }
   val theory() const {
     return array_or_error("theory", [&] { return experiment_->theory(); });
   }
@@ -398,6 +401,7 @@ EMSCRIPTEN_BINDINGS(icl) {
       .function("totalSteps", &ExperimentHandle::total_steps)
       .function("lastTrainLoss", &ExperimentHandle::last_train_loss)
       .function("evaluate", &ExperimentHandle::evaluate)
+      .function("evaluationStandardError", &ExperimentHandle::evaluation_standard_error)
       .function("theory", &ExperimentHandle::theory)
       .function("effectiveWeights", &ExperimentHandle::effective_weights)
       .function("sampleWeights", &ExperimentHandle::sample_weights)

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { decodeState, looksLikeLink } from './link.js';
 import { EXIT_FAILED, InputError, UsageError, checkWritableDirectory } from './cli-input.mjs';
 import { JobFileError, readJobResults, runJobFile, writeJobFiles } from '../run/job-files.mjs';
+import { recipeNames } from '../run/recipes.js';
 import { panelJobs, panelResult, resolvePanel } from '../run/sweep.js';
 
 const presetDirectory = new URL('./presets/', import.meta.url);
@@ -18,19 +19,19 @@ function loadPresets() {
     .map((name) => JSON.parse(readFileSync(new URL(name, presetDirectory), 'utf8')));
 }
 
-/** A reproduce argument: a preset id, or a link of a panel (its id and quick flag). */
+/** A reproduce argument: a preset id, or a link of a panel (its id, recipe and quick flag). */
 function panelArgument(icl, name) {
-  if (!looksLikeLink(name)) return { name, quick: false };
+  if (!looksLikeLink(name)) return { name, quick: false, recipe: null };
   const state = decodeState(name, icl.configSchema());
   if (!state.preset) throw new UsageError(`the link '${name.slice(0, 80)}' names no figure panel (preset=...)`);
-  return { name: state.preset, quick: state.quick };
+  return { name: state.preset, quick: state.quick, recipe: state.recipe };
 }
 
 /** The options of `reproduce`, and the panels it names (none with --merge). */
 function reproduceOptions(icl, args) {
-  const options = { out: undefined, jobsOut: undefined, merge: undefined, results: undefined, quick: false, threads: availableParallelism(), base: '' };
+  const options = { out: undefined, jobsOut: undefined, merge: undefined, results: undefined, quick: false, threads: availableParallelism(), base: '', recipe: undefined };
   const names = [];
-  const valued = { '--out': 'out', '--jobs-out': 'jobsOut', '--merge': 'merge', '--results': 'results', '--threads': 'threads', '--base': 'base' };
+  const valued = { '--out': 'out', '--jobs-out': 'jobsOut', '--merge': 'merge', '--results': 'results', '--threads': 'threads', '--base': 'base', '--recipe': 'recipe' };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -44,9 +45,13 @@ function reproduceOptions(icl, args) {
       const panel = panelArgument(icl, arg);
       names.push(panel.name);
       options.quick ||= panel.quick;
+      options.recipe ??= panel.recipe ?? undefined;
     }
   }
   if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
+  if (options.recipe !== undefined && !recipeNames.includes(options.recipe)) {
+    throw new UsageError(`unknown recipe '${options.recipe}' (known: ${recipeNames.join(', ')})`);
+  }
   // The panel's fragment replaces any the address had, as on the page.
   options.base = options.base.split('#')[0];
   if (options.merge !== undefined) {
@@ -82,11 +87,11 @@ async function writeReports(results, out, base) {
 
 export async function reproduce(icl, args) {
   const { options, chosen } = reproduceOptions(icl, args);
-  const { out, quick, threads, base } = options;
+  const { out, quick, threads, base, recipe } = options;
   if (options.merge !== undefined) return merge(icl, options);
   if (options.jobsOut !== undefined) {
     checkWritableDirectory(options.jobsOut, '--jobs-out');
-    const files = writeJobFiles(options.jobsOut, chosen.map((preset) => resolvePanel(preset, { quick })), { quick, buildId: icl.buildId });
+    const files = writeJobFiles(options.jobsOut, chosen.map((preset) => resolvePanel(preset, { quick, recipe })), { quick, buildId: icl.buildId });
     process.stderr.write(`wrote ${files.length} job files and sweep.json into ${options.jobsOut}\n`);
     return 0;
   }
@@ -95,7 +100,7 @@ export async function reproduce(icl, args) {
   // The jobs of every chosen panel share one pool, so that no worker idles at the end of one panel while
   // another finishes it; a panel's time runs from the start until its last job is done.
   const panels = chosen.map((preset) => {
-    const resolved = resolvePanel(preset, { quick });
+    const resolved = resolvePanel(preset, { quick, recipe });
     const jobs = panelJobs(resolved);
     return { id: preset.id, resolved, jobs, left: jobs.length, seconds: 0 };
   });

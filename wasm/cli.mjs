@@ -2,7 +2,7 @@
 // The command line: runs the same wasm module as the page, headless in Node.
 //   icl-playground theory <config.json | ->   theory curves of the config as JSON
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
-//   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--base URL]   figure panels as CSV, JSON and SVG
+//   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--recipe NAME]   figure panels as CSV, JSON and SVG
 //   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
 //   icl-playground job    <job file> --out <dir>            one job of a sweep written by reproduce --jobs-out
 // Wherever a config is read, a link of the page (or its fragment) may stand in its place.
@@ -13,13 +13,14 @@ import { ConfigError, loadIcl } from './icl.js';
 import { buildWarning, configLink, decodeState, looksLikeLink } from './link.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERNAL, InputError, UsageError, oneLine, readConfigText } from './cli-input.mjs';
 import { job, reproduce } from './cli-figures.mjs';
+import { recipeNames } from '../run/recipes.js';
 import { TrainingRun } from '../run/training-run.js';
 
 const USAGE = `usage: icl-playground theory <config | ->
        icl-playground train <config | ->
        icl-playground link <config | -> [--base URL]
-       icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--threads N] [--base URL]
-       icl-playground reproduce <preset ... | all> --jobs-out <dir> [--quick]
+       icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--recipe NAME] [--threads N] [--base URL]
+       icl-playground reproduce <preset ... | all> --jobs-out <dir> [--quick] [--recipe NAME]
        icl-playground job <job file> --out <dir>
        icl-playground reproduce --merge <jobs dir> [--results <dir>] --out <dir> [--base URL]
 
@@ -29,7 +30,9 @@ commands:
   link       print the playground's link of the config (--base: the page's address, default none,
              which prints the fragment alone)
   reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
-             and fidelity.txt into <dir>; --quick runs each panel's reduced version; the jobs of all
+             and fidelity.txt into <dir>; --quick runs each panel's reduced version; --recipe trains
+             every panel with the named training recipe instead of its own (${recipeNames.join(', ')};
+             README: "Training recipes"); the jobs of all
              the panels run on one pool of N worker threads (default: the number of cores),
              costliest first; a panel may be named by its link; every file carries its provenance
              (link, build, date, the config of each curve, seeds), the link being --base URL (the

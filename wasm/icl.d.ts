@@ -221,6 +221,11 @@ export interface Experiment {
   lastTrainLoss(): Float64Array;
   /** Per model: empirical test risk E[(y - yhat)^2] on the fixed evaluation set. Deterministic for a given seed and state. */
   evaluate(): Float64Array;
+  /**
+   * Per model: the standard error of the last evaluate()'s risks (empty before it): the sample standard deviation
+   * of the evaluation prompts' squared errors over the square root of their count.
+   */
+  evaluationStandardError(): Float64Array;
   /** Per model: the theory of the config's model at its n (the first curve of theoryCurves). */
   theory(): Float64Array;
   /** The d x d preconditioner W_eff that model `model` (index into nValues) implements, row-major (paper-spec §2). */

@@ -234,6 +234,10 @@ class Experiment {
     return checked(this.#live().evaluate());
   }
 
+  evaluationStandardError() {
+    return checked(this.#live().evaluationStandardError());
+  }
+
   theory() {
     return checked(this.#live().theory());
   }

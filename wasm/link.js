@@ -5,6 +5,7 @@
 //                                          the core's schema (d=7, data.kind=rag, n=5,10,20,
 //                                          model.lora=1 for a field that is present or absent)
 //   preset=<panel id>  quick=1             the chosen figure panel and its reduced run
+//   recipe=<name>                          the panel's training recipe (run/recipes.js)
 //   log=1  fit=1                           chart options (log n axis, fitted risk axis)
 //   run=1  embed=1  hide=a,b  autoplay=1   what opening the link does
 // Values are typed by the schema and validated by the core: decoding never judges a value, it only
@@ -14,7 +15,7 @@
 export const LINK_VERSION = 1;
 
 /** Keys that are not config fields, with their meaning (for the warning about unknown keys). */
-export const STATE_KEYS = ['v', 'b', 'preset', 'quick', 'log', 'fit', 'run', 'embed', 'hide', 'autoplay'];
+export const STATE_KEYS = ['v', 'b', 'preset', 'recipe', 'quick', 'log', 'fit', 'run', 'embed', 'hide', 'autoplay'];
 
 /** Parts of the page an embed can hide (`hide=controls,table`). */
 export const HIDEABLE_PARTS = ['controls', 'table', 'readouts', 'intro', 'formulas'];
@@ -99,12 +100,13 @@ function encodePairs(entries) {
 
 /**
  * The fragment (without '#') of a page state: { config (normalised; with its schema), buildId, preset,
- * quick, log, fit, run, embed, hide, autoplay }, each part optional but the build id.
+ * recipe, quick, log, fit, run, embed, hide, autoplay }, each part optional but the build id.
  */
 export function encodeState(state) {
   const entries = [['v', String(LINK_VERSION)], ['b', state.buildId]];
   if (state.config) entries.push(...configEntries(state.config, state.schema));
   if (state.preset) entries.push(['preset', state.preset]);
+  if (state.preset && state.recipe) entries.push(['recipe', state.recipe]);
   for (const flag of FLAGS) if (state[flag]) entries.push([flag, '1']);
   if (state.hide?.length) entries.push(['hide', state.hide.join(',')]);
   return encodePairs(entries);
@@ -115,9 +117,9 @@ export function configLink({ config, schema, buildId, base = '' }) {
   return `${base}#${encodeState({ config, schema, buildId })}`;
 }
 
-/** The link of a figure panel: `base` + `#v=1&b=<build>&preset=<id>[&quick=1]`. */
-export function panelLink({ preset, quick = false, buildId, base = '' }) {
-  return `${base}#${encodeState({ preset, quick, buildId })}`;
+/** The link of a figure panel: `base` + `#v=1&b=<build>&preset=<id>[&recipe=<name>][&quick=1]`. */
+export function panelLink({ preset, recipe, quick = false, buildId, base = '' }) {
+  return `${base}#${encodeState({ preset, recipe, quick, buildId })}`;
 }
 
 /** The fragment of a link, a fragment, or a bare `key=value&...` text. */
@@ -145,13 +147,13 @@ function decodeComponent(text) {
 
 /**
  * Reads a link (or its fragment) into { config: the unvalidated config patch the link names (or
- * null when it names none), preset, quick, log, fit, run, embed, hide, autoplay, version, buildId,
+ * null when it names none), preset, recipe (a name, unchecked: the caller knows the recipes), quick, log, fit, run, embed, hide, autoplay, version, buildId,
  * warnings: sentences for the user }. Never throws: whatever the link holds, the core validates the
  * config and the warnings say what was not read.
  */
 export function decodeState(link, schema) {
   const fieldsByPath = new Map(schema.fields.map((field) => [field.path, field]));
-  const state = { config: null, preset: null, hide: [], version: null, buildId: null, warnings: [] };
+  const state = { config: null, preset: null, recipe: null, hide: [], version: null, buildId: null, warnings: [] };
   for (const flag of FLAGS) state[flag] = false;
   const unknown = [];
   const config = {};
@@ -172,6 +174,7 @@ export function decodeState(link, schema) {
     } else if (key === 'v') state.version = value;
     else if (key === 'b') state.buildId = value;
     else if (key === 'preset') state.preset = value;
+    else if (key === 'recipe') state.recipe = value;
     else if (key === 'hide') state.hide = value.split(',').filter((part) => part !== '');
     else if (FLAGS.includes(key)) state[key] = value !== '0' && value !== 'false';
     else unknown.push(key);

@@ -659,8 +659,10 @@ export function fidelityText(result) {
     const scored = medianGap === null ? 'no point is final yet' : `so far median |gap| ${percent(medianGap)}, largest ${percent(maxGap)} over the final points`;
     return `Fidelity: incomplete (${jobsDone} of ${jobs} jobs done) — ${scored}; tolerance ${percent(tolerance.median)} median, ${percent(tolerance.point)} per point.`;
   }
+  const error = result.fidelity.standardError;
   return (
     `Fidelity: ${pass ? 'pass' : 'fail'} — median |gap| ${percent(medianGap ?? Number.NaN)} (tolerance ${percent(tolerance.median)}), ` +
-    `largest |gap| ${percent(maxGap ?? Number.NaN)} (tolerance ${percent(tolerance.point)}), over ${points} points.`
+    `largest |gap| ${percent(maxGap ?? Number.NaN)} (tolerance ${percent(tolerance.point)}), over ${points} points` +
+    (typeof error === 'number' ? `; the evaluation's standard error of a gap is at most ${percent(error)}.` : '.')
   );
 }

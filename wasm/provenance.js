@@ -5,15 +5,19 @@
 //   JSON: a `provenance` field beside the data;
 //   SVG:  a <metadata> element holding the provenance JSON, and a visible caption;
 //   PNG:  the caption in the picture, and the JSON in an iTXt chunk.
+// A figure panel's provenance also names its training recipe in words (CSV: # recipe:; the caption).
 // Each format can be read back (readCsv, readSvgProvenance, readPngProvenance), so tests and users
 // recover the config from a file. Plain JavaScript with no Node-only import: it runs in the page too.
 
+
+import { describeRecipe } from '../run/recipes.js';
+
 /**
  * The provenance record. `seed` is the run's seed (a panel: its list of seeds); `date` a Date or an
- * ISO string, now by default.
+ * ISO string, now by default; `recipe` a figure panel's training recipe in words.
  */
-export function provenance({ link, buildId, config, seed = config?.seed, date = new Date() }) {
-  return { link, buildId, date: new Date(date).toISOString(), config, seed };
+export function provenance({ link, buildId, config, seed = config?.seed, date = new Date(), recipe }) {
+  return { link, buildId, date: new Date(date).toISOString(), config, seed, ...(recipe ? { recipe } : {}) };
 }
 
 /**
@@ -32,7 +36,11 @@ export function panelConfig(result) {
 
 /** The provenance of a panel's result (sweep.js PanelResult); `link` is its panelLink. */
 export function panelProvenance(result, { link, date }) {
-  return provenance({ link, buildId: result.buildId, config: panelConfig(result), seed: result.panel.seeds, date });
+  const { recipe } = result.panel;
+  return provenance({
+    link, buildId: result.buildId, config: panelConfig(result), seed: result.panel.seeds, date,
+    recipe: recipe ? describeRecipe(recipe.name, recipe) : undefined,
+  });
 }
 
 // CSV
@@ -51,6 +59,7 @@ export function csvHeader(record) {
     ['build', record.buildId],
     ['date', record.date],
     ['seed', JSON.stringify(record.seed)],
+    ...(record.recipe ? [['recipe', record.recipe]] : []),
     // JSON.stringify writes no line break (those in strings are escaped): one line.
     ['config', JSON.stringify(record.config)],
   ];
@@ -120,6 +129,7 @@ export function readCsv(text) {
       date: fields.date,
       config: fields.config === undefined ? undefined : JSON.parse(fields.config),
       seed: fields.seed === undefined ? undefined : JSON.parse(fields.seed),
+      ...(fields.recipe === undefined ? {} : { recipe: fields.recipe }),
     },
     columns,
     rows,
@@ -153,6 +163,7 @@ const seedText = (seed) => (Array.isArray(seed) ? `seed${seed.length === 1 ? '' 
  */
 export function captionLines(record, width = 110) {
   const lines = [`${seedText(record.seed)} · build ${record.buildId} · ${record.date}`];
+  if (record.recipe) lines.push(`recipe ${record.recipe}`);
   let line = 'link: ';
   for (const part of record.link.split(/(?<=&)/)) {
     if (line.length + part.length > width && line !== 'link: ') {

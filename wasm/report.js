@@ -18,7 +18,7 @@ const CHART_WIDTH = 760;
 
 /** The provenance of a panel's files: its link (`base`: the page's address, '' for the bare fragment). */
 export function reportProvenance(result, { base = '', date } = {}) {
-  const link = panelLink({ preset: result.id, quick: result.quick, buildId: result.buildId, base });
+  const link = panelLink({ preset: result.id, recipe: result.panel.recipe?.name, quick: result.quick, buildId: result.buildId, base });
   return panelProvenance(result, { link, date });
 }
 
@@ -58,14 +58,16 @@ export function writePanel(dir, result, { base = '', date = new Date() } = {}) {
 
 /** The fidelity table: one line per panel (median and max |gap| against the tolerance). */
 export function fidelityTable(results) {
-  const header = ['panel', 'points', 'median |gap|', 'max |gap|', 'tolerance (point / median)', 'result'];
+  const header = ['panel', 'points', 'median |gap|', 'max |gap|', 'standard error ≤', 'tolerance (point / median)', 'result', 'recipe'];
   const rows = results.map((r) => [
     r.id,
     String(r.curves.reduce((sum, curve) => sum + curve.points.length, 0)),
     pct(r.fidelity.medianGap),
     pct(r.fidelity.maxGap),
+    typeof r.fidelity.standardError === 'number' ? pct(r.fidelity.standardError) : '—',
     `${pct(r.fidelity.tolerance.point)} / ${pct(r.fidelity.tolerance.median)}`,
     r.fidelity.pass ? 'pass' : 'FAIL',
+    r.panel.recipe?.name ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ')).join('\n');

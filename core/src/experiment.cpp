@@ -22,8 +22,11 @@ class Experiment::Engine {
   /** One Adam step of every model on `batch` prompts of `data`; writes each model's batch loss. */
   virtual void train_step(const DataModel& data, int step, double learning_rate, int batch,
                           std::vector<double>& batch_loss) = 0;
-  /** Mean squared error of every model on the first `prompts` evaluation prompts of `data`, into `loss`. */
-  virtual void evaluate(const DataModel& data, int prompts, std::vector<double>& loss) = 0;
+  /**
+   * Mean squared error of every model on the first `prompts` evaluation prompts of `data`, into `loss`,
+   * and the mean of the squares of the prompts' errors into `loss_square` (for the standard error).
+   */
+  virtual void evaluate(const DataModel& data, int prompts, std::vector<double>& loss, std::vector<double>& loss_square) = 0;
   virtual void draw_batch(const DataModel& data, int step) = 0;
   virtual std::vector<BankModel>& bank() = 0;
 };
@@ -156,13 +159,15 @@ class LaneEngine final : public Experiment::Engine {
     }
   }
 
-  void evaluate(const DataModel& data, int prompts, std::vector<double>& loss) override {
+  void evaluate(const DataModel& data, int prompts, std::vector<double>& loss, std::vector<double>& loss_square) override {
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       prepare(m);
       loss[m] = 0.0;
+      loss_square[m] = 0.0;
     }
-    run_prompts(data, Purpose::Evaluation, 0, prompts, V(0), loss, false);
+    run_prompts(data, Purpose::Evaluation, 0, prompts, V(0), loss, false, &loss_square);
     for (double& value : loss) value /= prompts;
+    for (double& value : loss_square) value /= prompts;
   }
 
   void draw_batch(const DataModel& data, int step) override {
@@ -204,8 +209,9 @@ class LaneEngine final : public Experiment::Engine {
   }
 
   // Draws `prompts` prompts group by group and runs every model on each group while it is hot in cache.
+  // Each lane of a kernel's loss_sum holds one prompt's loss; `loss_square`, when given, sums their squares.
   void run_prompts(const DataModel& data, Purpose purpose, std::uint64_t index, int prompts, const V& grad_scale,
-                   std::vector<double>& loss, bool with_gradient) {
+                   std::vector<double>& loss, bool with_gradient, std::vector<double>* loss_square = nullptr) {
     for (int first = 0; first < prompts; first += kLanes) {
       fill_group(data, purpose, index, first);
       const V lane_mask = lane_mask_for(prompts - first);
@@ -239,6 +245,7 @@ class LaneEngine final : public Experiment::Engine {
           }
         }
         loss[m] += static_cast<double>(Traits::sum(loss_sum));
+        if (loss_square != nullptr) (*loss_square)[m] += static_cast<double>(Traits::sum(loss_sum * loss_sum));
       }
     }
   }
@@ -315,6 +322,7 @@ Experiment::Experiment(const Config& config, Backend backend)
   const std::size_t models = config_.n.size();
   checkpoint_risk_.assign(checkpoint_schedule_.size() * models, 0.0);
   live_loss_.assign(models, 0.0);
+  live_loss_square_.assign(models, 0.0);
   loss_reference_.assign(models, 0.0);
   loss_high_streak_.assign(models, 0);
   // Predicting 0 (no context) has risk E[y^2]; a loss far above it is no longer learning anything.
@@ -369,7 +377,7 @@ void Experiment::begin_training_phase() {
   }
 }
 
-void Experiment::evaluate_into(int prompts, std::vector<double>& loss) {
+void Experiment::evaluate_into(int prompts, std::vector<double>& loss, std::vector<double>& loss_square) {
   // The evaluated weights stand in for the last iterate while the engine reads them (a swap, no copy).
   std::vector<BankModel>& bank = engine_->bank();
   for (std::size_t m = 0; m < bank.size(); ++m) {
@@ -377,14 +385,14 @@ void Experiment::evaluate_into(int prompts, std::vector<double>& loss) {
     averages_[m].write(averaged_parameters_[m]);
     bank[m].parameters.swap(averaged_parameters_[m]);
   }
-  engine_->evaluate(*data_, prompts, loss);
+  engine_->evaluate(*data_, prompts, loss, loss_square);
   for (std::size_t m = 0; m < bank.size(); ++m) {
     if (averages_[m].started()) bank[m].parameters.swap(averaged_parameters_[m]);
   }
 }
 
 void Experiment::record_checkpoint() {
-  evaluate_into(live_prompts(), live_loss_);
+  evaluate_into(live_prompts(), live_loss_, live_loss_square_);
   std::copy(live_loss_.begin(), live_loss_.end(),
             checkpoint_risk_.begin() + static_cast<std::ptrdiff_t>(checkpoints_recorded_ * live_loss_.size()));
   ++checkpoints_recorded_;
@@ -444,8 +452,15 @@ std::vector<ConvergenceVerdict> Experiment::verdicts(const std::vector<double>& 
 }
 
 std::vector<double> Experiment::evaluate() {
-  std::vector<double> loss(config_.n.size(), 0.0);
-  evaluate_into(config_.evaluation.prompts, loss);
+  std::vector<double> loss(config_.n.size(), 0.0), loss_square(config_.n.size(), 0.0);
+  const int prompts = config_.evaluation.prompts;
+  evaluate_into(prompts, loss, loss_square);
+  // The sample variance of the prompts' losses over their count: the risk's own sampling error.
+  evaluation_standard_error_.resize(loss.size());
+  for (std::size_t m = 0; m < loss.size(); ++m) {
+    const double variance = prompts > 1 ? std::max(0.0, loss_square[m] - loss[m] * loss[m]) * prompts / (prompts - 1) : 0.0;
+    evaluation_standard_error_[m] = std::sqrt(variance / prompts);
+  }
   return loss;
 }
 

@@ -205,5 +205,34 @@ TEST(Recipe, LivePromptsSetTheCheckpointsEvaluationSet) {
   EXPECT_EQ(small->live_prompts(), 64);
 }
 
+// The standard error of the evaluated risk is calibrated: over seeds, the error of a small evaluation set
+// against a 64 times larger one (the same first prompts and more) has about one standard error's size.
+TEST(Recipe, EvaluationStandardErrorIsCalibrated) {
+  for (const char* model : {"attention", "h3"}) {
+    double normalised_square = 0.0, error_ratio = 0.0;
+    const int seeds = 40;
+    for (int seed = 1; seed <= seeds; ++seed) {
+      const std::string base = R"({"d": 4, "n": [6], "seed": )" + std::to_string(seed) + R"(, "model": {"kind": ")" + model +
+                               R"("}, "training": {"steps": 5, "batch_size": 32}, "evaluation": {"prompts": )";
+      auto small = Experiment::create(config_from(base + "500}}"));
+      auto large = Experiment::create(config_from(base + "32000}}"));
+      EXPECT_TRUE(small->evaluation_standard_error().empty());
+      small->step(5);
+      large->step(5);
+      const double risk = small->evaluate()[0], error = small->evaluation_standard_error()[0];
+      const double truth = large->evaluate()[0];
+      ASSERT_GT(error, 0.0);
+      error_ratio += large->evaluation_standard_error()[0] / error / seeds;
+      normalised_square += (risk - truth) * (risk - truth) / (error * error) / seeds;
+    }
+    // Sampling error falls as 1 / sqrt(prompts): 64 times the prompts, an eighth of the error (on average:
+    // the squared errors are heavy-tailed, so 500 prompts estimate their spread loosely).
+    EXPECT_NEAR(error_ratio, 0.125, 0.02) << model;
+    // A chi-square with 40 degrees of freedom over 40: within [0.5, 1.6] but for one draw in a thousand.
+    EXPECT_GT(normalised_square, 0.5) << model;
+    EXPECT_LT(normalised_square, 1.6) << model;
+  }
+}
+
 }  // namespace
 }  // namespace icl

@@ -252,7 +252,7 @@ describe('export', () => {
       curves: result.curves.map((curve) => ({ label: curve.label, config: curve.config })),
     };
     const link = panelLink({ preset: 'fig3-low-rank', quick: true, buildId: result.buildId, base });
-    expect(link).toBe(`${base}#v=1&b=${encodeURIComponent(result.buildId)}&preset=fig3-low-rank&quick=1`);
+    expect(link).toBe(`${base}#v=1&b=${encodeURIComponent(result.buildId)}&preset=fig3-low-rank&recipe=low-rank&quick=1`);
     await expectProvenance(page, files, { link, buildId: result.buildId, config, seed: result.panel.seeds });
     // Each curve's config is the normalised config of its first job: full, with the quick settings.
     for (const curve of result.curves) {

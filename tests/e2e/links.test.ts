@@ -112,7 +112,7 @@ describe('links and embedding', () => {
     await page.locator('#preset-id').selectOption('fig2a-noiseless-iid');
     await page.locator('#preset-embed-code').click();
     const snippet = await page.locator('#preset-share-panel textarea').inputValue();
-    expect(snippet).toMatch(/^<iframe src="[^"]*#v=1&amp;b=[^"]*&amp;preset=fig2a-noiseless-iid&amp;quick=1&amp;embed=1"/);
+    expect(snippet).toMatch(/^<iframe src="[^"]*#v=1&amp;b=[^"]*&amp;preset=fig2a-noiseless-iid&amp;recipe=fast&amp;quick=1&amp;embed=1"/);
 
     const hostDir = await mkdtemp(join(tmpdir(), 'icl-host-'));
     await writeFile(join(hostDir, 'index.html'), `<!doctype html><meta name="viewport" content="width=device-width"><title>Course</title><h1>Week 3</h1>${snippet}`);

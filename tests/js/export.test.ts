@@ -23,6 +23,7 @@ import {
   toCsv,
 } from '../../wasm/provenance.js';
 import { panelSvg } from '../../wasm/report.js';
+import { describeRecipe } from '../../run/recipes.js';
 import { panelJobs, panelResult, resolvePanel, runJob, type Panel, type PanelResult } from '../../run/sweep.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -161,9 +162,12 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
       panel: resolved,
       curves: resolved.curves.map((curve, c) => ({ label: curve.label, config: icl.normalizeConfig(jobs.find((job) => job.curveIndex === c)?.config) })),
     };
-    const link = `https://example.org/icl/#v=1&b=${encodeURIComponent(icl.buildId)}&preset=${id}&quick=1`;
-    expect(link).toBe(panelLink({ preset: id, quick: true, buildId: icl.buildId, base: 'https://example.org/icl/' }));
-    const expected = { link, buildId: icl.buildId, config: expectedConfig, seed: resolved.seeds };
+    // The link names the recipe, so that it reproduces the run even if the panel's own recipe changes.
+    const link = `https://example.org/icl/#v=1&b=${encodeURIComponent(icl.buildId)}&preset=${id}&recipe=low-rank&quick=1`;
+    expect(link).toBe(panelLink({ preset: id, recipe: 'low-rank', quick: true, buildId: icl.buildId, base: 'https://example.org/icl/' }));
+    const recipe = describeRecipe('low-rank', resolved.recipe);
+    expect(recipe).toMatch(/^low-rank: 1500 steps of 512 prompts; rate 0\.03, /);
+    const expected = { link, buildId: icl.buildId, config: expectedConfig, seed: resolved.seeds, recipe };
 
     expect(json.provenance).toMatchObject(expected);
     expect(json.provenance.config).toEqual(expectedConfig);
@@ -181,6 +185,8 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
     // The SVG's visible caption: the link, the seeds, the build and the date; the chart in the panel palette.
     expect(svg).toContain(`link: ${link.replaceAll('&', '&amp;')}`);
     expect(svg).toContain(`seed 1 · build ${icl.buildId} · ${json.provenance.date}`);
+    expect(svg).toContain(`recipe ${recipe}`);
+    expect(readFileSync(join(out, `${id}.csv`), 'utf8')).toContain(`\n# recipe: ${recipe}\n`);
     for (const color of CURVES.slice(0, 3)) expect(svg).toContain(`stroke="${color}"`);
     expect(svg).toContain('stroke-dasharray="0.1 5"');
 
@@ -189,7 +195,7 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
     const second = spawnSync(process.execPath, [cli, 'reproduce', 'drift-h3-vs-attention', '--quick', '--threads', '1', '--out', bare], { encoding: 'utf8' });
     expect(second.status, second.stderr).toBe(0);
     const drift = JSON.parse(readFileSync(join(bare, 'drift-h3-vs-attention.json'), 'utf8'));
-    expect(drift.provenance.link).toBe(`#v=1&b=${encodeURIComponent(icl.buildId)}&preset=drift-h3-vs-attention&quick=1`);
+    expect(drift.provenance.link).toBe(`#v=1&b=${encodeURIComponent(icl.buildId)}&preset=drift-h3-vs-attention&recipe=fast&quick=1`);
     // Off the n axis each curve's config is its first job: the first value of the axis, the first seed.
     expect(drift.provenance.config.curves.map((curve: { config: { data: { gamma: number }; model: { kind: string } } }) => [curve.config.model.kind, curve.config.data.gamma])).toEqual([
       ['attention', 0.9],

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIcl } from '../../wasm/icl.js';
+import { describeRecipe, recipeNames, recipes } from '../../run/recipes.js';
 import { aggregate, merge, panelJobs, panelTheory, resolvePanel, runJob, scheduleOrder } from '../../run/sweep.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
@@ -123,7 +124,7 @@ describe('sweep engine', () => {
 });
 
 describe('presets', () => {
-  it('cover every figure panel, at the paper-spec defaults', () => {
+  it('cover every figure panel, each with a named recipe that owns its training', () => {
     expect(presets.map((p) => p.id).sort()).toEqual([
       'drift-h3-vs-attention', 'fig2a-noiseless-iid', 'fig2b-noisy-labels', 'fig2c-nonisotropic-task',
       'fig3-alignment', 'fig3-lora', 'fig3-low-rank', 'fig3-rag',
@@ -131,8 +132,30 @@ describe('presets', () => {
     for (const preset of presets) {
       expect(preset.seeds, preset.id).toEqual([1, 2, 3]);
       expect(preset.tolerance, preset.id).toEqual({ point: 0.03, median: 0.01 });
-      expect(preset.base.training, preset.id).toEqual({ steps: 4000, batch_size: 1024 });
+      // The recipe owns the training: a preset's base sets none of it (its quick patch may reduce it).
+      expect(preset.base.training, preset.id).toBeUndefined();
+      expect(recipeNames, preset.id).toContain(preset.recipe);
     }
+  });
+
+  it('lays the recipe under every job, the config over it, and can swap it by name', () => {
+    const preset = presets.find((p) => p.id === 'fig2a-noiseless-iid')!;
+    const [attention, h3] = [0, 1].map((curve) => panelJobs(resolvePanel(preset)).find((job) => job.curveIndex === curve)!.config);
+    expect(attention?.training).toEqual(recipes.fast?.training);
+    expect(attention?.model).toEqual({ kind: 'attention', init: 'symmetric', init_std: 0.03 });
+    expect(h3?.model).toEqual({ kind: 'h3' });  // the recipe's attention patch is for attention only
+    const paper = panelJobs(resolvePanel(preset, { recipe: 'paper' }))[0]!.config;
+    expect(paper.training).toEqual(recipes.paper?.training);
+    expect(paper.model).toEqual({ kind: 'attention' });
+    // The quick patch's steps and batch lie over the recipe's; the rest of the recipe stays.
+    const quick = panelJobs(resolvePanel(preset, { quick: true }))[0]!.config as { training: Record<string, unknown> };
+    expect(quick.training).toEqual({ ...recipes.fast?.training, steps: 1500, batch_size: 512 });
+    // LoRA pretrains as many steps as it trains, unless its config says otherwise.
+    const lora = presets.find((p) => p.id === 'fig3-lora')!;
+    const loraConfig = panelJobs(resolvePanel(lora))[0]!.config as { model: { lora: { pretrain_steps: number } } };
+    expect(loraConfig.model.lora.pretrain_steps).toBe(recipes.lora?.training.steps);
+    expect(() => resolvePanel(preset, { recipe: 'slow' })).toThrow(/unknown recipe 'slow' \(known: paper, fast, low-rank, lora\)/);
+    expect(describeRecipe('paper', recipes.paper!)).toBe('paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096)');
   });
 
   it('reproduce --quick writes CSV, JSON and SVG per panel and every panel is within tolerance', () => {

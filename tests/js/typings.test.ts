@@ -25,6 +25,7 @@ const experimentMembers = {
   step: 'function',
   lastTrainLoss: 'function',
   evaluate: 'function',
+  evaluationStandardError: 'function',
   theory: 'function',
   effectiveWeights: 'function',
   sampleWeights: 'function',

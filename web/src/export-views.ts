@@ -192,7 +192,7 @@ export function initPresetExport(shown: () => PanelResult | null): { refresh(): 
     available: () => shown() !== null,
     build: () => {
       const result = shown() as PanelResult;
-      const link = panelLink({ preset: result.id, quick: result.quick, buildId: result.buildId, base: location.href.split('#')[0] });
+      const link = panelLink({ preset: result.id, recipe: result.panel.recipe?.name, quick: result.quick, buildId: result.buildId, base: location.href.split('#')[0] });
       return {
         fileStem: `icl-${result.id}${result.quick ? '-quick' : ''}`,
         provenance: panelProvenance(result, { link }),

@@ -2,6 +2,7 @@
 // All numerical work happens in the worker (worker.ts); this file only keeps the page in step
 // with the worker's messages.
 
+import { recipeNames } from '../../run/recipes.js';
 import type { Config, ConfigSchema } from '../../wasm/icl.js';
 import { buildWarning, type DecodedState, type PageStateInput } from '../../wasm/link.js';
 import { displayLabel, renderChart, renderCurveLegend } from './chart.ts';
@@ -332,12 +333,14 @@ function onLive(state: LiveState): void {
 function pageState(): PageStateInput {
   const selection = presets.selection();
   const presetChanged =
-    selection.preset !== presets.defaultSelection.preset || selection.quick !== presets.defaultSelection.quick;
+    selection.preset !== presets.defaultSelection.preset || selection.quick !== presets.defaultSelection.quick ||
+    selection.recipe !== presets.defaultSelection.recipe;
   return {
     buildId,
     schema: schema ?? undefined,
     config: schema ? (readConfig(schema.version) as unknown as Config) : undefined,
     preset: presetChanged ? selection.preset : null,
+    recipe: presetChanged ? selection.recipe : null,
     quick: presetChanged && selection.quick,
     log: logNToggle.checked,
     fit: fitRiskToggle.checked,
@@ -369,8 +372,11 @@ function openLink(link: DecodedState): void {
   fillForm(linkConfig);
   logNToggle.checked = link.log;
   fitRiskToggle.checked = link.fit;
-  if (link.preset && !presets.choose(link.preset, link.quick)) {
-    warnings.push(`The link names a figure panel this playground does not have, ignored: “${link.preset.slice(0, 60)}”.`);
+  const chosen = link.preset ? presets.choose(link.preset, link.quick, link.recipe) : true;
+  if (chosen === false) {
+    warnings.push(`The link names a figure panel this playground does not have, ignored: “${link.preset?.slice(0, 60)}”.`);
+  } else if (chosen === 'unknown recipe') {
+    warnings.push(`The link names a training recipe this playground does not have, so the panel’s own is chosen: “${link.recipe?.slice(0, 60)}” (it has ${recipeNames.join(', ')}).`);
   }
   const panelOnly = link.preset !== null && !namesConfig && presets.selection().preset === link.preset;
   hideParts(link.hide);
@@ -646,12 +652,12 @@ embedButton.addEventListener('click', () => {
   showShare(sharePanel, 'Embed this experiment: paste into a web page', embedSnippet(url, 'In-context linear regression: trained models against theory'));
 });
 presetCopyLinkButton.addEventListener('click', () => {
-  const { preset, quick } = presets.selection();
-  showShare(presetSharePanel, 'Link to this figure panel', linkFor({ buildId, preset, quick }));
+  const { preset, quick, recipe } = presets.selection();
+  showShare(presetSharePanel, 'Link to this figure panel', linkFor({ buildId, preset, recipe, quick }));
 });
 presetEmbedButton.addEventListener('click', () => {
-  const { preset, quick } = presets.selection();
-  showShare(presetSharePanel, 'Embed this figure panel: paste into a web page', embedSnippet(linkFor({ buildId, preset, quick, embed: true }), `Figure panel ${preset}`));
+  const { preset, quick, recipe } = presets.selection();
+  showShare(presetSharePanel, 'Embed this figure panel: paste into a web page', embedSnippet(linkFor({ buildId, preset, recipe, quick, embed: true }), `Figure panel ${preset}`));
 });
 
 // A link pasted into the address bar of an open page (only its fragment changes) opens like a new page.

@@ -6,7 +6,7 @@
 
 import { JobPool, type PoolPhase, type PoolSnapshot, type WorkerEndpoint } from '../../run/pool.js';
 import type { FromJobWorker } from '../../run/job-protocol.js';
-import { assemblePanel, merge, panelJobs, resolvePanel, type CurveTheory, type Job, type JobReport, type Panel, type PanelResult } from '../../run/sweep.js';
+import { assemblePanel, merge, panelJobs, resolvePanel, type CurveTheory, type Job, type JobReport, type Panel, type PanelResult, type ResolvedPanel } from '../../run/sweep.js';
 
 export type RunPhase = PoolPhase;
 export type RunSnapshot = PoolSnapshot;
@@ -49,10 +49,12 @@ export interface PresetRunOptions {
   /** A patch of the resolved panel (sweep.js merge: objects merge, arrays replace), for a variation
    *  of the preset such as the article's "try this" runs; the preset's id stays. */
   patch?: Record<string, unknown>;
+  /** The training recipe by name (run/recipes.js); the panel's own by default. */
+  recipe?: string;
 }
 
 export class PresetRun {
-  readonly panel: Panel;
+  readonly panel: ResolvedPanel;
   readonly quick: boolean;
   readonly jobs: Job[];
   #pool: JobPool;
@@ -60,9 +62,9 @@ export class PresetRun {
   #buildId = '';
   #listener: RunListener;
 
-  constructor(panel: Panel, quick: boolean, listener: RunListener, { workers = poolSize(), patch }: PresetRunOptions = {}) {
-    const resolved = resolvePanel(panel, { quick });
-    this.panel = patch ? (merge(resolved, patch) as Panel) : resolved;
+  constructor(panel: Panel, quick: boolean, listener: RunListener, { workers = poolSize(), patch, recipe }: PresetRunOptions = {}) {
+    const resolved = resolvePanel(panel, { quick, recipe });
+    this.panel = patch ? merge(resolved, patch) : resolved;
     this.quick = quick;
     this.jobs = panelJobs(this.panel);
     this.#listener = listener;

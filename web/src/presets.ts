@@ -7,6 +7,7 @@
 // 'paused' | 'finishing' | 'done' | 'cancelled' | 'error', and window.__iclPresetResult holds the
 // last finished result (sweep.js's PanelResult, as the command line writes it to <id>.json).
 
+import { recipeNames } from '../../run/recipes.js';
 import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../run/sweep.js';
 import { displayLabel } from './chart.ts';
 import { initPresetExport } from './export-views.ts';
@@ -14,6 +15,7 @@ import { setLabel } from './math-text.ts';
 import { canUseLogX, renderPresetChart, renderPresetLegend } from './preset-chart.ts';
 import { PresetRun, poolSize, type RunPhase, type RunSnapshot } from './preset-run.ts';
 import { renderFidelityTable, renderVerdict } from './preset-table.ts';
+import { ownRecipe, recipeLine } from './recipe-text.ts';
 
 export type PresetState = 'idle' | RunPhase;
 
@@ -61,32 +63,43 @@ function missingText(result: PanelResult): string {
 }
 
 /** What a run of the panel involves, from its JSON alone (no module needed). */
-function planText(panel: Panel, quick: boolean): string {
-  const resolved = resolvePanel(panel, { quick });
+function planText(panel: Panel, quick: boolean, recipe: string): string {
+  const resolved = resolvePanel(panel, { quick, recipe });
   const jobs = panelJobs(resolved).length;
   const curves = resolved.curves.length;
   const seeds = resolved.seeds.length;
   const factors = [`${curves} curve${curves === 1 ? '' : 's'}`, `${seeds} seed${seeds === 1 ? '' : 's'}`];
   if (resolved.axis.field !== 'n') factors.push(`${resolved.axis.values.length} values of ${displayLabel(resolved.axis.label ?? resolved.axis.field)}`);
-  const base = resolved.base as { d?: number; training?: { steps?: number; batch_size?: number } };
+  const base = resolved.base as { d?: number };
+  const { training } = resolved.recipe;
   const details = [
     // No-break spaces keep each "symbol = value" on one line.
     base.d !== undefined ? `d\u00a0=\u00a0${base.d}` : null,
     resolved.axis.field === 'n' ? `n\u00a0∈\u00a0{${resolved.axis.values.join(', ')}}` : null,
-    base.training?.steps !== undefined ? `${numberText(base.training.steps)} steps` : null,
-    base.training?.batch_size !== undefined ? `batch ${numberText(base.training.batch_size)}` : null,
+    training.steps !== undefined ? `${numberText(training.steps)} steps` : null,
+    training.batch_size !== undefined ? `batch ${numberText(training.batch_size)}` : null,
   ].filter((part) => part !== null);
   return `${jobs} training job${jobs === 1 ? '' : 's'} (${factors.join(' × ')}); ${details.join(', ')}.`;
 }
 
 /** What the page's link state needs of the presets section. */
+export interface PresetSelection {
+  preset: string;
+  quick: boolean;
+  /** The training recipe's name: the panel's own unless another is chosen. */
+  recipe: string;
+}
+
 export interface PresetsController {
-  /** The chosen panel and whether its quick run is chosen. */
-  selection(): { preset: string; quick: boolean };
+  /** The chosen panel, whether its quick run is chosen, and its recipe. */
+  selection(): PresetSelection;
   /** The default selection (what a link without preset= means). */
-  readonly defaultSelection: { preset: string; quick: boolean };
-  /** Chooses a panel; false (and nothing changes) when no panel has that id. */
-  choose(preset: string, quick: boolean): boolean;
+  readonly defaultSelection: PresetSelection;
+  /**
+   * Chooses a panel (with its own recipe when `recipe` is null); false (and nothing changes) when no
+   * panel has that id. An unknown recipe name leaves the panel's own chosen and returns 'unknown recipe'.
+   */
+  choose(preset: string, quick: boolean, recipe?: string | null): boolean | 'unknown recipe';
   /** Presses Run. */
   run(): void;
 }
@@ -96,6 +109,8 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   const fields = byId('preset-fields', HTMLFieldSetElement);
   const select = byId('preset-id', HTMLSelectElement);
   const quickBox = byId('preset-quick', HTMLInputElement);
+  const recipeSelect = byId('preset-recipe', HTMLSelectElement);
+  const recipeNote = byId('preset-recipe-note', HTMLElement);
   const plan = byId('preset-plan', HTMLElement);
   const runButton = byId('preset-run', HTMLButtonElement);
   const pauseButton = byId('preset-pause', HTMLButtonElement);
@@ -124,8 +139,17 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   let pausedByHiding = false;
   const presetExport = initPresetExport(() => shown);
 
-  const key = (id: string, quick: boolean) => `${id}|${quick ? 'quick' : 'full'}`;
+  const key = (id: string, quick: boolean, recipe: string) => `${id}|${quick ? 'quick' : 'full'}|${recipe}`;
   const selected = () => PRESETS.find((panel) => panel.id === select.value) ?? (PRESETS[0] as Panel);
+  const chosenRecipe = () => recipeSelect.value || ownRecipe(selected());
+
+  /** The recipe choices for the chosen panel, its own first and marked, and `recipe` chosen. */
+  function fillRecipes(recipe: string): void {
+    const own = ownRecipe(selected());
+    const names = [own, ...recipeNames.filter((name) => name !== own)];
+    recipeSelect.replaceChildren(...names.map((name) => new Option(name === own ? `${name} (this panel's)` : name, name)));
+    recipeSelect.value = recipe;
+  }
 
   const setState = (state: PresetState) => {
     document.body.dataset.presetState = state;
@@ -168,8 +192,10 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     const panel = selected();
     setLabel(title, panel.title);
     setLabel(note, panel.note ?? '');
-    plan.textContent = planText(panel, quickBox.checked);
-    const result = results.get(key(panel.id, quickBox.checked)) ?? null;
+    const recipe = chosenRecipe();
+    plan.textContent = planText(panel, quickBox.checked, recipe);
+    recipeNote.textContent = recipeLine(resolvePanel(panel, { quick: quickBox.checked, recipe }));
+    const result = results.get(key(panel.id, quickBox.checked, recipe)) ?? null;
     chartEmpty.textContent = quickBox.checked
       ? 'Press Run to train this panel (a quick run takes seconds).'
       : 'Press Run to train this panel at the paper’s settings (many minutes).';
@@ -256,19 +282,20 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     if (run && !['done', 'cancelled', 'error'].includes(run.phase)) return;
     const panel = selected();
     const quick = quickBox.checked;
+    const recipe = chosenRecipe();
     showResult(null);
     chartEmpty.textContent = 'Loading the module: the theory is drawn first, then each job’s points as it trains.';
     status.textContent = '';
     warning.hidden = true;
     pausedByHiding = false;
-    const belongsHere = () => selected().id === panel.id && quickBox.checked === quick;
+    const belongsHere = () => selected().id === panel.id && quickBox.checked === quick && chosenRecipe() === recipe;
     run = new PresetRun(panel, quick, {
       update: onUpdate,
       partial(result) {
         if (belongsHere()) showResult(result);
       },
       done(result) {
-        results.set(key(panel.id, quick), result);
+        results.set(key(panel.id, quick, recipe), result);
         window.__iclPresetResult = result;
         // The user may have picked another panel meanwhile; show the result only where it belongs.
         if (belongsHere()) showResult(result);
@@ -278,7 +305,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
         const snapshot = run?.snapshot();
         const counted = snapshot ? `${snapshot.jobsDone} of ${snapshot.jobs} jobs` : 'some jobs';
         if (result) {
-          results.set(key(panel.id, quick), result);
+          results.set(key(panel.id, quick, recipe), result);
           if (belongsHere()) showResult(result);
           status.textContent = `Cancelled with ${counted} done: their points are kept. Missing: ${missingText(result)}.`;
         } else {
@@ -293,7 +320,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
       failed(message) {
         status.textContent = `The run failed: ${message}`;
       },
-    });
+    }, { recipe });
     startClock();
   });
 
@@ -319,7 +346,8 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     }
   });
 
-  for (const control of [select, quickBox]) {
+  select.addEventListener('change', () => fillRecipes(ownRecipe(selected())));
+  for (const control of [select, quickBox, recipeSelect]) {
     control.addEventListener('change', () => {
       showSelection();
       onSelectionChange();
@@ -334,19 +362,22 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
 
   const size = poolSize();
   status.textContent = `Choose a panel and press Run; its jobs run in parallel on up to ${size} worker${size === 1 ? '' : 's'}.`;
-  const defaultSelection = { preset: selected().id, quick: quickBox.checked };
+  fillRecipes(ownRecipe(selected()));
+  const defaultSelection = { preset: selected().id, quick: quickBox.checked, recipe: chosenRecipe() };
   showSelection();
   setControls('idle');
   setState('idle');
   return {
-    selection: () => ({ preset: selected().id, quick: quickBox.checked }),
+    selection: () => ({ preset: selected().id, quick: quickBox.checked, recipe: chosenRecipe() }),
     defaultSelection,
-    choose(preset, quick) {
+    choose(preset, quick, recipe = null) {
       if (!PRESETS.some((panel) => panel.id === preset)) return false;
       select.value = preset;
       quickBox.checked = quick;
+      const known = recipe === null || recipeNames.includes(recipe);
+      fillRecipes(known && recipe !== null ? recipe : ownRecipe(selected()));
       showSelection();
-      return true;
+      return known ? true : 'unknown recipe';
     },
     run: () => form.requestSubmit(),
   };

@@ -16,9 +16,10 @@ import { setLabel } from './math-text.ts';
 import { canUseLogX, renderPresetChart, renderPresetLegend } from './preset-chart.ts';
 import { PresetRun, type RunSnapshot } from './preset-run.ts';
 import { renderFidelityTable, renderVerdict } from './preset-table.ts';
+import { ownRecipe, recipeLine } from './recipe-text.ts';
 import type { RunQueue } from './run-queue.ts';
 import { embedSnippet, showShare } from './share.ts';
-import type { Variation } from './tour-variations.ts';
+import { variationPanel, type Variation } from './tour-variations.ts';
 
 declare global {
   interface Window {
@@ -98,6 +99,7 @@ export class TourFigure {
   #linkNote: HTMLElement;
   #openLink: HTMLAnchorElement;
   #command: HTMLElement;
+  #recipeLine: HTMLElement;
 
   constructor(host: HTMLElement, panel: Panel, variations: Variation[], context: FigureContext) {
     this.host = host;
@@ -196,11 +198,12 @@ export class TourFigure {
     shareButtons.append(this.#openLink, copyLink, embed);
     this.#linkNote = element('p', 'hint tour-link-note');
     this.#command = element('p', 'hint tour-command');
+    this.#recipeLine = element('p', 'note tour-recipe');
     this.#sharePanel = element('div', 'share-panel');
     this.#sharePanel.hidden = true;
     share.append(shareButtons, this.#linkNote, this.#command, this.#sharePanel);
 
-    host.replaceChildren(head, this.#showingLine, this.#legend, this.#chart, this.#empty, toggles, this.#verdict, this.#tableBox, controls, tryBox, share);
+    host.replaceChildren(head, this.#showingLine, this.#legend, this.#chart, this.#empty, this.#recipeLine, toggles, this.#verdict, this.#tableBox, controls, tryBox, share);
     host.dataset.preset = id;
 
     this.#quickButton.addEventListener('click', () => this.#start('quick', { front: true, rerun: true }));
@@ -452,6 +455,8 @@ export class TourFigure {
       this.#linkNote.textContent = 'The link and the embed open this figure in the playground, with the same numbers.';
     }
     const quick = this.#showing !== 'full';
+    const shownPanel = variation ? variationPanel(this.panel, variation) : resolvePanel(this.panel, { quick });
+    this.#recipeLine.textContent = recipeLine(shownPanel);
     this.#command.replaceChildren('Command line: ', element('code', undefined, `npx icl-playground reproduce ${id}${quick ? ' --quick' : ''} --out results/`));
     void this.#link().then((link) => {
       this.#openLink.href = link;
@@ -461,7 +466,8 @@ export class TourFigure {
   async #link({ embed = false } = {}): Promise<string> {
     const buildId = await this.#context.buildId();
     const quick = this.#showing !== 'full';
-    if (!embed) return panelLink({ preset: this.panel.id, quick, buildId, base: this.#context.playground });
-    return `${this.#context.playground}#${encodeState({ buildId, preset: this.panel.id, quick, embed: true })}`;
+    const recipe = ownRecipe(this.panel);
+    if (!embed) return panelLink({ preset: this.panel.id, recipe, quick, buildId, base: this.#context.playground });
+    return `${this.#context.playground}#${encodeState({ buildId, preset: this.panel.id, recipe, quick, embed: true })}`;
   }
 }

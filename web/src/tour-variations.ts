@@ -4,7 +4,7 @@
 // and embed open the preset it varies, and the figure says so. Pure data and logic (no DOM), so tests
 // can check every variation against the core in Node (tests/js/tour.test.ts).
 
-import { merge, resolvePanel, type Panel } from '../../run/sweep.js';
+import { merge, resolvePanel, type Panel, type ResolvedPanel } from '../../run/sweep.js';
 
 export interface Variation {
   /** Unique within its preset; used in the page's data attributes. */
@@ -153,8 +153,8 @@ export const VARIATIONS: Record<string, Variation[]> = {
 };
 
 /** The panel a variation runs: the preset's quick panel with the variation's patch. */
-export function variationPanel(panel: Panel, variation: Variation): Panel {
-  return merge(resolvePanel(panel, { quick: true }), variation.patch) as Panel;
+export function variationPanel(panel: Panel, variation: Variation): ResolvedPanel {
+  return merge(resolvePanel(panel, { quick: true }), variation.patch);
 }
 
 /** A trained model of a figure whose read-out (W_eff beside W*, ω beside ω*) the article shows: the

@@ -79,6 +79,9 @@ class Experiment {
    * training.average has started, else the last iterate.
    */
   std::vector<double> evaluate();
+  /** Per model: the standard error of the risks of the last evaluate() (empty before it): the sample
+   *  standard deviation of the prompts' squared errors over the square root of their count. */
+  const std::vector<double>& evaluation_standard_error() const { return evaluation_standard_error_; }
   /** Per model: the optimal preconditioned-GD risk L*(n) (paper-spec §3.2). */
   std::vector<double> theory() const;
 
@@ -115,7 +118,7 @@ class Experiment {
   void record_checkpoint();
   // The training phase proper (after LoRA's pretraining, if any) starts: adapters, and fresh averages.
   void begin_training_phase();
-  void evaluate_into(int prompts, std::vector<double>& loss);
+  void evaluate_into(int prompts, std::vector<double>& loss, std::vector<double>& loss_square);
   const std::vector<float>& evaluated_parameters(int model) const;
   int first_averaged_step_;
   std::vector<IterateAverage> averages_;
@@ -125,6 +128,8 @@ class Experiment {
   int checkpoints_recorded_ = 0;
   std::vector<double> checkpoint_risk_;  // checkpoint-major, allocated for the whole schedule up front
   std::vector<double> live_loss_;
+  std::vector<double> live_loss_square_;
+  std::vector<double> evaluation_standard_error_;
   std::vector<double> loss_reference_;   // per model: the loss divergence is measured against
   std::vector<int> loss_high_streak_;
   double no_context_risk_ = 0.0;         // E[y^2]: the risk of predicting 0
