@@ -11,6 +11,8 @@ export interface Provenance<C = unknown> {
   config: C;
   /** The run's seed; a panel's seeds. */
   seed: number | number[];
+  /** A figure panel's training recipe in words (run/recipes.js describeRecipe). */
+  recipe?: string;
 }
 
 /** What fixes a figure panel's run. Each job is a curve's config with `seed` (and, off the n axis, `axis.field`) set. */
@@ -26,7 +28,7 @@ export interface Table {
   rows: (string | number)[][];
 }
 
-export function provenance<C>(options: { link: string; buildId: string; config: C; seed?: number | number[]; date?: Date | string }): Provenance<C>;
+export function provenance<C>(options: { link: string; buildId: string; config: C; seed?: number | number[]; date?: Date | string; recipe?: string }): Provenance<C>;
 export function panelConfig(result: PanelResult): PanelConfig;
 export function panelProvenance(result: PanelResult, options: { link: string; date?: Date | string }): Provenance<PanelConfig>;
 

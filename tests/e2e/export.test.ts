@@ -251,9 +251,12 @@ describe('export', () => {
       panel: result.panel,
       curves: result.curves.map((curve) => ({ label: curve.label, config: curve.config })),
     };
-    const link = panelLink({ preset: 'fig3-low-rank', quick: true, buildId: result.buildId, base });
+    const link = panelLink({ preset: 'fig3-low-rank', recipe: 'low-rank', quick: true, buildId: result.buildId, base });
     expect(link).toBe(`${base}#v=1&b=${encodeURIComponent(result.buildId)}&preset=fig3-low-rank&recipe=low-rank&quick=1`);
     await expectProvenance(page, files, { link, buildId: result.buildId, config, seed: result.panel.seeds });
+    // The files name the recipe in words, as the chart does.
+    expect(readCsv(files.csv.text).provenance.recipe).toMatch(/^low-rank: 1500 steps of 512 prompts; /);
+    expect(files.svg.text).toContain('recipe low-rank: 1500 steps of 512 prompts');
     // Each curve's config is the normalised config of its first job: full, with the quick settings.
     for (const curve of result.curves) {
       expect(curve.config).toMatchObject({ version: 1, d: 6, n: [4, 10], seed: 1, training: { steps: 1500, batch_size: 512 } });

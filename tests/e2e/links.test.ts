@@ -105,6 +105,32 @@ describe('links and embedding', () => {
     expectNoErrors(recorded);
   });
 
+  test('a panel\'s training recipe goes into the link and comes back; an unknown one is named and not used', async () => {
+    const recorded = await freshPage();
+    const { page } = recorded;
+    await waitUntilReady(page);
+    await page.locator('#preset-id').selectOption('fig2c-nonisotropic-task');
+    expect(await page.locator('#preset-recipe').inputValue()).toBe('fast');
+    expect(await page.locator('#preset-recipe option').allTextContents()).toEqual(['fast (this panel\'s)', 'paper', 'low-rank', 'lora']);
+    await page.locator('#preset-recipe').selectOption('paper');
+    await page.locator('#preset-quick').uncheck();
+    await expect.poll(() => page.url()).toMatch(/&preset=fig2c-nonisotropic-task&recipe=paper$/);
+    expect(await page.locator('#preset-plan').textContent()).toContain('4,000 steps, batch 1,024');
+    expect(await page.locator('#preset-recipe-note').textContent()).toBe('Training recipe paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096).');
+    // Another panel starts from its own recipe.
+    await page.locator('#preset-id').selectOption('fig3-low-rank');
+    expect(await page.locator('#preset-recipe').inputValue()).toBe('low-rank');
+
+    const reopened = await freshPage('#v=1&preset=fig2c-nonisotropic-task&recipe=paper');
+    expect(await reopened.page.locator('#preset-recipe').inputValue()).toBe('paper');
+    expect(await reopened.page.locator('#link-warnings').isVisible()).toBe(false);
+    const unknown = await freshPage('#v=1&preset=fig2c-nonisotropic-task&recipe=<b>slow</b>');
+    expect(await unknown.page.locator('#preset-recipe').inputValue()).toBe('fast');
+    expect(await unknown.page.locator('#link-warnings').textContent()).toContain('a training recipe this playground does not have, so the panel’s own is chosen: “<b>slow</b>”');
+    expect(await unknown.page.locator('#link-warnings b').count()).toBe(0);
+    for (const opened of [recorded, reopened, unknown]) expectNoErrors(opened);
+  });
+
   test('a page on another origin embeds a figure panel that sizes itself and runs', async () => {
     const recorded = await freshPage();
     const { page } = recorded;

@@ -161,7 +161,13 @@ describe('figure presets', () => {
     expect(await rows.first().locator('th').textContent()).toBe('rank 1');
     expect(await rows.first().locator('td').first().textContent()).toBe('4');
     const firstGap = curves[0]?.points[0]?.gap ?? Number.NaN;
-    expect(await rows.first().locator('td').last().textContent()).toBe(`${firstGap >= 0 ? '+' : '−'}${Math.abs(100 * firstGap).toFixed(2)} %`);
+    expect(await rows.first().locator('td').nth(-2).textContent()).toBe(`${firstGap >= 0 ? '+' : '−'}${Math.abs(100 * firstGap).toFixed(2)} %`);
+    // Beside it the gap's standard error from the evaluation set, which the core measures.
+    const firstError = curves[0]?.points[0]?.gapStandardError ?? Number.NaN;
+    expect(firstError).toBeGreaterThan(0);
+    expect(await rows.first().locator('td').last().textContent()).toBe(`± ${(100 * firstError).toFixed(2)} %`);
+    // The chart states the recipe the panel was trained with.
+    expect(await page.locator('#preset-recipe-note').textContent()).toMatch(/^Training recipe low-rank: 1500 steps of 512 prompts; /);
     const verdict = page.locator('#preset-verdict');
     expect(await verdict.isVisible()).toBe(true);
     expect(await verdict.getAttribute('data-verdict')).toBe(result?.fidelity.pass ? 'pass' : 'fail');

@@ -1,6 +1,6 @@
 // The fidelity of a figure preset's result: one table row per curve and axis point (empirical mean,
-// seed range, theory, relative gap mean / theory − 1), and the panel's verdict: its median and largest
-// |gap| against the tolerance. Rows whose |gap| exceeds the per-point tolerance are marked
+// seed range, theory, relative gap mean / theory − 1 and its standard error from the evaluation sets),
+// and the panel's verdict: its median and largest |gap| against the tolerance. Rows whose |gap| exceeds the per-point tolerance are marked
 // (data-over="true"); the verdict element carries data-verdict="pass" or "fail".
 
 import type { PanelResult, Point } from '../../run/sweep.js';
@@ -36,7 +36,7 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
   const head = document.createElement('tr');
   const headings = ['curve', displayLabel(result.axis.label ?? result.axis.field), seeds > 1 ? `empirical (mean of ${seeds} seeds)` : 'empirical'];
   if (seeds > 1) headings.push('seed range');
-  headings.push('theory', 'relative gap');
+  headings.push('theory', 'relative gap', 'its standard error');
   for (const text of headings) {
     const th = cell('th', text);
     th.scope = 'col';
@@ -66,7 +66,8 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
       if (provisional) tr.dataset.provisional = 'true';
       tr.append(name, cell('td', String(point.x)), empirical);
       if (seeds > 1) tr.append(cell('td', point.diverged === undefined && point.min !== null ? `${risk(point.min)} – ${risk(point.max)}` : DASH));
-      tr.append(cell('td', risk(point.theory)), cell('td', signedPercent(point.gap)));
+      const error = point.gapStandardError;
+      tr.append(cell('td', risk(point.theory)), cell('td', signedPercent(point.gap)), cell('td', typeof error === 'number' ? `± ${(100 * error).toFixed(2)} %` : DASH));
       return tr;
     }),
   );
@@ -87,7 +88,8 @@ export function renderVerdict(element: HTMLElement, result: PanelResult): void {
   const diverged = result.fidelity.diverged > 0 ? ` ${result.fidelity.diverged} job${result.fidelity.diverged === 1 ? '' : 's'} diverged (marked in the table).` : '';
   const text = complete
     ? ` — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
-      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points.${diverged}`
+      `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points` +
+      `${typeof result.fidelity.standardError === 'number' ? `; the evaluation's standard error of a gap is at most ${percent(result.fidelity.standardError)}` : ''}.${diverged}`
     : ` — ${jobsDone} of ${jobs} jobs done; ${medianGap === null ? 'no point is final yet' : `so far median |gap| ${percent(medianGap)}, largest ${percent(maxGap)} over the final points`} ` +
       `(tolerance ${percent(tolerance.median)} median, ${percent(tolerance.point)} per point).${diverged}`;
   element.replaceChildren('Fidelity: ', badge, text);
