@@ -105,7 +105,8 @@ export function readJobResults(jobsDir, resultsDir) {
       }
       const result = readJson(path, 'the result file');
       expectFormat(result, RESULT, path);
-      if (result.panel !== id || result.index !== index) throw new JobFileError(`${path} holds job ${result.index} of ${result.panel}, not job ${index} of ${id}`);
+      if (result.panel !== id || result.index !== index)
+        throw new JobFileError(`${path} holds job ${result.index} of ${result.panel}, not job ${index} of ${id}`);
       if (result.buildId !== manifest.buildId) otherBuilds.add(result.buildId);
       seconds += result.seconds;
       return result.output;
@@ -114,7 +115,9 @@ export function readJobResults(jobsDir, resultsDir) {
   });
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(', ');
-    throw new JobFileError(`${missing.length} of the sweep's results are missing from ${resultsDir}: ${shown}${missing.length > 5 ? ', …' : ''}`);
+    throw new JobFileError(
+      `${missing.length} of the sweep's results are missing from ${resultsDir}: ${shown}${missing.length > 5 ? ', …' : ''}`,
+    );
   }
   return { quick: manifest.quick, buildId: manifest.buildId, panels, otherBuilds: [...otherBuilds] };
 }

@@ -25,7 +25,13 @@ export function serveJobs(icl, post) {
         const checkpoint = latestCheckpoint(experiment);
         const fresh = checkpoint !== null && checkpoint.step !== reportedStep;
         if (fresh) reportedStep = checkpoint.step;
-        post({ type: 'jobProgress', index, stepsDone: experiment.stepsDone, totalSteps: experiment.totalSteps, estimate: fresh ? checkpoint : null });
+        post({
+          type: 'jobProgress',
+          index,
+          stepsDone: experiment.stepsDone,
+          totalSteps: experiment.totalSteps,
+          estimate: fresh ? checkpoint : null,
+        });
       };
       // Held by a pause: say so, and train on once resumed (resume calls play()).
       while ((await run.advance(onChunk)) === 'held') {

@@ -87,7 +87,8 @@ export class JobPool {
       activeSeconds,
       pausedSeconds: pausedMs / 1000,
       // At the pace so far: the work left over the work done, times the time it took.
-      secondsLeft: running && fraction !== null && fraction >= MIN_FRACTION_FOR_ESTIMATE ? (activeSeconds * (1 - fraction)) / fraction : null,
+      secondsLeft:
+        running && fraction !== null && fraction >= MIN_FRACTION_FOR_ESTIMATE ? (activeSeconds * (1 - fraction)) / fraction : null,
     };
   }
 
@@ -155,7 +156,9 @@ export class JobPool {
       const job = slot.job;
       const seconds = Math.round(this.silenceMs / 1000);
       if (job !== null && ++this.silences[job] > 1) {
-        this.#fail(`job ${job + 1} of ${this.jobs.length} stopped answering twice (${seconds} s each): a single step may take too long at its settings`);
+        this.#fail(
+          `job ${job + 1} of ${this.jobs.length} stopped answering twice (${seconds} s each): a single step may take too long at its settings`,
+        );
         return;
       }
       slot.endpoint.terminate();

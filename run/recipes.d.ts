@@ -6,7 +6,12 @@ export interface Recipe {
   training: Partial<Config['training']>;
   evaluation?: Partial<Config['evaluation']>;
   /** Per architecture (model.kind), a config patch laid over the recipe's fields: the initialisation, say. */
-  architecture?: Partial<Record<Config['model']['kind'], { model?: Record<string, unknown>; training?: Partial<Config['training']>; evaluation?: Partial<Config['evaluation']> }>>;
+  architecture?: Partial<
+    Record<
+      Config['model']['kind'],
+      { model?: Record<string, unknown>; training?: Partial<Config['training']>; evaluation?: Partial<Config['evaluation']> }
+    >
+  >;
 }
 
 /** A recipe as a resolved panel carries it: with its name. */

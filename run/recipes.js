@@ -12,29 +12,62 @@ import { merge } from './merge.js';
 /** @type {Record<string, import('./recipes.d.ts').Recipe>} */
 export const recipes = {
   paper: {
-    training: { steps: 4000, batch_size: 1024, learning_rate: 0.003, lr_schedule: 'step', warmup: 0, lr_decay_at: 0.75,
-      lr_decay_factor: 0.1, average: 'none' },
+    training: {
+      steps: 4000,
+      batch_size: 1024,
+      learning_rate: 0.003,
+      lr_schedule: 'step',
+      warmup: 0,
+      lr_decay_at: 0.75,
+      lr_decay_factor: 0.1,
+      average: 'none',
+    },
     evaluation: { prompts: 100000, live_prompts: 4096 },
   },
   // Figure 2, RAG and alignment. The symmetric start (W_k = W_q small, w_v = e_D) spares attention the
   // escape from the Gaussian start's saddle, which at this budget stalls the small-n points of fig2c.
   fast: {
-    training: { steps: 1200, batch_size: 256, learning_rate: 0.015, lr_schedule: 'cosine', warmup: 0.02,
-      lr_decay_factor: 0.01, average: 'tail', average_from: 0.6 },
+    training: {
+      steps: 1200,
+      batch_size: 256,
+      learning_rate: 0.015,
+      lr_schedule: 'cosine',
+      warmup: 0.02,
+      lr_decay_factor: 0.01,
+      average: 'tail',
+      average_from: 0.6,
+    },
     evaluation: { prompts: 100000, live_prompts: 1024 },
     architecture: { attention: { model: { init: 'symmetric', init_std: 0.03 } } },
   },
   // Factored attention learns its directions one at a time; the slow ones (the power law's tail) need a
   // larger rate and a shorter memory of the gradient's scale (beta2).
   'low-rank': {
-    training: { steps: 1500, batch_size: 256, learning_rate: 0.03, lr_schedule: 'cosine', warmup: 0.02,
-      lr_decay_factor: 0.01, average: 'tail', average_from: 0.6, adam_beta2: 0.99 },
+    training: {
+      steps: 1500,
+      batch_size: 256,
+      learning_rate: 0.03,
+      lr_schedule: 'cosine',
+      warmup: 0.02,
+      lr_decay_factor: 0.01,
+      average: 'tail',
+      average_from: 0.6,
+      adam_beta2: 0.99,
+    },
     evaluation: { prompts: 100000, live_prompts: 1024 },
   },
   // LoRA: the pretraining runs as many steps as the adaptation (applyRecipe).
   lora: {
-    training: { steps: 1200, batch_size: 256, learning_rate: 0.015, lr_schedule: 'cosine', warmup: 0.02,
-      lr_decay_factor: 0.01, average: 'tail', average_from: 0.6 },
+    training: {
+      steps: 1200,
+      batch_size: 256,
+      learning_rate: 0.015,
+      lr_schedule: 'cosine',
+      warmup: 0.02,
+      lr_decay_factor: 0.01,
+      average: 'tail',
+      average_from: 0.6,
+    },
     evaluation: { prompts: 100000, live_prompts: 1024 },
   },
 };
@@ -93,6 +126,7 @@ export function describeRecipe(name, recipe) {
     if (what.length) parts.push(`${kind === 'h3' ? 'H3' : kind}: ${what.join(', ')}`);
   }
   const e = recipe.evaluation;
-  if (e?.prompts !== undefined) parts.push(`evaluated on ${e.prompts} prompts${e.live_prompts !== undefined ? ` (live ${e.live_prompts})` : ''}`);
+  if (e?.prompts !== undefined)
+    parts.push(`evaluated on ${e.prompts} prompts${e.live_prompts !== undefined ? ` (live ${e.live_prompts})` : ''}`);
   return `${name}: ${parts.join('; ')}`;
 }

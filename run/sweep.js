@@ -137,7 +137,9 @@ export function aggregate(panel, jobs, reports, theory) {
         if (!report.estimate) point.diverged = 'the risk is not finite';
         else point.pending += 1;
       } else {
-        point.values.push(report.estimate ? { seed: job.seed, risk, estimate: true, step: report.step } : { seed: job.seed, risk, estimate: false });
+        point.values.push(
+          report.estimate ? { seed: job.seed, risk, estimate: true, step: report.step } : { seed: job.seed, risk, estimate: false },
+        );
         if (report.estimate) point.estimate = true;
         else {
           point.empirical.push(risk);
@@ -185,7 +187,8 @@ export function aggregate(panel, jobs, reports, theory) {
     jobsDone: finished,
     jobs: jobs.length,
   };
-  fidelity.pass = complete && diverged === 0 && fidelity.maxGap !== null && fidelity.maxGap <= tolerance.point && fidelity.medianGap <= tolerance.median;
+  fidelity.pass =
+    complete && diverged === 0 && fidelity.maxGap !== null && fidelity.maxGap <= tolerance.point && fidelity.medianGap <= tolerance.median;
   return { curves, fidelity };
 }
 
@@ -218,7 +221,7 @@ export function panelTheory(icl, resolved, jobs) {
       const dense = Array.from({ length: Math.max(...xs) - low + 1 }, (_, i) => low + i);
       const all = icl.theoryCurves(config, dense);
       const line = all[0].values;
-      const asymptotic = all.find((candidate) => candidate.name.endsWith('_asymptotic'));
+      const asymptotic = all.find((candidate) => candidate.role === 'approximation');
       return {
         config,
         points: xs.map((x) => line[x - low]),
@@ -241,7 +244,12 @@ export function panelTheory(icl, resolved, jobs) {
  * were run; complete once every job has its output (fidelity.complete).
  */
 export function assemblePanel(resolved, jobs, reports, theory, { quick, seconds, buildId }) {
-  const aggregated = aggregate(resolved, jobs, reports, theory.map((curve) => curve.points));
+  const aggregated = aggregate(
+    resolved,
+    jobs,
+    reports,
+    theory.map((curve) => curve.points),
+  );
   aggregated.curves.forEach((curve, c) => {
     const { config, theoryLine, asymptoticLine } = theory[c];
     Object.assign(curve, { theoryLine, ...(asymptoticLine ? { asymptoticLine } : {}), config });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, builds everything, then runs every suite:
-#   native GoogleTest (ctest), the same suites but the long training ones under AddressSanitizer and
+#   the formatting check (tests/format.sh), native GoogleTest (ctest), the same suites but the long training ones under AddressSanitizer and
 #   UBSan, a libFuzzer run on the config parser, type checks, Vitest against the wasm module in Node,
 #   and the end-to-end tests in Debian's Chromium. Stops at the first failing stage; ends with one
 #   summary line.
@@ -11,6 +11,9 @@ stage() { printf '\n== %s\n' "$1"; }
 
 stage "toolchain"
 bash wasm/toolchain.sh test
+
+stage "formatting (clang-format, Prettier)"
+bash tests/format.sh
 
 stage "wasm build"
 bash wasm/build.sh

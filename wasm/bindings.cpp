@@ -38,7 +38,9 @@ val to_float64_array(const std::vector<double>& values) {
   return val(emscripten::typed_memory_view(values.size(), values.data())).call<val>("slice");
 }
 
-std::string dump(const nlohmann::json& json) { return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // `internal` marks a failure of the module rather than of the input; icl.js throws Error, not ConfigError.
 val error_object(const std::string& message, bool internal = false) {
@@ -110,8 +112,9 @@ class ExperimentHandle {
 
   std::string error() const { return error_; }
   std::string config_json() const {
-    return guarded("configJson", [&] { return experiment_ ? icl::config_to_json(experiment_->config()) : std::string(); },
-                   [](const std::string&) { return std::string(); });
+    return guarded(
+        "configJson", [&] { return experiment_ ? icl::config_to_json(experiment_->config()) : std::string(); },
+        [](const std::string&) { return std::string(); });
   }
   /** Trains up to `steps` more steps (never past the total); returns the steps done, or {error}. */
   val step(double steps) {
@@ -228,7 +231,12 @@ class ExperimentHandle {
   }
   // For tests/bench only (not part of wasm/icl.js): times the prompt sampler alone.
   void draw_batch_only() {
-    guarded("drawBatchOnly", [&] { if (experiment_) experiment_->draw_batch_only(); }, [](const std::string&) {});
+    guarded(
+        "drawBatchOnly",
+        [&] {
+          if (experiment_) experiment_->draw_batch_only();
+        },
+        [](const std::string&) {});
   }
 
  private:
@@ -240,8 +248,9 @@ class ExperimentHandle {
   template <class Values>
   val array_or_error(const char* where, Values&& values) const {
     if (!experiment_) return to_float64_array({});
-    return guarded(where, [&] { return to_float64_array(values()); },
-                   [](const std::string& message) { return error_object(message, true); });
+    return guarded(
+        where, [&] { return to_float64_array(values()); },
+        [](const std::string& message) { return error_object(message, true); });
   }
 
   std::string error_;
@@ -261,8 +270,9 @@ std::string normalize_config(const std::string& config_json) {
 }
 
 std::string default_config() {
-  return guarded("defaultConfig", [] { return icl::config_to_json(icl::Config{}); },
-                 [](const std::string& message) { return error_json(message, true); });
+  return guarded(
+      "defaultConfig", [] { return icl::config_to_json(icl::Config{}); },
+      [](const std::string& message) { return error_json(message, true); });
 }
 
 /**
@@ -319,7 +329,10 @@ std::string theory_curves(const std::string& config_json, const val& n_values, b
         if (!curves.ok()) return error_json(curves.error());
         nlohmann::json list = nlohmann::json::array();
         for (const auto& curve : curves.value()) {
-          nlohmann::json entry = {{"name", curve.name}, {"label", curve.label}, {"values", curve.risk}};
+          nlohmann::json entry = {{"name", curve.name},
+                                  {"label", curve.label},
+                                  {"role", curve_role_name(curve.role)},
+                                  {"values", curve.risk}};
           if (!curve.standard_error.empty()) entry["standardError"] = curve.standard_error;
           list.push_back(std::move(entry));
         }
@@ -361,8 +374,9 @@ std::string throw_for_test(const std::string& kind) {
 }
 
 std::string config_schema() {
-  return guarded("configSchema", [] { return icl::config_schema_json(); },
-                 [](const std::string& message) { return error_json(message, true); });
+  return guarded(
+      "configSchema", [] { return icl::config_schema_json(); },
+      [](const std::string& message) { return error_json(message, true); });
 }
 
 /** {totalSteps, stepMultiplyAdds, runMultiplyAdds, evaluationMultiplyAdds} of a config, or {error}. */

@@ -29,12 +29,30 @@ function panelArgument(icl, name) {
 
 /** The options of `reproduce`, and the panels it names (none with --merge). */
 function reproduceOptions(icl, args) {
-  const options = { out: undefined, jobsOut: undefined, merge: undefined, results: undefined, quick: false, threads: availableParallelism(), base: '', recipe: undefined };
+  const options = {
+    out: undefined,
+    jobsOut: undefined,
+    merge: undefined,
+    results: undefined,
+    quick: false,
+    threads: availableParallelism(),
+    base: '',
+    recipe: undefined,
+  };
   const names = [];
-  const valued = { '--out': 'out', '--jobs-out': 'jobsOut', '--merge': 'merge', '--results': 'results', '--threads': 'threads', '--base': 'base', '--recipe': 'recipe' };
+  const valued = {
+    '--out': 'out',
+    '--jobs-out': 'jobsOut',
+    '--merge': 'merge',
+    '--results': 'results',
+    '--threads': 'threads',
+    '--base': 'base',
+    '--recipe': 'recipe',
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '--quick') options.quick = true;
     else if (flag in valued) {
       const value = inline ?? args[++i];
@@ -48,14 +66,16 @@ function reproduceOptions(icl, args) {
       options.recipe ??= panel.recipe ?? undefined;
     }
   }
-  if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) throw new UsageError('--threads must be an integer in [1, 64]');
+  if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64)
+    throw new UsageError('--threads must be an integer in [1, 64]');
   if (options.recipe !== undefined && !recipeNames.includes(options.recipe)) {
     throw new UsageError(`unknown recipe '${options.recipe}' (known: ${recipeNames.join(', ')})`);
   }
   // The panel's fragment replaces any the address had, as on the page.
   options.base = options.base.split('#')[0];
   if (options.merge !== undefined) {
-    if (names.length > 0 || options.jobsOut !== undefined) throw new UsageError('reproduce --merge takes no preset names and no --jobs-out (the sweep names its panels)');
+    if (names.length > 0 || options.jobsOut !== undefined)
+      throw new UsageError('reproduce --merge takes no preset names and no --jobs-out (the sweep names its panels)');
     if (!options.out) throw new UsageError('reproduce --merge needs --out <dir>');
     return { options, chosen: [] };
   }
@@ -63,11 +83,13 @@ function reproduceOptions(icl, args) {
   if (!options.out && !options.jobsOut) throw new UsageError('reproduce needs --out <dir> (or --jobs-out <dir>)');
   if (options.out && options.jobsOut) throw new UsageError('reproduce takes --out or --jobs-out, not both');
   const presets = loadPresets();
-  const chosen = names.includes('all') ? presets : [...new Set(names)].map((name) => {
-    const preset = presets.find((candidate) => candidate.id === name);
-    if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${presets.map((p) => p.id).join(', ')}, all)`);
-    return preset;
-  });
+  const chosen = names.includes('all')
+    ? presets
+    : [...new Set(names)].map((name) => {
+        const preset = presets.find((candidate) => candidate.id === name);
+        if (!preset) throw new UsageError(`unknown preset '${name}' (known: ${presets.map((p) => p.id).join(', ')}, all)`);
+        return preset;
+      });
   return { options, chosen };
 }
 
@@ -91,7 +113,11 @@ export async function reproduce(icl, args) {
   if (options.merge !== undefined) return merge(icl, options);
   if (options.jobsOut !== undefined) {
     checkWritableDirectory(options.jobsOut, '--jobs-out');
-    const files = writeJobFiles(options.jobsOut, chosen.map((preset) => resolvePanel(preset, { quick, recipe })), { quick, buildId: icl.buildId });
+    const files = writeJobFiles(
+      options.jobsOut,
+      chosen.map((preset) => resolvePanel(preset, { quick, recipe })),
+      { quick, buildId: icl.buildId },
+    );
     process.stderr.write(`wrote ${files.length} job files and sweep.json into ${options.jobsOut}\n`);
     return 0;
   }
@@ -112,7 +138,11 @@ export async function reproduce(icl, args) {
     process.stderr.write(`${panel.id}: ${panel.jobs.length - panel.left} of ${panel.jobs.length} jobs done\n`);
     if (panel.left === 0) panel.seconds = (performance.now() - started) / 1000;
   };
-  const outputs = await runJobsInPool(panels.flatMap((panel) => panel.jobs), threads, { onDone });
+  const outputs = await runJobsInPool(
+    panels.flatMap((panel) => panel.jobs),
+    threads,
+    { onDone },
+  );
   let first = 0;
   const results = panels.map((panel) => {
     const panelOutputs = outputs.slice(first, (first += panel.jobs.length));
@@ -134,9 +164,13 @@ async function merge(icl, { merge: jobsDir, results: resultsDir, out, base }) {
     throw error;
   }
   for (const build of sweep.otherBuilds) {
-    process.stderr.write(`icl-playground: some results were made by build ${build}, not ${sweep.buildId} which wrote the jobs; their numbers may differ\n`);
+    process.stderr.write(
+      `icl-playground: some results were made by build ${build}, not ${sweep.buildId} which wrote the jobs; their numbers may differ\n`,
+    );
   }
-  const results = sweep.panels.map(({ panel, jobs, outputs, seconds }) => panelResult(icl, panel, jobs, outputs, { quick: sweep.quick, seconds }));
+  const results = sweep.panels.map(({ panel, jobs, outputs, seconds }) =>
+    panelResult(icl, panel, jobs, outputs, { quick: sweep.quick, seconds }),
+  );
   return writeReports(results, out, base);
 }
 

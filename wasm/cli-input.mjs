@@ -15,7 +15,7 @@ export class UsageError extends InputError {}
 
 // The offset of the first byte of `bytes` that starts no well-formed UTF-8 character.
 function firstInvalidUtf8(bytes) {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const lead = bytes[i];
     let length = 0;
     let low = 0x80;
@@ -26,8 +26,9 @@ function firstInvalidUtf8(bytes) {
     else if (lead >= 0xf0 && lead <= 0xf4) [length, low, high] = [4, lead === 0xf0 ? 0x90 : 0x80, lead === 0xf4 ? 0x8f : 0xbf];
     const second = bytes[i + 1];
     const rest = bytes.subarray(i + 2, i + length);
-    const valid = length === 1 || (length > 1 && i + length <= bytes.length && second >= low && second <= high &&
-      rest.every((byte) => byte >= 0x80 && byte <= 0xbf));
+    const valid =
+      length === 1 ||
+      (length > 1 && i + length <= bytes.length && second >= low && second <= high && rest.every((byte) => byte >= 0x80 && byte <= 0xbf));
     if (!valid) return i;
     i += length;
   }
@@ -77,4 +78,7 @@ export function checkWritableDirectory(dir, what = '--out') {
 }
 
 /** One line, whatever the message holds. */
-export const oneLine = (text) => String(text).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+export const oneLine = (text) =>
+  String(text)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();

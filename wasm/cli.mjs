@@ -55,7 +55,9 @@ function readConfig(icl, text) {
     if (warning) process.stderr.write(`icl-playground: ${warning}\n`);
   }
   if (state.config === null) {
-    throw new UsageError(`this link is of the figure panel '${state.preset}'; run it with: icl-playground reproduce '${text.trim()}' --out <dir>`);
+    throw new UsageError(
+      `this link is of the figure panel '${state.preset}'; run it with: icl-playground reproduce '${text.trim()}' --out <dir>`,
+    );
   }
   return icl.normalizeConfig(state.config);
 }
@@ -147,7 +149,6 @@ async function main(argv) {
   // A run that diverged failed, whatever it printed (the reason is already on stderr).
   return report.diverged ? EXIT_FAILED : 0;
 }
-
 
 main(process.argv.slice(2)).then(
   (status) => process.exit(status),

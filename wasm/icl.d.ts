@@ -192,6 +192,9 @@ export interface RunPlan {
 export interface TheoryCurve {
   name: string;
   label: string;
+  /** The exact theory of the config's own model (the first curve, what training is scored against), an exact
+   *  reference beside it, or an approximation (drawn, never scored). */
+  role: 'model' | 'reference' | 'approximation';
   values: number[];
   /** Monte Carlo curves only. */
   standardError?: number[];

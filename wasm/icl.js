@@ -114,9 +114,7 @@ function toJsonText(config) {
   // The core checks the byte length again; this check is cheap (UTF-8 has at least one byte per UTF-16
   // unit) and keeps a huge text from being copied into wasm memory at all.
   if (text.length > maxConfigBytes) {
-    throw new ConfigError(
-      `the config is ${text.length} characters long, above the limit of ${maxConfigBytes} bytes (1 MiB)`,
-    );
+    throw new ConfigError(`the config is ${text.length} characters long, above the limit of ${maxConfigBytes} bytes (1 MiB)`);
   }
   return text;
 }

@@ -93,9 +93,7 @@ export function configEntries(config, schema) {
 
 function encodePairs(entries) {
   // Commas stay readable: they separate list entries and never occur inside one value.
-  return entries
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value).replaceAll('%2C', ',')}`)
-    .join('&');
+  return entries.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value).replaceAll('%2C', ',')}`).join('&');
 }
 
 /**
@@ -103,7 +101,10 @@ function encodePairs(entries) {
  * recipe, quick, log, fit, run, embed, hide, autoplay }, each part optional but the build id.
  */
 export function encodeState(state) {
-  const entries = [['v', String(LINK_VERSION)], ['b', state.buildId]];
+  const entries = [
+    ['v', String(LINK_VERSION)],
+    ['b', state.buildId],
+  ];
   if (state.config) entries.push(...configEntries(state.config, state.schema));
   if (state.preset) entries.push(['preset', state.preset]);
   if (state.preset && state.recipe) entries.push(['recipe', state.recipe]);
@@ -191,7 +192,9 @@ export function decodeState(link, schema) {
   }
   const badParts = state.hide.filter((part) => !HIDEABLE_PARTS.includes(part));
   if (badParts.length > 0) {
-    state.warnings.push(`hide= names parts the page does not have, ignored: ${badParts.map((p) => `“${p.slice(0, 40)}”`).join(', ')} (it has ${HIDEABLE_PARTS.join(', ')}).`);
+    state.warnings.push(
+      `hide= names parts the page does not have, ignored: ${badParts.map((p) => `“${p.slice(0, 40)}”`).join(', ')} (it has ${HIDEABLE_PARTS.join(', ')}).`,
+    );
     state.hide = state.hide.filter((part) => HIDEABLE_PARTS.includes(part));
   }
   return state;

@@ -28,7 +28,10 @@ export interface GapPanelData {
   domain: [number, number];
 }
 
-export function panelChart(result: PanelResult, options: { width: number; document?: Document; logX?: boolean; fitY?: boolean }): SVGSVGElement;
+export function panelChart(
+  result: PanelResult,
+  options: { width: number; document?: Document; logX?: boolean; fitY?: boolean },
+): SVGSVGElement;
 export function panelLegend(result: PanelResult): LegendEntry[];
 export function fidelityText(result: PanelResult): string;
 export function canUseLogX(result: PanelResult): boolean;

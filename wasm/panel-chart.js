@@ -175,7 +175,8 @@ export function coincidentCurves(result) {
       let shared = 0;
       for (const p of a.points) {
         const q = b.points.find((candidate) => candidate.x === p.x);
-        if (!q || !isFinal(p) || !isFinal(q) || !Number.isFinite(p.mean) || !Number.isFinite(q.mean) || p.mean === null || q.mean === null) continue;
+        if (!q || !isFinal(p) || !isFinal(q) || !Number.isFinite(p.mean) || !Number.isFinite(q.mean) || p.mean === null || q.mean === null)
+          continue;
         shared += 1;
         largest = Math.max(largest, Math.abs(p.mean / q.mean - 1));
       }
@@ -195,7 +196,8 @@ export function gapPanelData(result) {
   const points = [];
   result.curves.forEach((curve, c) => {
     for (const p of curve.points) {
-      if (p.diverged !== undefined || p.mean === null || !Number.isFinite(p.mean) || !Number.isFinite(p.theory) || !(p.theory > 0)) continue;
+      if (p.diverged !== undefined || p.mean === null || !Number.isFinite(p.mean) || !Number.isFinite(p.theory) || !(p.theory > 0))
+        continue;
       const gap = (value) => 100 * (value / p.theory - 1);
       points.push({ curve: c, x: p.x, gap: gap(p.mean), low: gap(p.min ?? p.mean), high: gap(p.max ?? p.mean), final: isFinal(p) });
     }
@@ -329,7 +331,8 @@ function curveMarks(result, curve, c, axis, shared) {
         strokeWidth: 1.6,
         className: 'preset-provisional-dots',
         render: tagged(c, 'provisional-dots', `${label}: not final yet (live estimates of running jobs, or seeds still to come)`),
-        title: (p) => `${label}, ${axisSymbol(result)} = ${p.x}\n${provisionalText(p)} ${formatRisk(p.mean)}\ntheory ${formatRisk(p.theory)}`,
+        title: (p) =>
+          `${label}, ${axisSymbol(result)} = ${p.x}\n${provisionalText(p)} ${formatRisk(p.mean)}\ntheory ${formatRisk(p.theory)}`,
       }),
     );
   }
@@ -344,7 +347,8 @@ function curveMarks(result, curve, c, axis, shared) {
         stroke: 'white',
         className: 'preset-outliers',
         render: tagged(c, 'outliers', `${label}: values above the axis, which is fitted to the theory`),
-        title: (p) => `${label}, ${axisSymbol(result)} = ${p.x}\nempirical ${formatRisk(p.mean)}: above the axis\ntheory ${formatRisk(p.theory)}`,
+        title: (p) =>
+          `${label}, ${axisSymbol(result)} = ${p.x}\nempirical ${formatRisk(p.mean)}: above the axis\ntheory ${formatRisk(p.theory)}`,
       }),
     );
   }
@@ -355,7 +359,10 @@ function curveMarks(result, curve, c, axis, shared) {
  *  highest one that is not an outlier, so that curves a few percent apart separate. */
 function fittedDomain(result, axis) {
   const values = result.curves
-    .flatMap((curve) => [...finitePoints(curve).flatMap((p) => [p.min ?? p.mean, p.mean, p.max ?? p.mean]), ...linePoints(curve.theoryLine).map((p) => p.y)])
+    .flatMap((curve) => [
+      ...finitePoints(curve).flatMap((p) => [p.min ?? p.mean, p.mean, p.max ?? p.mean]),
+      ...linePoints(curve.theoryLine).map((p) => p.y),
+    ])
     .filter((value) => Number.isFinite(value) && !axis.isOutlier(value));
   if (values.length === 0) return [0, axis.top];
   const lowest = Math.min(...values);
@@ -446,7 +453,8 @@ function gapPanel(result, { width, document, logX }) {
         stroke: 'white',
         className: 'preset-gap-dots',
         render: tagged(c, 'gap-dots', `${label}: relative gap at each point`),
-        title: (p) => `${label}, ${axisSymbol(result)} = ${p.x}\ngap ${p.gap >= 0 ? '+' : '−'}${Math.abs(p.gap).toFixed(2)} % (tolerance ±${data.tolerance.toFixed(1)} %)`,
+        title: (p) =>
+          `${label}, ${axisSymbol(result)} = ${p.x}\ngap ${p.gap >= 0 ? '+' : '−'}${Math.abs(p.gap).toFixed(2)} % (tolerance ±${data.tolerance.toFixed(1)} %)`,
       }),
     );
     if (provisional.length > 0) {
@@ -523,7 +531,10 @@ export function panelChart(result, { width, document, logX = false, fitY = false
   svg.setAttribute('role', 'graphics-document');
   svg.setAttribute('class', 'panel-chart');
   const axisLabel = displayLabel(result.axis.label ?? result.axis.field);
-  svg.setAttribute('aria-label', `${displayLabel(result.title)}: test risk against ${axisLabel}, and below it the relative gap to the theory`);
+  svg.setAttribute(
+    'aria-label',
+    `${displayLabel(result.title)}: test risk against ${axisLabel}, and below it the relative gap to the theory`,
+  );
   appendPanel(doc, svg, risk, 0, 'risk');
   appendPanel(doc, svg, gap, HEIGHT, 'gap');
   return svg;
@@ -537,12 +548,22 @@ function markerMarkup(symbol, cx, cy, r, attributes) {
   switch (symbol) {
     case 'square': {
       const h = Math.sqrt(area) / 2;
-      return `<path d="${at([[-h, -h], [h, -h], [h, h], [-h, h]])}" ${attributes}/>`;
+      return `<path d="${at([
+        [-h, -h],
+        [h, -h],
+        [h, h],
+        [-h, h],
+      ])}" ${attributes}/>`;
     }
     case 'diamond': {
       const y = Math.sqrt(area / (2 * Math.sqrt(1 / 3)));
       const x = y * Math.sqrt(1 / 3);
-      return `<path d="${at([[0, -y], [x, 0], [0, y], [-x, 0]])}" ${attributes}/>`;
+      return `<path d="${at([
+        [0, -y],
+        [x, 0],
+        [0, y],
+        [-x, 0],
+      ])}" ${attributes}/>`;
     }
     case 'star': {
       const outer = Math.sqrt(area * 0.8908130915292852);
@@ -556,7 +577,20 @@ function markerMarkup(symbol, cx, cy, r, attributes) {
     }
     case 'cross': {
       const q = Math.sqrt(area / 5) / 2;
-      return `<path d="${at([[-3 * q, -q], [-q, -q], [-q, -3 * q], [q, -3 * q], [q, -q], [3 * q, -q], [3 * q, q], [q, q], [q, 3 * q], [-q, 3 * q], [-q, q], [-3 * q, q]])}" ${attributes}/>`;
+      return `<path d="${at([
+        [-3 * q, -q],
+        [-q, -q],
+        [-q, -3 * q],
+        [q, -3 * q],
+        [q, -q],
+        [3 * q, -q],
+        [3 * q, q],
+        [q, q],
+        [q, 3 * q],
+        [-q, 3 * q],
+        [-q, q],
+        [-3 * q, q],
+      ])}" ${attributes}/>`;
     }
     default:
       return `<circle cx="${cx}" cy="${cy}" r="${r}" ${attributes}/>`;
@@ -597,8 +631,12 @@ export function panelLegend(result) {
     key: 'theory',
     label:
       (result.axis.field === 'n' ? 'dotted: theory' : 'dotted, rings: theory') +
-      (sharing ? ` (${names(sharing.map((c) => displayLabel(result.curves[c].label)))} share one theory line: its dots alternate their colours)` : ''),
-    swatch: swatch(`<line x1="3" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-width="3" stroke-dasharray="0.1 5" stroke-linecap="round"/>`),
+      (sharing
+        ? ` (${names(sharing.map((c) => displayLabel(result.curves[c].label)))} share one theory line: its dots alternate their colours)`
+        : ''),
+    swatch: swatch(
+      `<line x1="3" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-width="3" stroke-dasharray="0.1 5" stroke-linecap="round"/>`,
+    ),
   });
   const seeds = result.panel.seeds.length;
   if (seeds > 1) {
@@ -635,7 +673,9 @@ export function panelLegend(result) {
   entries.push({
     key: 'gap',
     label: `lower panel: gap to the theory in %, shaded band ±${(100 * result.panel.tolerance.point).toFixed(1)} % (the per-point tolerance)`,
-    swatch: swatch(`<rect x="2" y="3" width="30" height="8" fill="${TOLERANCE_BAND}" fill-opacity="0.12"/><line x1="2" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-opacity="0.6"/>`),
+    swatch: swatch(
+      `<rect x="2" y="3" width="30" height="8" fill="${TOLERANCE_BAND}" fill-opacity="0.12"/><line x1="2" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-opacity="0.6"/>`,
+    ),
   });
   for (const { curves, largest } of coincidentCurves(result)) {
     entries.push({
@@ -643,7 +683,9 @@ export function panelLegend(result) {
       label:
         `${names(curves.map((c) => displayLabel(result.curves[c].label)))} coincide within ${(100 * largest).toFixed(2)} % at every point ` +
         `(tolerance ${(100 * result.panel.tolerance.point).toFixed(0)} %): their lines and markers lie on each other`,
-      swatch: swatch(`${markerMarkup(panelCurveStyle(curves[0]).symbol, 17, 7, 5.2, `fill="${panelCurveStyle(curves[0]).color}" stroke="white"`)}${markerMarkup(panelCurveStyle(curves[1]).symbol, 17, 7, 3.3, `fill="${panelCurveStyle(curves[1]).color}" stroke="white"`)}`),
+      swatch: swatch(
+        `${markerMarkup(panelCurveStyle(curves[0]).symbol, 17, 7, 5.2, `fill="${panelCurveStyle(curves[0]).color}" stroke="white"`)}${markerMarkup(panelCurveStyle(curves[1]).symbol, 17, 7, 3.3, `fill="${panelCurveStyle(curves[1]).color}" stroke="white"`)}`,
+      ),
     });
   }
   return entries;
@@ -656,7 +698,10 @@ export function fidelityText(result) {
   const { medianGap, maxGap, tolerance, pass, complete, jobsDone, jobs } = result.fidelity;
   const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
   if (!complete) {
-    const scored = medianGap === null ? 'no point is final yet' : `so far median |gap| ${percent(medianGap)}, largest ${percent(maxGap)} over the final points`;
+    const scored =
+      medianGap === null
+        ? 'no point is final yet'
+        : `so far median |gap| ${percent(medianGap)}, largest ${percent(maxGap)} over the final points`;
     return `Fidelity: incomplete (${jobsDone} of ${jobs} jobs done) — ${scored}; tolerance ${percent(tolerance.median)} median, ${percent(tolerance.point)} per point.`;
   }
   const error = result.fidelity.standardError;

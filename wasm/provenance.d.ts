@@ -28,7 +28,14 @@ export interface Table {
   rows: (string | number)[][];
 }
 
-export function provenance<C>(options: { link: string; buildId: string; config: C; seed?: number | number[]; date?: Date | string; recipe?: string }): Provenance<C>;
+export function provenance<C>(options: {
+  link: string;
+  buildId: string;
+  config: C;
+  seed?: number | number[];
+  date?: Date | string;
+  recipe?: string;
+}): Provenance<C>;
 export function panelConfig(result: PanelResult): PanelConfig;
 export function panelProvenance(result: PanelResult, options: { link: string; date?: Date | string }): Provenance<PanelConfig>;
 

@@ -9,7 +9,6 @@
 // Each format can be read back (readCsv, readSvgProvenance, readPngProvenance), so tests and users
 // recover the config from a file. Plain JavaScript with no Node-only import: it runs in the page too.
 
-
 import { describeRecipe } from '../run/recipes.js';
 
 /**
@@ -38,7 +37,11 @@ export function panelConfig(result) {
 export function panelProvenance(result, { link, date }) {
   const { recipe } = result.panel;
   return provenance({
-    link, buildId: result.buildId, config: panelConfig(result), seed: result.panel.seeds, date,
+    link,
+    buildId: result.buildId,
+    config: panelConfig(result),
+    seed: result.panel.seeds,
+    date,
     recipe: recipe ? describeRecipe(recipe.name, recipe) : undefined,
   });
 }
@@ -226,7 +229,7 @@ export function readPngProvenance(bytes) {
   if (!isPng(bytes)) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoder = new TextDecoder();
-  for (let offset = 8; offset + 12 <= bytes.length; ) {
+  for (let offset = 8; offset + 12 <= bytes.length;) {
     const length = view.getUint32(offset);
     const type = decoder.decode(bytes.subarray(offset + 4, offset + 8));
     const data = bytes.subarray(offset + 8, offset + 8 + length);

@@ -6,5 +6,9 @@ export function reportProvenance(result: PanelResult, options?: { base?: string;
 export function panelCsv(result: PanelResult, record?: Provenance<PanelConfig>): string;
 export function panelJson(result: PanelResult, record?: Provenance<PanelConfig>): string;
 export function panelSvg(result: PanelResult, record?: Provenance<PanelConfig>): string;
-export function writePanel(dir: string, result: PanelResult, options?: { base?: string; date?: Date | string }): { csv: string; json: string; svg: string };
+export function writePanel(
+  dir: string,
+  result: PanelResult,
+  options?: { base?: string; date?: Date | string },
+): { csv: string; json: string; svg: string };
 export function fidelityTable(results: PanelResult[]): string;

@@ -5,7 +5,10 @@
 namespace icl {
 
 Adam::Adam(std::size_t parameter_count, double beta1, double beta2, double epsilon)
-    : beta1_(beta1), beta2_(beta2), epsilon_(epsilon), first_moment_(parameter_count, 0.0f),
+    : beta1_(beta1),
+      beta2_(beta2),
+      epsilon_(epsilon),
+      first_moment_(parameter_count, 0.0f),
       second_moment_(parameter_count, 0.0f) {}
 
 void Adam::update(std::vector<float>& parameters, const std::vector<float>& gradient, double learning_rate) {

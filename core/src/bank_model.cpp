@@ -23,8 +23,10 @@ std::vector<float> initial_attention_weights(const Config& config, const Attenti
   for (std::size_t i = 0; i < draws.size(); ++i) weights[i] = draws[i] * init_std;
   if (config.model.init == InitKind::Symmetric) {
     const int block = shape.width() * shape.rank;
-    for (int i = 0; i < block; ++i) weights[static_cast<std::size_t>(shape.key_offset() + i)] = weights[static_cast<std::size_t>(i)];
-    for (int f = 0; f < shape.width(); ++f) weights[static_cast<std::size_t>(shape.value_offset() + f)] = f == shape.d ? 1.0f : 0.0f;
+    for (int i = 0; i < block; ++i)
+      weights[static_cast<std::size_t>(shape.key_offset() + i)] = weights[static_cast<std::size_t>(i)];
+    for (int f = 0; f < shape.width(); ++f)
+      weights[static_cast<std::size_t>(shape.value_offset() + f)] = f == shape.d ? 1.0f : 0.0f;
   }
   return weights;
 }
@@ -41,7 +43,8 @@ void set_parameters(BankModel& model, std::unique_ptr<Parameterisation> paramete
 }
 
 int filter_parameter_count(const ModelConfig& model, int n) {
-  return model.filter == FilterKind::Free ? FreeFilter{n}.parameter_count() : SsmFilter{n, model.ssm_states}.parameter_count();
+  return model.filter == FilterKind::Free ? FreeFilter{n}.parameter_count()
+                                          : SsmFilter{n, model.ssm_states}.parameter_count();
 }
 
 // H3: W_q, W_k, W_v Gaussian (the same draws for every n), the filter at its own initial value
@@ -110,8 +113,8 @@ std::vector<BankModel> make_bank(const Config& config) {
 void begin_lora_adaptation(const Config& config, BankModel& model) {
   const LoraConfig& lora = config.model.lora;
   model.parameterisation->materialise(model.parameters, model.weights);
-  auto adapter = std::make_unique<LoraParameterisation>(config.d, lora.rank, lora.adapt == LoraTarget::KeyAndQuery,
-                                                        model.weights);
+  auto adapter =
+      std::make_unique<LoraParameterisation>(config.d, lora.rank, lora.adapt == LoraTarget::KeyAndQuery, model.weights);
   const std::vector<float> draws = gaussian_draws(config, 1, adapter->parameter_count());
   std::vector<float> parameters = adapter->initial_parameters(draws, static_cast<float>(config.model.init_std));
   set_parameters(model, std::move(adapter), std::move(parameters), config.training);

@@ -175,8 +175,8 @@ class ConfigSaxParser {
 
   bool open(Json&& container) {
     if (frames_.size() >= static_cast<std::size_t>(kMaxConfigNesting)) {
-      return fail("the config is nested more than " + std::to_string(kMaxConfigNesting) +
-                  " levels deep (at " + field_of_next() + ")");
+      return fail("the config is nested more than " + std::to_string(kMaxConfigNesting) + " levels deep (at " +
+                  field_of_next() + ")");
     }
     Json* value = place(std::move(container));
     frames_.push_back(Frame{value, {}});
@@ -223,8 +223,8 @@ class ObjectReader {
     if (!has(key)) return {};
     const Json& value = at(key);
     const double min = range.min, max = range.upper(d);
-    const std::string expected = field(key) + " must be an integer in [" + format_number(min) + ", " +
-                                 format_number(max) + "]";
+    const std::string expected =
+        field(key) + " must be an integer in [" + format_number(min) + ", " + format_number(max) + "]";
     if (!value.is_number()) return expected + " (got " + describe(value) + ")";
     const double number = value.get<double>();
     if (!std::isfinite(number) || number != std::floor(number) || number < min || number > max) {
@@ -247,8 +247,8 @@ class ObjectReader {
     const double min = range.min, max = range.max;
     const bool min_open = range.min_open, max_open = range.max_open;
     const Json& value = at(key);
-    const std::string expected = field(key) + " must be a number in " + (min_open ? "(" : "[") +
-                                 format_number(min) + ", " + format_number(max) + (max_open ? ")" : "]");
+    const std::string expected = field(key) + " must be a number in " + (min_open ? "(" : "[") + format_number(min) +
+                                 ", " + format_number(max) + (max_open ? ")" : "]");
     if (!value.is_number()) return expected + " (got " + describe(value) + ")";
     const double number = value.get<double>();
     const bool below = min_open ? !(number > min) : !(number >= min);
@@ -295,22 +295,20 @@ class ObjectReader {
 };
 
 // An error with the reason for its range appended; no error stays none.
-std::string because(std::string error, const char* reason) {
-  return error.empty() ? error : error + ": " + reason;
-}
+std::string because(std::string error, const char* reason) { return error.empty() ? error : error + ": " + reason; }
 
-#define ICL_CHECK(expression)                    \
-  do {                                           \
-    std::string error_ = (expression);           \
-    if (!error_.empty()) return error_;          \
+#define ICL_CHECK(expression)           \
+  do {                                  \
+    std::string error_ = (expression);  \
+    if (!error_.empty()) return error_; \
   } while (false)
 
 std::string read_spectrum(ObjectReader& reader, const char* key, int d, SpectrumSpec& out) {
   if (!reader.has(key)) return {};
   const Json& value = reader.at(key);
-  const std::string expected = reader.field(key) + " must be \"isotropic\", \"power_law\" or a list of d = " +
-                               std::to_string(d) + " numbers in [" + format_number(ranges::kEigenvalue.min) + ", " +
-                               format_number(ranges::kEigenvalue.max) + "]";
+  const std::string expected =
+      reader.field(key) + " must be \"isotropic\", \"power_law\" or a list of d = " + std::to_string(d) +
+      " numbers in [" + format_number(ranges::kEigenvalue.min) + ", " + format_number(ranges::kEigenvalue.max) + "]";
   if (value.is_string()) {
     const std::string name = value.get<std::string>();
     if (name == "isotropic") {
@@ -342,9 +340,9 @@ std::string read_spectrum(ObjectReader& reader, const char* key, int d, Spectrum
 std::string read_context_lengths(ObjectReader& reader, std::vector<int>& out) {
   if (!reader.has("n")) return {};
   const Json& value = reader.at("n");
-  const std::string expected = "n must be an integer in [1, " + std::to_string(static_cast<int>(ranges::kContextLength.max)) +
-                               "] or a strictly increasing list of 1 to " + std::to_string(ranges::kMaxModels) +
-                               " such integers";
+  const std::string expected =
+      "n must be an integer in [1, " + std::to_string(static_cast<int>(ranges::kContextLength.max)) +
+      "] or a strictly increasing list of 1 to " + std::to_string(ranges::kMaxModels) + " such integers";
   std::vector<int> lengths;
   const auto read_one = [&](const Json& entry) {
     if (!entry.is_number()) return false;
@@ -360,8 +358,8 @@ std::string read_context_lengths(ObjectReader& reader, std::vector<int>& out) {
     for (std::size_t i = 0; i < value.size(); ++i) {
       if (!read_one(value[i])) return expected + " (entry " + std::to_string(i + 1) + " is " + describe(value[i]) + ")";
       if (i > 0 && lengths[i] <= lengths[i - 1]) {
-        return expected + " (entry " + std::to_string(i + 1) + " is " + std::to_string(lengths[i]) +
-               ", not above " + std::to_string(lengths[i - 1]) + ")";
+        return expected + " (entry " + std::to_string(i + 1) + " is " + std::to_string(lengths[i]) + ", not above " +
+               std::to_string(lengths[i - 1]) + ")";
       }
     }
   } else if (!read_one(value)) {
@@ -377,7 +375,8 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   if (object == nullptr) return {};
   ObjectReader reader(*object, "data");
   ICL_CHECK(reader.read_choice<DataKind>(
-      "kind", {{"iid", DataKind::Iid}, {"rag", DataKind::Rag}, {"alignment", DataKind::Alignment}, {"drift", DataKind::Drift}},
+      "kind",
+      {{"iid", DataKind::Iid}, {"rag", DataKind::Rag}, {"alignment", DataKind::Alignment}, {"drift", DataKind::Drift}},
       data.kind));
   ICL_CHECK(reader.read_number("noise_variance", ranges::kNoiseVariance, data.noise_variance));
   const DataKind kind = data.kind;
@@ -390,7 +389,8 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   }
   if (kind == DataKind::Rag) {
     ICL_CHECK(reader.read_choice<RagForm>(
-        "form", {{"normalized", RagForm::Normalized}, {"unnormalized", RagForm::Unnormalized}, {"general", RagForm::General}},
+        "form",
+        {{"normalized", RagForm::Normalized}, {"unnormalized", RagForm::Unnormalized}, {"general", RagForm::General}},
         data.rag_form));
   } else {
     ICL_CHECK(reader.refuse("form", "to data.kind \"rag\""));
@@ -400,7 +400,8 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
     if (!reader.has("a") || !reader.has("b")) return "data.a and data.b are required with data.form \"general\"";
     ICL_CHECK(reader.read_number("a", ranges::kRagScale, data.rag_a));
     ICL_CHECK(reader.read_number("b", ranges::kRagScale, data.rag_b));
-    ICL_CHECK(reader.refuse("alpha", "to data.kind \"alignment\" and to data.kind \"rag\" with a normalized or unnormalized form"));
+    ICL_CHECK(reader.refuse(
+        "alpha", "to data.kind \"alignment\" and to data.kind \"rag\" with a normalized or unnormalized form"));
   } else {
     ICL_CHECK(reader.refuse("a", "with data.form \"general\""));
     ICL_CHECK(reader.refuse("b", "with data.form \"general\""));
@@ -443,20 +444,23 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   ICL_CHECK(parent.read_object("model", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "model");
-  ICL_CHECK(reader.read_choice<ModelKind>("kind", {{"attention", ModelKind::Attention}, {"h3", ModelKind::H3}}, model.kind));
+  ICL_CHECK(
+      reader.read_choice<ModelKind>("kind", {{"attention", ModelKind::Attention}, {"h3", ModelKind::H3}}, model.kind));
   ICL_CHECK(reader.read_number("init_std", ranges::kInitStd, model.init_std));
   if (model.kind == ModelKind::Attention) {
     ICL_CHECK(reader.read_int("rank", ranges::kRank, d, model.rank));
     const bool low_rank = model.rank > 0 && model.rank < d + 1;
     model.init = low_rank ? InitKind::Symmetric : InitKind::Gaussian;
-    ICL_CHECK(reader.read_choice<InitKind>("init", {{"gaussian", InitKind::Gaussian}, {"symmetric", InitKind::Symmetric}},
-                                           model.init));
+    ICL_CHECK(reader.read_choice<InitKind>(
+        "init", {{"gaussian", InitKind::Gaussian}, {"symmetric", InitKind::Symmetric}}, model.init));
     ICL_CHECK(read_lora(reader, d, model.lora));
-    if (model.lora.enabled && low_rank) return "model.lora needs a full-rank model (model.rank = d + 1 = " + std::to_string(d + 1) + ")";
+    if (model.lora.enabled && low_rank)
+      return "model.lora needs a full-rank model (model.rank = d + 1 = " + std::to_string(d + 1) + ")";
     ICL_CHECK(reader.refuse("filter", "to model.kind \"h3\""));
     ICL_CHECK(reader.refuse("ssm_states", "to model.kind \"h3\""));
   } else {
-    ICL_CHECK(reader.read_choice<FilterKind>("filter", {{"free", FilterKind::Free}, {"ssm", FilterKind::Ssm}}, model.filter));
+    ICL_CHECK(
+        reader.read_choice<FilterKind>("filter", {{"free", FilterKind::Free}, {"ssm", FilterKind::Ssm}}, model.filter));
     if (model.filter == FilterKind::Ssm) {
       ICL_CHECK(reader.read_int("ssm_states", ranges::kSsmStates, d, model.ssm_states));
     } else {
@@ -558,8 +562,8 @@ std::string read_config(const Json& root, Config& config) {
   ICL_CHECK(read_context_lengths(reader, config.n));
   ICL_CHECK(read_data(reader, config.d, config.data));
   ICL_CHECK(read_model(reader, config.d, config.model));
-  ICL_CHECK(reader.read_choice<Objective>("objective", {{"query", Objective::Query}, {"all_positions", Objective::AllPositions}},
-                                          config.objective));
+  ICL_CHECK(reader.read_choice<Objective>(
+      "objective", {{"query", Objective::Query}, {"all_positions", Objective::AllPositions}}, config.objective));
   ICL_CHECK(read_training(reader, config.training));
   ICL_CHECK(read_evaluation(reader, config.evaluation));
   ICL_CHECK(reader.unknown_key_error());
@@ -607,8 +611,8 @@ OrderedJson data_to_json(const DataConfig& data) {
 OrderedJson model_to_json(const Config& config) {
   const ModelConfig& model = config.model;
   if (model.kind == ModelKind::H3) {
-    OrderedJson json = {{"kind", "h3"}, {"init_std", model.init_std},
-                        {"filter", model.filter == FilterKind::Free ? "free" : "ssm"}};
+    OrderedJson json = {
+        {"kind", "h3"}, {"init_std", model.init_std}, {"filter", model.filter == FilterKind::Free ? "free" : "ssm"}};
     if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
     return json;
   }
@@ -646,9 +650,7 @@ std::vector<double> SpectrumSpec::eigenvalues(int d) const {
   return values;
 }
 
-double DataConfig::scale_a() const {
-  return kind == DataKind::Rag && rag_form == RagForm::General ? rag_a : alpha;
-}
+double DataConfig::scale_a() const { return kind == DataKind::Rag && rag_form == RagForm::General ? rag_a : alpha; }
 
 double DataConfig::scale_b() const {
   if (kind == DataKind::Rag && rag_form == RagForm::General) return rag_b;
@@ -672,7 +674,9 @@ double cos_pi(double p) {
   return -sum;
 }
 
-int phase_length(const TrainingConfig& training, int phase_steps) { return phase_steps > 0 ? phase_steps : training.steps; }
+int phase_length(const TrainingConfig& training, int phase_steps) {
+  return phase_steps > 0 ? phase_steps : training.steps;
+}
 
 }  // namespace
 

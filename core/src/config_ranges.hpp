@@ -30,7 +30,8 @@ inline constexpr Range kEigenvalue{1e-6, false, 1e4, false};
 // The largest value below 1 that float keeps below 1 (1 - 2^-24 = 0.99999994...): Adam's betas and the
 // drift's gamma are used in float, where the next value up is 1 (beta2 = 1 divides by zero).
 inline constexpr double kMaxBelowOne = 0.99999994;
-inline constexpr const char* kBelowOneReason = "training computes in float, which has no value between 0.99999994 and 1";
+inline constexpr const char* kBelowOneReason =
+    "training computes in float, which has no value between 0.99999994 and 1";
 inline constexpr Range kAlpha{0, false, 1, false};
 inline constexpr Range kRagScale{0, false, 10, false};
 inline constexpr Range kGamma{0, false, kMaxBelowOne, false};

@@ -55,7 +55,9 @@ const std::vector<Choice> kSpectrumChoices = {
 const Condition kIid{"data.kind", {"iid"}};
 const Condition kAttention{"model.kind", {"attention"}};
 
-// The order is the form's order; a condition names only fields that come before it.
+// The order is the form's order; a condition names only fields that come before it. A table laid out
+// by hand, one field per entry, so clang-format leaves it alone.
+// clang-format off
 std::vector<Field> schema_fields() {
   using ranges::kAdamBeta;
   return {
@@ -176,6 +178,7 @@ std::vector<Field> schema_fields() {
        &ranges::kLivePrompts, {}, {}, true},
   };
 }
+// clang-format on
 
 const char* type_name(Type type) {
   switch (type) {
@@ -235,9 +238,15 @@ Json default_of(const Field& field, const std::vector<Field>& fields) {
 }
 
 Json field_json(const Field& field, const std::vector<Field>& fields) {
-  Json json = {{"path", field.path},          {"type", type_name(field.type)}, {"label", field.label},
-               {"plainLabel", field.plain_label}, {"help", field.help},    {"group", field.group},
-               {"advanced", field.advanced},  {"optional", field.optional}, {"default", default_of(field, fields)},
+  Json json = {{"path", field.path},
+               {"type", type_name(field.type)},
+               {"label", field.label},
+               {"plainLabel", field.plain_label},
+               {"help", field.help},
+               {"group", field.group},
+               {"advanced", field.advanced},
+               {"optional", field.optional},
+               {"default", default_of(field, fields)},
                {"when", conditions_json(field.when)}};
   if (field.type == Type::Integer || field.type == Type::Number) json["range"] = range_json(*field.range);
   if (field.type == Type::Spectrum) {
@@ -253,7 +262,9 @@ Json field_json(const Field& field, const std::vector<Field>& fields) {
   if (!field.choices.empty()) {
     Json choices = Json::array();
     for (const Choice& choice : field.choices) {
-      choices.push_back({{"value", choice.value}, {"label", choice.label}, {"help", choice.help},
+      choices.push_back({{"value", choice.value},
+                         {"label", choice.label},
+                         {"help", choice.help},
                          {"when", conditions_json(choice.when)}});
     }
     json["choices"] = std::move(choices);

@@ -43,7 +43,9 @@ ConvergenceVerdict judge_convergence(const ConvergenceInput& input) {
   verdict.recent_change = recent_change(input);
   using Kind = ConvergenceVerdict::Kind;
   const std::string plateaus =
-      input.low_rank ? " Low-rank attention learns the directions of the task one at a time (plateaus in the training curve)." : "";
+      input.low_rank
+          ? " Low-rank attention learns the directions of the task one at a time (plateaus in the training curve)."
+          : "";
   if (input.diverged || !std::isfinite(input.final_risk)) {
     verdict.kind = Kind::Diverged;
     verdict.message = "diverged: no risk to compare with the theory";
@@ -76,7 +78,8 @@ ConvergenceVerdict judge_convergence(const ConvergenceInput& input) {
   verdict.kind = Kind::AboveTheory;
   verdict.message = "not converged: " + percent(verdict.gap) +
                     " above the theory with the risk no longer falling; try more steps, or a smaller learning "
-                    "rate if the training loss is noisy." + plateaus + bad_start;
+                    "rate if the training loss is noisy." +
+                    plateaus + bad_start;
   return verdict;
 }
 

@@ -26,7 +26,8 @@ class Experiment::Engine {
    * Mean squared error of every model on the first `prompts` evaluation prompts of `data`, into `loss`,
    * and the mean of the squares of the prompts' errors into `loss_square` (for the standard error).
    */
-  virtual void evaluate(const DataModel& data, int prompts, std::vector<double>& loss, std::vector<double>& loss_square) = 0;
+  virtual void evaluate(const DataModel& data, int prompts, std::vector<double>& loss,
+                        std::vector<double>& loss_square) = 0;
   virtual void draw_batch(const DataModel& data, int step) = 0;
   virtual std::vector<BankModel>& bank() = 0;
 };
@@ -70,7 +71,8 @@ struct H3State {
   void finish(BankModel& model) {
     std::fill(model.gradient.begin(), model.gradient.end(), 0.0f);
     if (online) {
-      for (std::size_t i = 0; i < lane_weight_gradient.size(); ++i) model.gradient[i] = LaneTraits<V>::sum(lane_weight_gradient[i]);
+      for (std::size_t i = 0; i < lane_weight_gradient.size(); ++i)
+        model.gradient[i] = LaneTraits<V>::sum(lane_weight_gradient[i]);
       for (std::size_t k = 0; k < lag_gradient.size(); ++k) lag_gradient[k] = LaneTraits<V>::sum(lane_lag_gradient[k]);
     } else {
       accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
@@ -159,7 +161,8 @@ class LaneEngine final : public Experiment::Engine {
     }
   }
 
-  void evaluate(const DataModel& data, int prompts, std::vector<double>& loss, std::vector<double>& loss_square) override {
+  void evaluate(const DataModel& data, int prompts, std::vector<double>& loss,
+                std::vector<double>& loss_square) override {
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       prepare(m);
       loss[m] = 0.0;
@@ -222,8 +225,9 @@ class LaneEngine final : public Experiment::Engine {
         switch (model.kernel) {
           case KernelKind::Attention:
             if (online_) {
-              attention_online_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
-                                        lane_mask, loss_sum, gradient, grad_scale, *attention_online_scratch_);
+              attention_online_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(),
+                                        group_.values.data(), lane_mask, loss_sum, gradient, grad_scale,
+                                        *attention_online_scratch_);
             } else {
               attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
                                  lane_mask, loss_sum, gradient, grad_scale, attention_scratch_);
@@ -232,10 +236,10 @@ class LaneEngine final : public Experiment::Engine {
           case KernelKind::H3: {
             H3State<V>& state = *h3_states_[m];
             if (online_) {
-              h3_online_group<V>(model.h3, layout_, model.n, state.lane_weights.data(), state.lane_lags.data(),
-                                 group_.values.data(), lane_mask, loss_sum,
-                                 with_gradient ? state.lane_weight_gradient.data() : nullptr,
-                                 with_gradient ? state.lane_lag_gradient.data() : nullptr, grad_scale, *h3_online_scratch_);
+              h3_online_group<V>(
+                  model.h3, layout_, model.n, state.lane_weights.data(), state.lane_lags.data(), group_.values.data(),
+                  lane_mask, loss_sum, with_gradient ? state.lane_weight_gradient.data() : nullptr,
+                  with_gradient ? state.lane_lag_gradient.data() : nullptr, grad_scale, *h3_online_scratch_);
             } else {
               h3_group<V>(model.h3, layout_, model.n, state.pair_weights.data(), state.lane_lags.data(),
                           group_.values.data(), lane_mask, loss_sum, with_gradient ? &state.accumulator : nullptr,
@@ -265,9 +269,9 @@ class LaneEngine final : public Experiment::Engine {
   bool online_;
   AttentionScratch<V> attention_scratch_;
   std::unique_ptr<AttentionOnlineScratch<V>> attention_online_scratch_;  // online attention banks only
-  std::unique_ptr<H3Scratch<V>> h3_scratch_;                // H3 banks only
-  std::unique_ptr<H3OnlineScratch<V>> h3_online_scratch_;   // online H3 banks only
-  std::vector<std::unique_ptr<H3State<V>>> h3_states_;      // null for attention models
+  std::unique_ptr<H3Scratch<V>> h3_scratch_;                             // H3 banks only
+  std::unique_ptr<H3OnlineScratch<V>> h3_online_scratch_;                // online H3 banks only
+  std::vector<std::unique_ptr<H3State<V>>> h3_states_;                   // null for attention models
   GaussianStream<V> gaussian_;
   std::vector<std::vector<V>> lane_weights_;
   std::vector<std::vector<V>> lane_gradients_;
@@ -308,7 +312,7 @@ Experiment::Experiment(const Config& config, Backend backend)
       data_(make_data_model(config_)),
       last_train_loss_(config.n.size(), std::numeric_limits<double>::quiet_NaN()),
       first_averaged_step_(config.training.average == Averaging::None ? config.training.steps
-                                                                       : config.training.first_averaged_step()),
+                                                                      : config.training.first_averaged_step()),
       averages_(config.n.size()),
       averaged_parameters_(config.n.size()) {
   if (pretrain_steps_ > 0) pretraining_data_ = make_pretraining_data(config_);
@@ -348,8 +352,8 @@ int Experiment::step(int steps) {
     } else {
       if (steps_done_ == pretrain_steps_) begin_training_phase();
       phase_step = steps_done_ - pretrain_steps_;
-      engine_->train_step(*data_, steps_done_, training.learning_rate_at(phase_step), training.batch_size_at(phase_step),
-                          last_train_loss_);
+      engine_->train_step(*data_, steps_done_, training.learning_rate_at(phase_step),
+                          training.batch_size_at(phase_step), last_train_loss_);
       if (phase_step >= first_averaged_step_) {
         for (std::size_t m = 0; m < averages_.size(); ++m) averages_[m].observe(engine_->bank()[m].parameters);
       }
@@ -411,10 +415,10 @@ void Experiment::check_divergence(int phase_step) {
     divergence.model = static_cast<int>(m);
     divergence.loss = loss;
     divergence.reference = loss_reference_[m];
-    const std::string where = "diverged at step " + std::to_string(steps_done_) + " (the model with n = " +
-                              std::to_string(config_.n[m]) + "): ";
-    const std::string what = finite ? "its training loss stayed over " + std::to_string(static_cast<int>(kDivergenceFactor)) +
-                                          " times its start"
+    const std::string where = "diverged at step " + std::to_string(steps_done_) +
+                              " (the model with n = " + std::to_string(config_.n[m]) + "): ";
+    const std::string what = finite ? "its training loss stayed over " +
+                                          std::to_string(static_cast<int>(kDivergenceFactor)) + " times its start"
                                     : "its training loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite");
     // A loss already far above E[y^2] at the first step comes from the initial weights, not from the steps.
     const bool from_initialisation = no_context_risk_ > 0 && loss_reference_[m] > kDivergenceFactor * no_context_risk_;
@@ -422,7 +426,8 @@ void Experiment::check_divergence(int phase_step) {
     if (from_initialisation) {
       cause << "; the initialisation is likely too large (model.init_std = " << config_.model.init_std << ")";
     } else {
-      cause << "; the learning rate is likely too high (training.learning_rate = " << config_.training.learning_rate << ")";
+      cause << "; the learning rate is likely too high (training.learning_rate = " << config_.training.learning_rate
+            << ")";
     }
     divergence.message = where + what + cause.str();
     divergence_ = std::move(divergence);
@@ -458,7 +463,8 @@ std::vector<double> Experiment::evaluate() {
   // The sample variance of the prompts' losses over their count: the risk's own sampling error.
   evaluation_standard_error_.resize(loss.size());
   for (std::size_t m = 0; m < loss.size(); ++m) {
-    const double variance = prompts > 1 ? std::max(0.0, loss_square[m] - loss[m] * loss[m]) * prompts / (prompts - 1) : 0.0;
+    const double variance =
+        prompts > 1 ? std::max(0.0, loss_square[m] - loss[m] * loss[m]) * prompts / (prompts - 1) : 0.0;
     evaluation_standard_error_[m] = std::sqrt(variance / prompts);
   }
   return loss;
@@ -472,7 +478,9 @@ std::vector<double> Experiment::theory() const {
 const std::vector<float>& Experiment::parameters(int model) const {
   return engine_->bank()[static_cast<std::size_t>(model)].parameters;
 }
-std::vector<float>& Experiment::parameters(int model) { return engine_->bank()[static_cast<std::size_t>(model)].parameters; }
+std::vector<float>& Experiment::parameters(int model) {
+  return engine_->bank()[static_cast<std::size_t>(model)].parameters;
+}
 
 const std::vector<float>& Experiment::evaluated_parameters(int model) const {
   const std::size_t m = static_cast<std::size_t>(model);

@@ -15,7 +15,9 @@ void IterateAverage::observe(const std::vector<float>& parameters) {
   if (kind_ == Averaging::None) return;
   ++count_;
   // The first iterate starts either average; then the tail weighs all alike, the EMA the recent ones more.
-  const double weight = count_ == 1 ? 1.0 : kind_ == Averaging::Tail ? 1.0 / static_cast<double>(count_) : 1.0 - ema_decay_;
+  const double weight = count_ == 1                ? 1.0
+                        : kind_ == Averaging::Tail ? 1.0 / static_cast<double>(count_)
+                                                   : 1.0 - ema_decay_;
   for (std::size_t i = 0; i < average_.size(); ++i) {
     average_[i] += weight * (static_cast<double>(parameters[i]) - average_[i]);
   }

@@ -44,7 +44,8 @@ void LoraParameterisation::materialise(const std::vector<float>& parameters, std
   const int factor = width_ * rank_;
   const int block = width_ * width_;  // W_q at 0, W_k at block (full-rank AttentionShape)
   add_product(parameters.data(), parameters.data() + factor, width_, rank_, weights.data() + block);
-  if (adapt_query_) add_product(parameters.data() + 2 * factor, parameters.data() + 3 * factor, width_, rank_, weights.data());
+  if (adapt_query_)
+    add_product(parameters.data() + 2 * factor, parameters.data() + 3 * factor, width_, rank_, weights.data());
 }
 
 void LoraParameterisation::pull_back(const std::vector<float>& parameters, const std::vector<float>& weight_gradient,
@@ -59,12 +60,15 @@ void LoraParameterisation::pull_back(const std::vector<float>& parameters, const
   }
 }
 
-std::vector<float> LoraParameterisation::initial_parameters(const std::vector<float>& gaussian_draws, float init_std) const {
+std::vector<float> LoraParameterisation::initial_parameters(const std::vector<float>& gaussian_draws,
+                                                            float init_std) const {
   std::vector<float> parameters(static_cast<std::size_t>(parameter_count()), 0.0f);
   const int factor = width_ * rank_;
   for (int i = 0; i < factor; ++i) {
     parameters[static_cast<std::size_t>(i)] = gaussian_draws[static_cast<std::size_t>(i)] * init_std;
-    if (adapt_query_) parameters[static_cast<std::size_t>(2 * factor + i)] = gaussian_draws[static_cast<std::size_t>(factor + i)] * init_std;
+    if (adapt_query_)
+      parameters[static_cast<std::size_t>(2 * factor + i)] =
+          gaussian_draws[static_cast<std::size_t>(factor + i)] * init_std;
   }
   return parameters;
 }

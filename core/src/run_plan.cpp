@@ -32,9 +32,12 @@ std::string scientific(double value) {
 std::string seconds(double multiply_adds) {
   const double time = multiply_adds / kMultiplyAddsPerSecond;
   char text[48];
-  if (time < 120) std::snprintf(text, sizeof text, "at least about %.0f s", std::max(1.0, time));
-  else if (time < 7200) std::snprintf(text, sizeof text, "at least about %.0f minutes", time / 60);
-  else std::snprintf(text, sizeof text, "at least about %.0f hours", time / 3600);
+  if (time < 120)
+    std::snprintf(text, sizeof text, "at least about %.0f s", std::max(1.0, time));
+  else if (time < 7200)
+    std::snprintf(text, sizeof text, "at least about %.0f minutes", time / 60);
+  else
+    std::snprintf(text, sizeof text, "at least about %.0f hours", time / 3600);
   return text;
 }
 
@@ -62,8 +65,8 @@ std::string check_budget(const Config& config) {
   if (plan.step_multiply_adds > kMaxStepMultiplyAdds) {
     return "one training step would cost " + scientific(plan.step_multiply_adds) + " multiply-adds (" +
            seconds(plan.step_multiply_adds) + "), above the limit of " + scientific(kMaxStepMultiplyAdds) +
-           " that keeps Pause and Stop prompt: lower training.batch_size (" + std::to_string(config.training.batch_size) +
-           "), the number or length of the contexts n, or d";
+           " that keeps Pause and Stop prompt: lower training.batch_size (" +
+           std::to_string(config.training.batch_size) + "), the number or length of the contexts n, or d";
   }
   if (plan.evaluation_multiply_adds > kMaxEvaluationMultiplyAdds) {
     return "the evaluation would cost " + scientific(plan.evaluation_multiply_adds) + " multiply-adds (" +
@@ -72,9 +75,9 @@ std::string check_budget(const Config& config) {
            std::to_string(config.evaluation.prompts) + ")";
   }
   if (plan.run_multiply_adds > kMaxRunMultiplyAdds) {
-    return "the run would cost " + scientific(plan.run_multiply_adds) + " multiply-adds (" + seconds(plan.run_multiply_adds) +
-           "), above the limit of " + scientific(kMaxRunMultiplyAdds) + ": lower training.steps (" +
-           std::to_string(config.training.steps) + ") or training.batch_size";
+    return "the run would cost " + scientific(plan.run_multiply_adds) + " multiply-adds (" +
+           seconds(plan.run_multiply_adds) + "), above the limit of " + scientific(kMaxRunMultiplyAdds) +
+           ": lower training.steps (" + std::to_string(config.training.steps) + ") or training.batch_size";
   }
   return {};
 }

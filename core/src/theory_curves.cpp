@@ -18,13 +18,19 @@ using Curves = std::vector<TheoryCurve>;
 // Evaluates risk_at(n) at every n; the first failure is the result.
 Result<TheoryCurve> curve(std::string name, std::string label, const std::vector<int>& n,
                           const std::function<Result<double>(int)>& risk_at) {
-  TheoryCurve result{std::move(name), std::move(label), {}, {}};
+  TheoryCurve result{std::move(name), std::move(label), {}, {}, CurveRole::Reference};
   for (int length : n) {
     auto risk = risk_at(length);
     if (!risk.ok()) return Result<TheoryCurve>::failure(result.label + ": " + risk.error());
     result.risk.push_back(risk.value());
   }
   return Result<TheoryCurve>::success(std::move(result));
+}
+
+// An approximation: drawn beside the exact curves, never scored.
+Result<TheoryCurve> approximation(Result<TheoryCurve> c) {
+  if (c.ok()) c.value().role = CurveRole::Approximation;
+  return c;
 }
 
 Eigen::MatrixXd diagonal(const std::vector<double>& values) {
@@ -45,7 +51,8 @@ Result<double> risk_of(const Result<T>& optimum) {
 }
 
 Result<double> risk_of_online(const Result<theory::OnlineOptimum>& optimum) {
-  return optimum.ok() ? Result<double>::success(optimum.value().average_risk) : Result<double>::failure(optimum.error());
+  return optimum.ok() ? Result<double>::success(optimum.value().average_risk)
+                      : Result<double>::failure(optimum.error());
 }
 
 struct CurveList {
@@ -142,15 +149,16 @@ std::string check_request(const Config& config, const std::vector<int>& n, const
   }
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (n[i] > kMaxBayesContext) {
-      return "the Bayes-optimal reference takes n up to " + std::to_string(kMaxBayesContext) + " (n[" + std::to_string(i) +
-             "] is " + std::to_string(n[i]) + ")";
+      return "the Bayes-optimal reference takes n up to " + std::to_string(kMaxBayesContext) + " (n[" +
+             std::to_string(i) + "] is " + std::to_string(n[i]) + ")";
     }
   }
   const double work = bayes_work(config.d, n, options.bayes_samples);
   if (work > kMaxBayesWork) {
     return "the Bayes-optimal reference would take about " + format_count(work) + " multiply-adds (" +
            std::to_string(options.bayes_samples) + " Monte Carlo samples at d = " + std::to_string(config.d) +
-           "), above the limit of " + format_count(kMaxBayesWork) + ": ask for fewer or shorter context lengths, or a smaller d";
+           "), above the limit of " + format_count(kMaxBayesWork) +
+           ": ask for fewer or shorter context lengths, or a smaller d";
   }
   return {};
 }
@@ -198,6 +206,7 @@ Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::
       list.add(curve("online_weighted_optimum", weighted_label, n, weighted));
     }
     if (!list.error.empty()) return Result<std::vector<TheoryCurve>>::failure(list.error);
+    if (!list.curves.empty()) list.curves.front().role = CurveRole::Model;
     return Result<std::vector<TheoryCurve>>::success(std::move(list.curves));
   }
   switch (data.kind) {
@@ -209,22 +218,25 @@ Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::
       list.add(curve("rag_exact", "optimal PGD on RAG data (exact)", n,
                      [&](int length) { return risk_of(theory::rag_optimum(d, length, a, b, noise)); }));
       if (normalised) {
-        list.add(curve("rag_asymptotic", "asymptotic form, n -> kappa n with kappa = alpha^2 d + 1 (approximation)", n,
-                       [&](int length) { return theory::rag_asymptotic_risk(d, length, data.alpha, noise); }));
+        list.add(approximation(
+            curve("rag_asymptotic", "asymptotic form, n -> kappa n with kappa = alpha^2 d + 1 (approximation)", n,
+                  [&](int length) { return theory::rag_asymptotic_risk(d, length, data.alpha, noise); })));
       }
       list.add(curve("iid_reference", "IID context (alpha = 0)", n, isotropic_iid));
       break;
     case DataKind::Alignment: {
-      const auto query = data.query == AlignmentQuery::Aligned ? theory::AlignmentQuery::Aligned
-                                                                : theory::AlignmentQuery::Isotropic;
+      const auto query =
+          data.query == AlignmentQuery::Aligned ? theory::AlignmentQuery::Aligned : theory::AlignmentQuery::Isotropic;
       list.add(curve("alignment_exact", "optimal PGD on aligned data (exact)", n,
                      [&](int length) { return risk_of(theory::alignment_optimum(d, length, a, b, noise, query)); }));
       // The spec gives no asymptotic form for the aligned query with noisy labels.
       if (!(query == theory::AlignmentQuery::Aligned && noise > 0)) {
-        list.add(curve("alignment_asymptotic", "asymptotic form with kappa = alpha^2 d + 1 (approximation)", n,
-                       [&](int length) { return theory::alignment_asymptotic_risk(d, length, data.alpha, noise, query); }));
+        list.add(approximation(
+            curve("alignment_asymptotic", "asymptotic form with kappa = alpha^2 d + 1 (approximation)", n,
+                  [&](int length) { return theory::alignment_asymptotic_risk(d, length, data.alpha, noise, query); })));
       }
-      if (query == theory::AlignmentQuery::Isotropic) list.add(curve("iid_reference", "IID context (alpha = 0)", n, isotropic_iid));
+      if (query == theory::AlignmentQuery::Isotropic)
+        list.add(curve("iid_reference", "IID context (alpha = 0)", n, isotropic_iid));
       break;
     }
     case DataKind::Drift: {
@@ -244,7 +256,17 @@ Result<std::vector<TheoryCurve>> theory_curves(const Config& config, const std::
     }
   }
   if (!list.error.empty()) return Result<std::vector<TheoryCurve>>::failure(list.error);
+  if (!list.curves.empty()) list.curves.front().role = CurveRole::Model;
   return Result<std::vector<TheoryCurve>>::success(std::move(list.curves));
+}
+
+const char* curve_role_name(CurveRole role) {
+  switch (role) {
+    case CurveRole::Model: return "model";
+    case CurveRole::Reference: return "reference";
+    case CurveRole::Approximation: return "approximation";
+  }
+  return "reference";
 }
 
 Result<OptimalWeights> optimal_weights(const Config& config, int n) {
@@ -261,7 +283,8 @@ Result<OptimalWeights> optimal_weights(const Config& config, int n) {
   const auto set_scaled_identity = [&](double c) { set_matrix(c * Eigen::MatrixXd::Identity(d, d)); };
   if (config.objective == Objective::AllPositions) {
     const bool h3 = config.model.kind == ModelKind::H3;
-    const auto optimum = h3 ? theory::online_weighted_optimum(d, noise, n + 1) : theory::online_uniform_optimum(d, noise, n + 1);
+    const auto optimum =
+        h3 ? theory::online_weighted_optimum(d, noise, n + 1) : theory::online_uniform_optimum(d, noise, n + 1);
     if (!optimum.ok()) return Out::failure(optimum.error());
     set_scaled_identity(optimum.value().c);
     // f_1..f_n: the weight of the token at lag t + 1, so token order here.
@@ -276,13 +299,15 @@ Result<OptimalWeights> optimal_weights(const Config& config, int n) {
       const Eigen::MatrixXd task = diagonal(data.task_spectrum.eigenvalues(d));
       const ModelConfig& model = config.model;
       if (model.kind == ModelKind::Attention && model.lora.enabled) {
-        const int rank = std::min(d, model.lora.adapt == LoraTarget::KeyAndQuery ? 2 * model.lora.rank : model.lora.rank);
-        const auto lora = theory::lora_optimum(sigma_x, diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d)), task,
-                                               noise, n, rank);
+        const int rank =
+            std::min(d, model.lora.adapt == LoraTarget::KeyAndQuery ? 2 * model.lora.rank : model.lora.rank);
+        const auto lora = theory::lora_optimum(sigma_x, diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d)),
+                                               task, noise, n, rank);
         if (!lora.ok()) return Out::failure(lora.error());
         set_matrix(lora.value().W);
       } else if (model.kind == ModelKind::Attention && config.attention_rank() < d + 1) {
-        const auto low_rank = theory::optimal_low_rank_pgd(sigma_x, task, noise, n, std::min(config.attention_rank(), d));
+        const auto low_rank =
+            theory::optimal_low_rank_pgd(sigma_x, task, noise, n, std::min(config.attention_rank(), d));
         if (!low_rank.ok()) return Out::failure(low_rank.error());
         set_matrix(low_rank.value().W);
       } else {
@@ -299,8 +324,8 @@ Result<OptimalWeights> optimal_weights(const Config& config, int n) {
       break;
     }
     case DataKind::Alignment: {
-      const auto query = data.query == AlignmentQuery::Aligned ? theory::AlignmentQuery::Aligned
-                                                                : theory::AlignmentQuery::Isotropic;
+      const auto query =
+          data.query == AlignmentQuery::Aligned ? theory::AlignmentQuery::Aligned : theory::AlignmentQuery::Isotropic;
       const auto optimum = theory::alignment_optimum(d, n, data.scale_a(), data.scale_b(), noise, query);
       if (!optimum.ok()) return Out::failure(optimum.error());
       set_scaled_identity(optimum.value().c);

@@ -34,7 +34,9 @@ const wasmBinary = readFileSync(new URL('../../build-wasm/dist/icl.wasm', import
 const raw = await createIclModule({ wasmBinary });
 const nativeBinary = new URL('../../build-native/tests/bench/icl_bench', import.meta.url).pathname;
 const native = execFileSync(nativeBinary, [String(repeats)], { encoding: 'utf8' })
-  .trim().split('\n').map((line) => JSON.parse(line));
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
 
 const f = (x) => x.toFixed(3).padStart(8);
 console.log(`d=20, batch 1024, n=40 (one model) or a bank of 12 n: ms per training step and per batch draw`);
@@ -53,9 +55,13 @@ for (const { name, config } of workloads) {
   console.log(`${name.padEnd(24)}wasm SIMD       ${f(step.median)}   ${f(step.min)}   ${f(draw.median)}`);
   console.log(`${''.padEnd(24)}native xsimd    ${f(simd.step_median_ms)}   ${f(simd.step_min_ms)}   ${f(simd.draw_median_ms)}`);
   console.log(`${''.padEnd(24)}native scalar   ${f(scalar.step_median_ms)}   ${f(scalar.step_min_ms)}   ${f(scalar.draw_median_ms)}`);
-  console.log(`${''.padEnd(24)}ratios: wasm / native xsimd ${(step.median / simd.step_median_ms).toFixed(2)}x, ` +
-    `native scalar / xsimd ${(scalar.step_median_ms / simd.step_median_ms).toFixed(2)}x\n`);
+  console.log(
+    `${''.padEnd(24)}ratios: wasm / native xsimd ${(step.median / simd.step_median_ms).toFixed(2)}x, ` +
+      `native scalar / xsimd ${(scalar.step_median_ms / simd.step_median_ms).toFixed(2)}x\n`,
+  );
 }
 const nativeMedian = (name) => native.find((row) => row.workload === name && row.backend === 'simd').step_median_ms;
-console.log(`H3 step / attention step: wasm ${(wasmStep.h3 / wasmStep.attention).toFixed(2)}x, ` +
-  `native ${(nativeMedian('h3') / nativeMedian('attention')).toFixed(2)}x`);
+console.log(
+  `H3 step / attention step: wasm ${(wasmStep.h3 / wasmStep.attention).toFixed(2)}x, ` +
+    `native ${(nativeMedian('h3') / nativeMedian('attention')).toFixed(2)}x`,
+);

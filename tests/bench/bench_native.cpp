@@ -39,10 +39,13 @@ struct Workload {
 };
 const Workload kWorkloads[] = {
     {"attention", R"({"d": 20, "n": [40], "training": {"steps": 1000000, "batch_size": 1024}})"},
-    {"attention rank 5", R"({"d": 20, "n": [40], "model": {"rank": 5}, "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"attention rank 5",
+     R"({"d": 20, "n": [40], "model": {"rank": 5}, "training": {"steps": 1000000, "batch_size": 1024}})"},
     {"h3", R"({"d": 20, "n": [40], "model": {"kind": "h3"}, "training": {"steps": 1000000, "batch_size": 1024}})"},
-    {"attention bank (12 n)", R"({"d": 20, "n": [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 32, 40], "training": {"steps": 1000000, "batch_size": 1024}})"},
-    {"h3 bank (12 n)", R"({"d": 20, "n": [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 32, 40], "model": {"kind": "h3"}, "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"attention bank (12 n)",
+     R"({"d": 20, "n": [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 32, 40], "training": {"steps": 1000000, "batch_size": 1024}})"},
+    {"h3 bank (12 n)",
+     R"({"d": 20, "n": [1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 32, 40], "model": {"kind": "h3"}, "training": {"steps": 1000000, "batch_size": 1024}})"},
 };
 
 int main(int argc, char** argv) {
@@ -60,8 +63,8 @@ int main(int argc, char** argv) {
       std::printf(
           "{\"workload\": \"%s\", \"backend\": \"%s\", \"step_median_ms\": %.4f, \"step_min_ms\": %.4f, "
           "\"draw_median_ms\": %.4f, \"draw_min_ms\": %.4f}\n",
-          workload.name, backend == icl::Backend::Simd ? "simd" : "scalar", step.median_ms, step.min_ms,
-          draw.median_ms, draw.min_ms);
+          workload.name, backend == icl::Backend::Simd ? "simd" : "scalar", step.median_ms, step.min_ms, draw.median_ms,
+          draw.min_ms);
     }
   }
   return 0;

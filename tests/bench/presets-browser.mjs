@@ -1,10 +1,13 @@
 // A benchmark, not a test: runs the three Figure 2 presets (fig2a, fig2b, fig2c) one after another
-// through the page's "Figure presets" section in headless Chromium, at their default settings, and
-// prints the wall seconds of each panel and in total with its fidelity line. It asserts nothing.
+// through the page's "Figure presets" section in headless Chromium, at their default settings, with
+// each training recipe asked for (the panels' own, then paper-spec §4's by default), and prints the wall
+// seconds of each panel and in total with its fidelity line, and each recipe's total as a ratio to the
+// first's. It asserts nothing.
 //
-//   npx vite build                              # the bench builds nothing itself
-//   node tests/bench/presets-browser.mjs         # the paper's settings: many minutes per panel
-//   node tests/bench/presets-browser.mjs --quick # the reduced versions: a smoke run of seconds
+//   npx vite build                                          # the bench builds nothing itself
+//   node tests/bench/presets-browser.mjs                    # own recipe, then paper (many minutes)
+//   node tests/bench/presets-browser.mjs --recipes own      # the panels' own recipe only
+//   node tests/bench/presets-browser.mjs --quick            # the reduced versions: a smoke run of seconds
 //
 // It serves build-web/ on 127.0.0.1 (a free port) and drives /usr/bin/chromium with playwright-core,
 // with the flags of tests/e2e/browser.ts. Plain JavaScript, so it runs with node alone.
@@ -41,9 +44,11 @@ const CONTENT_TYPES = {
 };
 
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--quick');
-if (unknown.length > 0) {
-  console.error(`usage: node tests/bench/presets-browser.mjs [--quick]  (unknown: ${unknown.join(' ')})`);
+const recipesAt = args.indexOf('--recipes');
+const recipes = (recipesAt >= 0 ? (args[recipesAt + 1] ?? '') : 'own,paper').split(',').filter(Boolean);
+const unknown = args.filter((arg, i) => arg !== '--quick' && i !== recipesAt && i !== recipesAt + 1);
+if (unknown.length > 0 || recipes.length === 0) {
+  console.error(`usage: node tests/bench/presets-browser.mjs [--quick] [--recipes own,paper,...]  (unknown: ${unknown.join(' ')})`);
   process.exit(2);
 }
 const quick = args.includes('--quick');
@@ -80,8 +85,10 @@ const pct = (x) => `${(100 * x).toFixed(2)}%`;
 function fidelityLine(result) {
   const { medianGap, maxGap, tolerance, pass } = result.fidelity;
   const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
-  return `${points} points, median |gap| ${pct(medianGap)}, max |gap| ${pct(maxGap)}, ` +
-    `tolerance ${pct(tolerance.point)} / ${pct(tolerance.median)}: ${pass ? 'pass' : 'FAIL'}`;
+  return (
+    `${points} points, median |gap| ${pct(medianGap)}, max |gap| ${pct(maxGap)}, ` +
+    `tolerance ${pct(tolerance.point)} / ${pct(tolerance.median)}: ${pass ? 'pass' : 'FAIL'}`
+  );
 }
 
 const server = await serve(BUILD_DIR);
@@ -100,30 +107,45 @@ try {
   const workers = await page.evaluate(() => Math.min(navigator.hardwareConcurrency || 2, 4));
   console.log(`Figure 2 presets in Chromium (${quick ? 'quick' : 'default'} settings), ${workers} workers`);
   const quickBox = page.locator('#preset-quick');
-  if ((await quickBox.isChecked()) !== quick) await quickBox.setChecked(quick);
-  let total = 0;
-  for (const id of PANELS) {
-    await page.locator('#preset-id').selectOption(id);
-    const started = performance.now();
-    await page.locator('#preset-run').click();
-    const state = await page
-      .waitForFunction(
-        () => (['done', 'error', 'cancelled'].includes(document.body.dataset.presetState ?? '') ? document.body.dataset.presetState : null),
-        null,
-        { timeout: 0, polling: 200 },
-      )
-      .then((handle) => handle.jsonValue());
-    const seconds = (performance.now() - started) / 1000;
-    if (state !== 'done') {
-      console.log(`${id.padEnd(26)} ${state}: ${await page.locator('#preset-status').textContent()}`);
-      process.exitCode = 1;
-      continue;
+  const totals = [];
+  for (const recipe of recipes) {
+    console.log(`\nrecipe ${recipe}${recipe === 'own' ? " (each panel's own)" : ''}`);
+    let total = 0;
+    for (const id of PANELS) {
+      await page.locator('#preset-id').selectOption(id);
+      if ((await quickBox.isChecked()) !== quick) await quickBox.setChecked(quick);
+      // "own" is the first choice, the panel's own recipe.
+      if (recipe === 'own') await page.locator('#preset-recipe').selectOption({ index: 0 });
+      else await page.locator('#preset-recipe').selectOption(recipe);
+      const started = performance.now();
+      await page.locator('#preset-run').click();
+      const state = await page
+        .waitForFunction(
+          () =>
+            ['done', 'error', 'cancelled'].includes(document.body.dataset.presetState ?? '') ? document.body.dataset.presetState : null,
+          null,
+          { timeout: 0, polling: 200 },
+        )
+        .then((handle) => handle.jsonValue());
+      const seconds = (performance.now() - started) / 1000;
+      if (state !== 'done') {
+        console.log(`${id.padEnd(26)} ${state}: ${await page.locator('#preset-status').textContent()}`);
+        process.exitCode = 1;
+        continue;
+      }
+      total += seconds;
+      const result = await page.evaluate(() => window.__iclPresetResult);
+      console.log(`${id.padEnd(26)} ${seconds.toFixed(1).padStart(7)} s   ${fidelityLine(result)}   [${result.panel.recipe.name}]`);
     }
-    total += seconds;
-    const result = await page.evaluate(() => window.__iclPresetResult);
-    console.log(`${id.padEnd(26)} ${seconds.toFixed(1).padStart(7)} s   ${fidelityLine(result)}`);
+    console.log(`${'total'.padEnd(26)} ${total.toFixed(1).padStart(7)} s`);
+    totals.push({ recipe, total });
   }
-  console.log(`${'total'.padEnd(26)} ${total.toFixed(1).padStart(7)} s`);
+  console.log('');
+  for (const { recipe, total } of totals) {
+    console.log(
+      `${recipe.padEnd(10)} Figure 2 in ${total.toFixed(1)} s; ratio to ${totals[0].recipe}: ${(total / totals[0].total).toFixed(3)}`,
+    );
+  }
 } finally {
   await context.close();
   await rm(userDataDir, { recursive: true, force: true });

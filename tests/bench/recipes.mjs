@@ -61,8 +61,11 @@ const recipeList = option('recipes', 'own,paper').split(',');
 const panelOption = option('panels', 'all');
 const threads = Number(option('threads', availableParallelism()));
 const chosen =
-  panelOption === 'all' ? presets
-    : panelOption.split(',').flatMap((id) => (id === 'fig2' ? presets.filter((p) => p.id.startsWith('fig2')) : presets.filter((p) => p.id === id)));
+  panelOption === 'all'
+    ? presets
+    : panelOption
+        .split(',')
+        .flatMap((id) => (id === 'fig2' ? presets.filter((p) => p.id.startsWith('fig2')) : presets.filter((p) => p.id === id)));
 if (chosen.length === 0) {
   console.error(`no panel matches --panels ${panelOption} (known: ${presets.map((p) => p.id).join(', ')}, fig2, all)`);
   process.exit(2);
@@ -79,21 +82,29 @@ for (const name of recipeList) {
   });
   const cpuStart = process.cpuUsage();
   const started = performance.now();
-  const outputs = await runJobsInPool(panels.flatMap((panel) => panel.jobs), threads);
+  const outputs = await runJobsInPool(
+    panels.flatMap((panel) => panel.jobs),
+    threads,
+  );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let first = 0;
   let passed = 0;
   for (const { resolved, jobs } of panels) {
-    const { id, fidelity, curves } = panelResult(icl, resolved, jobs, outputs.slice(first, (first += jobs.length)), { quick: false, seconds });
+    const { id, fidelity, curves } = panelResult(icl, resolved, jobs, outputs.slice(first, (first += jobs.length)), {
+      quick: false,
+      seconds,
+    });
     const error = Math.max(...curves.flatMap((curve) => curve.points.map((point) => point.gapStandardError ?? 0)));
     if (fidelity.pass) passed += 1;
     for (const curve of curves) {
       const gaps = curve.points.map((point) => Math.abs(point.gap ?? Number.NaN)).sort((a, b) => a - b);
       const mid = gaps.length >> 1;
       const curveMedian = gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
-      console.log(`${''.padEnd(16)}   ${curve.label.padEnd(23)} median ${percent(curveMedian).padStart(8)}, max ${percent(gaps.at(-1)).padStart(8)}`);
+      console.log(
+        `${''.padEnd(16)}   ${curve.label.padEnd(23)} median ${percent(curveMedian).padStart(8)}, max ${percent(gaps.at(-1)).padStart(8)}`,
+      );
     }
     console.log(
       `${name.padEnd(16)} ${id.padEnd(25)} median ${percent(fidelity.medianGap).padStart(8)}, max ${percent(fidelity.maxGap).padStart(8)}` +
@@ -102,7 +113,9 @@ for (const name of recipeList) {
     );
   }
   rows.push({ name, seconds, cpuSeconds, passed });
-  console.log(`${name}: ${passed} of ${panels.length} panels pass; ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU on ${threads} threads\n`);
+  console.log(
+    `${name}: ${passed} of ${panels.length} panels pass; ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU on ${threads} threads\n`,
+  );
 }
 const baseline = rows[0];
 for (const row of rows) {

@@ -55,7 +55,8 @@ TEST(AttentionForms, AgreeOnLossAndGradient) {
     const double product_loss = attention_query_loss(product, layout, 8, weights, prompts, &product_gradient);
     EXPECT_NEAR(product_loss, factored_loss, 1e-12 * factored_loss);
     for (std::size_t e = 0; e < weights.size(); ++e) {
-      EXPECT_NEAR(product_gradient[e], factored_gradient[e], 1e-12 * std::max(1.0, std::abs(factored_gradient[e]))) << e;
+      EXPECT_NEAR(product_gradient[e], factored_gradient[e], 1e-12 * std::max(1.0, std::abs(factored_gradient[e])))
+          << e;
     }
     EXPECT_EQ((AttentionShape{d, rank}.product_form()), rank >= 2);
   }

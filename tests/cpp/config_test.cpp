@@ -114,7 +114,8 @@ TEST(ConfigErrors, FieldsThatDoNotApplyToTheKind) {
   EXPECT_EQ(error_of(R"({"data": {"gamma": 0.5}})"), "data.gamma applies only to data.kind \"drift\"");
   EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "alpha": 0.5}})"),
             "data.alpha applies only to data.kind \"rag\" and \"alignment\"");
-  EXPECT_EQ(error_of(R"({"data": {"kind": "alignment", "form": "general"}})"), "data.form applies only to data.kind \"rag\"");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "alignment", "form": "general"}})"),
+            "data.form applies only to data.kind \"rag\"");
   EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "form": "general", "a": 1}})"),
             "data.a and data.b are required with data.form \"general\"");
   EXPECT_EQ(error_of(R"({"model": {"kind": "h3", "rank": 3}})"), "model.rank applies only to model.kind \"attention\"");
@@ -133,7 +134,8 @@ TEST(ConfigErrors, RangesOfTheNewDataAndModelFields) {
   EXPECT_EQ(error_of(R"({"d": 4, "model": {"rank": 6}})"), "model.rank must be an integer in [1, 5] (got 6)");
   EXPECT_EQ(error_of(R"({"model": {"kind": "h3", "filter": "ssm", "ssm_states": 0}})"),
             "model.ssm_states must be an integer in [1, 16] (got 0)");
-  EXPECT_EQ(error_of(R"({"d": 4, "model": {"lora": {"rank": 0}}})"), "model.lora.rank must be an integer in [1, 5] (got 0)");
+  EXPECT_EQ(error_of(R"({"d": 4, "model": {"lora": {"rank": 0}}})"),
+            "model.lora.rank must be an integer in [1, 5] (got 0)");
   EXPECT_EQ(error_of(R"({"d": 4, "model": {"rank": 2, "lora": {"rank": 1}}})"),
             "model.lora needs a full-rank model (model.rank = d + 1 = 5)");
 }
@@ -204,7 +206,8 @@ TEST(Config, NormalisedDefaultsStayValidWhenDChanges) {
 TEST(Config, LowRankAttentionDefaultsToTheSymmetricInitialisation) {
   EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2}})").value().model.init, InitKind::Symmetric);
   EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 7}})").value().model.init, InitKind::Gaussian);
-  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2, "init": "gaussian"}})").value().model.init, InitKind::Gaussian);
+  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2, "init": "gaussian"}})").value().model.init,
+            InitKind::Gaussian);
   EXPECT_EQ(parse_config(R"({"d": 6})").value().attention_rank(), 7);
 }
 
@@ -229,11 +232,13 @@ std::string failure_of(const std::string& text) {
 }
 
 TEST(ConfigText, InvalidUtf8AtEveryPositionIsRefusedWithAValidMessage) {
-  const std::string valid = R"({"d": 3, "n": [2, 5], "data": {"kind": "drift", "gamma": 0.5}, "model": {"kind": "h3"}})";
+  const std::string valid =
+      R"({"d": 3, "n": [2, 5], "data": {"kind": "drift", "gamma": 0.5}, "model": {"kind": "h3"}})";
   ASSERT_TRUE(parse_config(valid).ok());
   // A stray continuation byte, a truncated lead byte, bytes never valid, a surrogate, overlong forms,
   // a code point above U+10FFFF.
-  const std::string invalid[] = {"\x80", "\xC3", "\xFF", "\xFE", "\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\xAF", "\xF4\x90\x80\x80"};
+  const std::string invalid[] = {"\x80",         "\xC3",     "\xFF",         "\xFE",
+                                 "\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\xAF", "\xF4\x90\x80\x80"};
   int cases = 0;
   for (std::size_t position = 0; position <= valid.size(); ++position) {
     for (const std::string& bytes : invalid) {
@@ -285,13 +290,18 @@ TEST(ConfigText, SizeIsLimitedBeforeParsing) {
 TEST(ConfigText, DeepNestingIsRefusedNotRecursedInto) {
   const int depth = 100000;
   const std::string arrays = std::string(depth, '[') + std::string(depth, ']');
-  EXPECT_EQ(failure_of(arrays), "the config is nested more than 64 levels deep (at [0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0])");
+  EXPECT_EQ(failure_of(arrays),
+            "the config is nested more than 64 levels deep (at "
+            "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+            "0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0])");
   std::string objects;
   for (int i = 0; i < depth; ++i) objects += "{\"a\":";
   objects += "1" + std::string(depth, '}');
   EXPECT_EQ(failure_of(objects).rfind("the config is nested more than 64 levels deep (at a.a.a.", 0), 0u);
   // 64 levels parse (and are then refused as an unknown field); 65 do not.
-  const auto nested = [](int levels) { return "{\"x\": " + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}"; };
+  const auto nested = [](int levels) {
+    return "{\"x\": " + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}";
+  };
   EXPECT_EQ(failure_of(nested(64)).rfind("unknown field x", 0), 0u);
   EXPECT_EQ(failure_of(nested(65)).rfind("the config is nested more than 64 levels deep (at x[0]", 0), 0u);
 }
@@ -304,8 +314,10 @@ TEST(ConfigText, DuplicateKeysAreRefusedWithTheField) {
 }
 
 TEST(ConfigText, TrailingBytesAreRefused) {
-  EXPECT_EQ(failure_of(std::string("{\"d\": 5}\0", 9)), "the config is not valid JSON: it holds a NUL byte (byte 9 of 9)");
-  EXPECT_EQ(failure_of(std::string("{\"d\": \0 5}", 10)), "the config is not valid JSON: it holds a NUL byte (byte 7 of 10)");
+  EXPECT_EQ(failure_of(std::string("{\"d\": 5}\0", 9)),
+            "the config is not valid JSON: it holds a NUL byte (byte 9 of 9)");
+  EXPECT_EQ(failure_of(std::string("{\"d\": \0 5}", 10)),
+            "the config is not valid JSON: it holds a NUL byte (byte 7 of 10)");
   EXPECT_NE(failure_of(R"({"d": 5} x)").find("not valid JSON at line 1, column 10"), std::string::npos);
   EXPECT_NE(failure_of(R"({"d": 5}{})").find("expected end of input"), std::string::npos);
   EXPECT_TRUE(parse_config("  {\"d\": 5}\n\t ").ok());  // whitespace is not trailing bytes
@@ -319,7 +331,8 @@ TEST(ConfigText, ParseErrorsSpeakPlainWords) {
 }
 
 TEST(ConfigText, NumbersOutOfTheRangeOfADoubleNameTheField) {
-  EXPECT_EQ(failure_of(R"({"d": 1e400})"), "d is 1e400, a number out of the range of a double (whose largest magnitude is about 1.8e308)");
+  EXPECT_EQ(failure_of(R"({"d": 1e400})"),
+            "d is 1e400, a number out of the range of a double (whose largest magnitude is about 1.8e308)");
   EXPECT_EQ(failure_of(R"({"n": [5, -1e999]})").rfind("n[1] is -1e999, a number out of the range", 0), 0u);
   EXPECT_EQ(failure_of(R"({"data": {"task_spectrum": [1, 2e308]}})").rfind("data.task_spectrum[1] is 2e308,", 0), 0u);
   EXPECT_EQ(failure_of("1e400").rfind("the config is 1e400,", 0), 0u);
@@ -333,9 +346,14 @@ TEST(ConfigText, NumbersTooSmallForFloatTrainingAreRefused) {
   EXPECT_EQ(failure_of(R"({"data": {"kind": "drift", "gamma": 5e-324}, "model": {"kind": "h3"}})"),
             "data.gamma is 5e-324, too small: a nonzero number must be at least 1e-30 in magnitude (training runs in "
             "float, where smaller ones underflow); write 0 for zero");
-  EXPECT_EQ(failure_of(R"({"d": 2, "data": {"x_spectrum": [1, 5e-324]}})").rfind("data.x_spectrum[1] is 5e-324, too small", 0), 0u);
-  EXPECT_EQ(failure_of(R"({"data": {"noise_variance": 1e-400}})").rfind("data.noise_variance is 1e-400, too small", 0), 0u);
-  EXPECT_EQ(failure_of(R"({"training": {"learning_rate": -2.5e-31}})").rfind("training.learning_rate is -2.5e-31, too small", 0), 0u);
+  EXPECT_EQ(failure_of(R"({"d": 2, "data": {"x_spectrum": [1, 5e-324]}})")
+                .rfind("data.x_spectrum[1] is 5e-324, too small", 0),
+            0u);
+  EXPECT_EQ(failure_of(R"({"data": {"noise_variance": 1e-400}})").rfind("data.noise_variance is 1e-400, too small", 0),
+            0u);
+  EXPECT_EQ(failure_of(R"({"training": {"learning_rate": -2.5e-31}})")
+                .rfind("training.learning_rate is -2.5e-31, too small", 0),
+            0u);
   EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 0}})").ok());
   EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 0e-500, "noise_variance": -0.0}})").ok());
   EXPECT_TRUE(parse_config(R"({"data": {"kind": "drift", "gamma": 1e-30}})").ok());
@@ -346,25 +364,32 @@ TEST(ConfigRanges, FitFloatTraining) {
   EXPECT_EQ(error_of(R"({"training": {"adam_beta2": 0.99999999}})"),
             "training.adam_beta2 must be a number in [0, 0.99999994] (got 0.99999999): training computes in float, "
             "which has no value between 0.99999994 and 1");
-  EXPECT_NE(error_of(R"({"training": {"adam_beta1": 0.99999997}})").find("training.adam_beta1 must be a number in [0, 0.99999994]"),
+  EXPECT_NE(error_of(R"({"training": {"adam_beta1": 0.99999997}})")
+                .find("training.adam_beta1 must be a number in [0, 0.99999994]"),
             std::string::npos);
   const auto betas = parse_config(R"({"training": {"adam_beta1": 0.99999994, "adam_beta2": 0.99999994}})");
   ASSERT_TRUE(betas.ok()) << betas.error();
   EXPECT_LT(static_cast<float>(betas.value().training.adam_beta2), 1.0f);
-  EXPECT_NE(error_of(R"({"data": {"kind": "drift", "gamma": 0.99999999}})").find("data.gamma must be a number in [0, 0.99999994]"),
+  EXPECT_NE(error_of(R"({"data": {"kind": "drift", "gamma": 0.99999999}})")
+                .find("data.gamma must be a number in [0, 0.99999994]"),
             std::string::npos);
   // Values that are 0 in float, or whose products under- or overflow in float training.
-  EXPECT_EQ(error_of(R"({"training": {"learning_rate": 1e-20}})"), "training.learning_rate must be a number in [1e-10, 1] (got 1e-20)");
-  EXPECT_EQ(error_of(R"({"training": {"lr_decay_factor": 1e-11}})"), "training.lr_decay_factor must be a number in [1e-10, 1] (got 1e-11)");
-  EXPECT_EQ(error_of(R"({"training": {"adam_epsilon": 1e-13}})"), "training.adam_epsilon must be a number in [1e-12, 1] (got 1e-13)");
+  EXPECT_EQ(error_of(R"({"training": {"learning_rate": 1e-20}})"),
+            "training.learning_rate must be a number in [1e-10, 1] (got 1e-20)");
+  EXPECT_EQ(error_of(R"({"training": {"lr_decay_factor": 1e-11}})"),
+            "training.lr_decay_factor must be a number in [1e-10, 1] (got 1e-11)");
+  EXPECT_EQ(error_of(R"({"training": {"adam_epsilon": 1e-13}})"),
+            "training.adam_epsilon must be a number in [1e-12, 1] (got 1e-13)");
   EXPECT_EQ(error_of(R"({"model": {"init_std": 1e-7}})"), "model.init_std must be a number in [1e-6, 1] (got 1e-07)");
   EXPECT_EQ(error_of(R"({"model": {"init_std": 10}})"), "model.init_std must be a number in [1e-6, 1] (got 10)");
   EXPECT_EQ(error_of(R"({"d": 2, "data": {"task_spectrum": [1, 1e5]}})"),
-            "data.task_spectrum must be \"isotropic\", \"power_law\" or a list of d = 2 numbers in [1e-6, 10000] (entry 2 is 100000.0)");
+            "data.task_spectrum must be \"isotropic\", \"power_law\" or a list of d = 2 numbers in [1e-6, 10000] "
+            "(entry 2 is 100000.0)");
   EXPECT_NE(error_of(R"({"d": 2, "data": {"x_spectrum": [1e-7, 1]}})").find("(entry 1 is 1e-07)"), std::string::npos);
   EXPECT_TRUE(parse_config(R"({"d": 2, "data": {"x_spectrum": [1e-6, 1e4], "task_spectrum": [1e4, 1e-6]},
                                "model": {"init_std": 1}, "training": {"learning_rate": 1e-10, "lr_decay_factor": 1e-10,
-                               "adam_epsilon": 1e-12}})").ok());
+                               "adam_epsilon": 1e-12}})")
+                  .ok());
 }
 
 }  // namespace

@@ -14,7 +14,8 @@
 namespace icl {
 namespace {
 
-const char* kSmall = R"({"d": 5, "n": [4, 10], "training": {"steps": 300, "batch_size": 128}, "evaluation": {"prompts": 6000}})";
+const char* kSmall =
+    R"({"d": 5, "n": [4, 10], "training": {"steps": 300, "batch_size": 128}, "evaluation": {"prompts": 6000}})";
 
 TEST(Checkpoints, ScheduleRunsFromZeroToTheLastStepOnLogAndLinearScales) {
   auto experiment = Experiment::create(config_from(kSmall));
@@ -37,7 +38,8 @@ TEST(Checkpoints, AreTheSameWhateverTheChunkingAndLeaveTrainingUnchanged) {
   ASSERT_EQ(whole->checkpoints_recorded(), static_cast<int>(whole->checkpoint_schedule().size()));
   ASSERT_EQ(chunked->checkpoints_recorded(), whole->checkpoints_recorded());
   for (int c = 0; c < whole->checkpoints_recorded(); ++c) {
-    for (int m = 0; m < 2; ++m) EXPECT_EQ(chunked->checkpoint_risk(c, m), whole->checkpoint_risk(c, m)) << c << " " << m;
+    for (int m = 0; m < 2; ++m)
+      EXPECT_EQ(chunked->checkpoint_risk(c, m), whole->checkpoint_risk(c, m)) << c << " " << m;
   }
   EXPECT_EQ(chunked->evaluate(), whole->evaluate());
   // The live risk falls from E[y^2] = d = 5 at step 0 towards the theory.
@@ -54,7 +56,8 @@ TEST(Divergence, ALearningRateOfOneDivergesAndSaysSo) {
   const auto& divergence = *experiment->divergence();
   EXPECT_LT(done, 500);
   EXPECT_EQ(divergence.step, done);
-  EXPECT_NE(divergence.message.find("diverged at step " + std::to_string(done)), std::string::npos) << divergence.message;
+  EXPECT_NE(divergence.message.find("diverged at step " + std::to_string(done)), std::string::npos)
+      << divergence.message;
   EXPECT_NE(divergence.message.find("training.learning_rate = 1"), std::string::npos) << divergence.message;
   // A diverged run trains no further.
   EXPECT_EQ(experiment->step(10), done);
@@ -68,7 +71,8 @@ TEST(Verdicts, AHugeInitialisationIsNamedAsTheCause) {
   experiment->step(200);
   const ConvergenceVerdict verdict = experiment->verdicts(experiment->evaluate())[0];
   EXPECT_NE(verdict.kind, ConvergenceVerdict::Kind::Converged);
-  EXPECT_NE(verdict.message.find("the initialisation (model.init_std) is likely too large"), std::string::npos) << verdict.message;
+  EXPECT_NE(verdict.message.find("the initialisation (model.init_std) is likely too large"), std::string::npos)
+      << verdict.message;
 }
 
 TEST(Verdicts, AnUndertrainedRunIsNotConvergedAndAStoppedOneSaysSo) {

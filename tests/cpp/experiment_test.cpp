@@ -73,13 +73,14 @@ TEST(Experiment, SimdMatchesScalarTwin) {
 
 TEST(Experiment, TrainingStepsDoNotAllocate) {
   // Attention at rank 2 of d = 4 runs the product form, at rank 1 the factored form (attention.hpp).
-  for (const char* model : {R"({})", R"({"kind": "h3"})", R"({"kind": "h3", "filter": "ssm"})", R"({"rank": 2})",
-                            R"({"rank": 1})"}) {
+  for (const char* model :
+       {R"({})", R"({"kind": "h3"})", R"({"kind": "h3", "filter": "ssm"})", R"({"rank": 2})", R"({"rank": 1})"}) {
     for (const char* objective : {"query", "all_positions"}) {
       if (std::string(objective) == "all_positions" && std::string(model).find("ssm") != std::string::npos) continue;
       if (std::string(objective) == "all_positions" && std::string(model).find("rank") != std::string::npos) continue;
-      auto experiment = Experiment::create(config_from(std::string(R"({"d": 4, "n": [3, 6], "training": {"steps": 20, "batch_size": 66}, "model": )") +
-                                                       model + R"(, "objective": ")" + objective + R"("})"));
+      auto experiment = Experiment::create(
+          config_from(std::string(R"({"d": 4, "n": [3, 6], "training": {"steps": 20, "batch_size": 66}, "model": )") +
+                      model + R"(, "objective": ")" + objective + R"("})"));
       experiment->step(1);  // anything lazily allocated happens here
       const long before = allocation_count.load();
       experiment->step(10);
@@ -131,10 +132,12 @@ TEST(Experiment, LoraPretrainsThenAdaptsOnlyTheAdapter) {
   const std::vector<float> adapted = experiment->weights(0);
   // Only W_k (the block after W_q) moved, and by a rank-one matrix.
   const int width = 4, block = width * width;
-  for (int i = 0; i < block; ++i) EXPECT_EQ(adapted[static_cast<std::size_t>(i)], pretrained[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < block; ++i)
+    EXPECT_EQ(adapted[static_cast<std::size_t>(i)], pretrained[static_cast<std::size_t>(i)]);
   for (std::size_t i = 2 * block; i < adapted.size(); ++i) EXPECT_EQ(adapted[i], pretrained[i]);
   bool moved = false;
-  for (int i = block; i < 2 * block; ++i) moved |= adapted[static_cast<std::size_t>(i)] != pretrained[static_cast<std::size_t>(i)];
+  for (int i = block; i < 2 * block; ++i)
+    moved |= adapted[static_cast<std::size_t>(i)] != pretrained[static_cast<std::size_t>(i)];
   EXPECT_TRUE(moved);
 }
 
@@ -155,10 +158,8 @@ void expect_golden_numbers(const std::string& file, const std::string& config_te
   const std::vector<double> risk = experiment->evaluate();
   const std::vector<double> loss = experiment->last_train_loss();
   if (std::getenv("ICL_UPDATE_GOLDEN") != nullptr) {
-    nlohmann::ordered_json golden = {{"config", nlohmann::json::parse(config_text)},
-                                     {"steps", 20},
-                                     {"last_train_loss", loss},
-                                     {"evaluate", risk}};
+    nlohmann::ordered_json golden = {
+        {"config", nlohmann::json::parse(config_text)}, {"steps", 20}, {"last_train_loss", loss}, {"evaluate", risk}};
     std::ofstream(path) << golden.dump(2) << "\n";
   }
   std::ifstream stream(path);

@@ -136,7 +136,8 @@ TEST(H3Gradient, SsmFilterMatchesCentralFiniteDifferences) {
   filter.lags(filter_parameters, lags.data());
   for (int k = 0; k <= n; ++k) {
     double expected = 0.0;
-    for (int j = 0; j < 2; ++j) expected += filter_parameters[j] * std::pow(SsmFilter::decay(filter_parameters[2 + j]), k);
+    for (int j = 0; j < 2; ++j)
+      expected += filter_parameters[j] * std::pow(SsmFilter::decay(filter_parameters[2 + j]), k);
     EXPECT_NEAR(lags[static_cast<std::size_t>(k)], expected, 1e-15);
   }
 }
@@ -199,7 +200,8 @@ TEST(H3Construction, ReproducesWeightedPreconditionedGradientDescent) {
     PromptGroup<double> prompt = random_prompt(layout, rng);
     std::vector<double> weighted(static_cast<std::size_t>(d), 0.0);  // X^T (omega ⊙ y)
     for (int t = 0; t < n; ++t) {
-      for (int f = 0; f < d; ++f) weighted[f] += at(prompt, layout.slot(t, f)) * omega[t] * at(prompt, layout.slot(t, d));
+      for (int f = 0; f < d; ++f)
+        weighted[f] += at(prompt, layout.slot(t, f)) * omega[t] * at(prompt, layout.slot(t, d));
     }
     double wpgd = 0.0;
     for (int i = 0; i < d; ++i) {
@@ -386,8 +388,8 @@ TEST(H3Kernel, MaskedLanesContributeNothing) {
                                                 {LaneTraits<FloatBatch>::load(mask_values)});
   std::vector<PromptGroup<float>> kept;
   for (std::size_t lane = 0; lane < lanes / 2; ++lane) kept.push_back(lane_of(group, lane));
-  const FloatRun reference =
-      run_float<float>(float_shape, float_layout, 9, parameters, float_lags, kept, std::vector<float>(kept.size(), 1.0f));
+  const FloatRun reference = run_float<float>(float_shape, float_layout, 9, parameters, float_lags, kept,
+                                              std::vector<float>(kept.size(), 1.0f));
   expect_same_run(masked, reference);
 }
 
@@ -404,8 +406,8 @@ TEST(H3Kernel, AccumulatorStartsAfreshAfterReset) {
   const auto run_batch = [&](std::vector<double>& pair_sum, std::vector<double>& lag_sum) {
     double loss = 0.0;
     for (const auto& prompt : prompts) {
-      h3_group<double>(shape, layout, n, pair_weights.data(), lags.data(), prompt.values.data(), 1.0, loss, &accumulator,
-                       1.0, scratch);
+      h3_group<double>(shape, layout, n, pair_weights.data(), lags.data(), prompt.values.data(), 1.0, loss,
+                       &accumulator, 1.0, scratch);
     }
     pair_sum.resize(pair_weights.size());
     lag_sum.resize(lags.size());
@@ -414,8 +416,8 @@ TEST(H3Kernel, AccumulatorStartsAfreshAfterReset) {
   std::vector<double> first, first_lags, second, second_lags;
   run_batch(first, first_lags);
   double loss = 0.0;  // a group left waiting and a stale T: reset() must drop both
-  h3_group<double>(shape, layout, n, pair_weights.data(), lags.data(), prompts[0].values.data(), 1.0, loss, &accumulator,
-                   1.0, scratch);
+  h3_group<double>(shape, layout, n, pair_weights.data(), lags.data(), prompts[0].values.data(), 1.0, loss,
+                   &accumulator, 1.0, scratch);
   accumulator.reset();
   run_batch(second, second_lags);
   EXPECT_EQ(first, second);
@@ -463,7 +465,8 @@ TEST(Readout, EffectiveWeightsAreTheLabelLinearPart) {
     PromptGroup<double> flipped = prompt;
     for (int t = 0; t < n; ++t) at(flipped, layout.slot(t, d)) *= -1.0;
     const double h3_odd = (h3_prediction(shape, layout, n, parameters, lags, prompt) -
-                           h3_prediction(shape, layout, n, parameters, lags, flipped)) / 2.0;
+                           h3_prediction(shape, layout, n, parameters, lags, flipped)) /
+                          2.0;
     EXPECT_NEAR(h3_odd, reduced(prompt, h3_w, true), 1e-11);
     const double attention_odd = (attention_prediction(prompt) - attention_prediction(flipped)) / 2.0;
     EXPECT_NEAR(attention_odd, reduced(prompt, attention_w, false), 1e-11);
@@ -478,7 +481,8 @@ TEST(Readout, AttentionConstructionGivesW) {
   const std::vector<double> w = random_vector(static_cast<std::size_t>(d * d), 1.0, rng);
   std::vector<double> parameters(static_cast<std::size_t>(shape.parameter_count()), 0.0);
   for (int i = 0; i < d; ++i) {
-    for (int j = 0; j < d; ++j) parameters[static_cast<std::size_t>(shape.query_offset() + i * width + j)] = w[i * d + j];
+    for (int j = 0; j < d; ++j)
+      parameters[static_cast<std::size_t>(shape.query_offset() + i * width + j)] = w[i * d + j];
   }
   for (int i = 0; i < width; ++i) parameters[static_cast<std::size_t>(shape.key_offset() + i * width + i)] = 1.0;
   parameters[static_cast<std::size_t>(shape.value_offset() + d)] = 1.0;

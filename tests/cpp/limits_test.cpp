@@ -43,8 +43,12 @@ std::vector<Json> extreme_configs() {
     std::vector<Json> models = {
         {{"kind", "attention"}},
         {{"kind", "attention"}, {"rank", 1}},
-        {{"kind", "attention"}, {"lora", {{"rank", d + 1}, {"adapt", "key_query"}, {"pretrain_steps", 1},
-                                          {"pretrain_task_spectrum", constant_spectrum(d, kSpecMax)}}}},
+        {{"kind", "attention"},
+         {"lora",
+          {{"rank", d + 1},
+           {"adapt", "key_query"},
+           {"pretrain_steps", 1},
+           {"pretrain_task_spectrum", constant_spectrum(d, kSpecMax)}}}},
         {{"kind", "h3"}},
         {{"kind", "h3"}, {"filter", "ssm"}, {"ssm_states", 16}},
     };
@@ -52,9 +56,17 @@ std::vector<Json> extreme_configs() {
       for (const Json& data_fields : data) {
         for (const Json& model_fields : models) {
           for (double init : {kInitMin, kInitMax}) {
-            Json config = {{"d", d}, {"n", {1, 512}}, {"data", data_fields}, {"model", model_fields},
-                           {"training", {{"steps", 2}, {"batch_size", 2}, {"learning_rate", 1e-10},
-                                         {"adam_beta1", kBelowOne}, {"adam_beta2", kBelowOne}, {"adam_epsilon", 1e-12}}},
+            Json config = {{"d", d},
+                           {"n", {1, 512}},
+                           {"data", data_fields},
+                           {"model", model_fields},
+                           {"training",
+                            {{"steps", 2},
+                             {"batch_size", 2},
+                             {"learning_rate", 1e-10},
+                             {"adam_beta1", kBelowOne},
+                             {"adam_beta2", kBelowOne},
+                             {"adam_epsilon", 1e-12}}},
                            {"evaluation", {{"prompts", 2}}}};
             config["data"]["noise_variance"] = noise;
             config["model"]["init_std"] = init;
@@ -82,7 +94,8 @@ TEST(AcceptedRanges, ExtremeConfigsTrainAndHaveTheoryInFiniteNumbers) {
     for (const auto& curve : curves.value()) EXPECT_TRUE(all_finite(curve.risk)) << curve.name << " " << json.dump();
     const auto weights = optimal_weights(config.value(), 512);
     ASSERT_TRUE(weights.ok()) << weights.error();
-    EXPECT_TRUE(all_finite(weights.value().preconditioner) && all_finite(weights.value().sample_weights)) << json.dump();
+    EXPECT_TRUE(all_finite(weights.value().preconditioner) && all_finite(weights.value().sample_weights))
+        << json.dump();
     auto experiment = Experiment::create(config.value());
     EXPECT_TRUE(all_finite(experiment->evaluate())) << "before training: " << json.dump();
     experiment->step(experiment->total_steps());
@@ -98,7 +111,8 @@ TEST(TheoryLimits, TheLengthOfARequestAndItsEntries) {
   EXPECT_TRUE(theory_curves(config, std::vector<int>(kMaxTheoryLengths, 3)).ok());
   EXPECT_EQ(theory_curves(config, std::vector<int>(kMaxTheoryLengths + 1, 3)).error(),
             "a theory request takes at most 1024 context lengths (got 1025)");
-  EXPECT_EQ(theory_curves(config, {1, kMaxTheoryContext + 1}).error(), "n[1] must be an integer in [0, 1000000] (got 1000001)");
+  EXPECT_EQ(theory_curves(config, {1, kMaxTheoryContext + 1}).error(),
+            "n[1] must be an integer in [0, 1000000] (got 1000001)");
 }
 
 TEST(TheoryLimits, TheBayesMonteCarloSize) {
@@ -111,7 +125,8 @@ TEST(TheoryLimits, TheBayesMonteCarloSize) {
   EXPECT_EQ(theory_curves(config, {8, kMaxBayesContext + 1}, bayes).error(),
             "the Bayes-optimal reference takes n up to 1024 (n[1] is 1025)");
   bayes.bayes_samples = 1;
-  EXPECT_NE(theory_curves(config, {8}, bayes).error().find("takes 2 to 10000000 Monte Carlo samples (got 1)"), std::string::npos);
+  EXPECT_NE(theory_curves(config, {8}, bayes).error().find("takes 2 to 10000000 Monte Carlo samples (got 1)"),
+            std::string::npos);
   // The default 20000 samples at d = 64: n = 16 is within the work limit, n = 32 is not (about 12 s in wasm).
   config.d = 64;
   bayes.bayes_samples = 20000;

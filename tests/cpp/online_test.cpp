@@ -100,7 +100,8 @@ Timeline timeline(const PromptLayout& layout, int n, const PromptGroup<double>& 
   Timeline line;
   for (int p = 1; p <= n + 1; ++p) {
     std::vector<double> z(static_cast<std::size_t>(layout.d + 1));
-    for (int f = 0; f <= layout.d; ++f) z[f] = p <= n ? at(prompt, layout.slot(n - p, f)) : at(prompt, layout.query_slot(f));
+    for (int f = 0; f <= layout.d; ++f)
+      z[f] = p <= n ? at(prompt, layout.slot(n - p, f)) : at(prompt, layout.query_slot(f));
     line.tokens.push_back(z);
     z[static_cast<std::size_t>(layout.d)] = 0.0;
     line.masked.push_back(z);
@@ -126,7 +127,8 @@ std::vector<double> attention_brute_force(const AttentionShape& shape, const std
     double prediction = 0.0;
     for (std::size_t s = 0; s < p; ++s) {
       double score = 0.0, value = 0.0;
-      for (int c = 0; c < r; ++c) score += column_dot(w_q, r, c, line.masked[p]) * column_dot(w_k, r, c, line.tokens[s]);
+      for (int c = 0; c < r; ++c)
+        score += column_dot(w_q, r, c, line.masked[p]) * column_dot(w_k, r, c, line.tokens[s]);
       for (int i = 0; i <= shape.d; ++i) value += w_v[i] * line.tokens[s][static_cast<std::size_t>(i)];
       prediction += score * value;
     }
@@ -165,7 +167,8 @@ PromptGroup<double> prefix_prompt(const PromptLayout& layout, int n, int p, cons
   for (int f = 0; f <= layout.d; ++f) {
     at(prefix, layout.query_slot(f)) = line.tokens[static_cast<std::size_t>(p - 1)][static_cast<std::size_t>(f)];
     for (int lag = 1; lag < p; ++lag) {
-      at(prefix, layout.slot(lag - 1, f)) = line.tokens[static_cast<std::size_t>(p - 1 - lag)][static_cast<std::size_t>(f)];
+      at(prefix, layout.slot(lag - 1, f)) =
+          line.tokens[static_cast<std::size_t>(p - 1 - lag)][static_cast<std::size_t>(f)];
     }
   }
   return prefix;
@@ -174,7 +177,8 @@ PromptGroup<double> prefix_prompt(const PromptLayout& layout, int n, int p, cons
 std::vector<double> h3_parameters(const H3Shape& shape, std::mt19937_64& rng) {
   std::vector<double> parameters = random_vector(static_cast<std::size_t>(shape.parameter_count()), 0.5, rng);
   std::normal_distribution<double> normal(0.0, 0.3);
-  for (int k = 0; k < shape.filter_parameters; ++k) parameters[static_cast<std::size_t>(shape.filter_offset() + k)] = 1.0 + normal(rng);
+  for (int k = 0; k < shape.filter_parameters; ++k)
+    parameters[static_cast<std::size_t>(shape.filter_offset() + k)] = 1.0 + normal(rng);
   return parameters;
 }
 
@@ -298,12 +302,14 @@ TEST(AttentionOnline, QueryPositionIsTheQueryOnlyPrediction) {
     for (int n : {1, 3, 8}) {
       for (int trial = 0; trial < 3; ++trial) {
         const PromptGroup<double> prompt = random_prompt(layout, rng);
-        const double online =
-            query_prediction([&](const PromptGroup<double>& q) { return attention_online_loss(shape, layout, n, weights, {q}, nullptr); },
-                             layout, prompt);
+        const double online = query_prediction(
+            [&](const PromptGroup<double>& q) {
+              return attention_online_loss(shape, layout, n, weights, {q}, nullptr);
+            },
+            layout, prompt);
         const double expected = query_prediction(
-            [&](const PromptGroup<double>& q) { return attention_query_loss(shape, layout, n, weights, {q}, nullptr); }, layout,
-            prompt);
+            [&](const PromptGroup<double>& q) { return attention_query_loss(shape, layout, n, weights, {q}, nullptr); },
+            layout, prompt);
         EXPECT_NEAR((n + 1) * (online - 0.5) + 0.5, expected, 1e-12 * std::max(1.0, std::abs(expected)))
             << "rank " << rank << " n " << n;
       }
@@ -322,11 +328,11 @@ TEST(H3Online, QueryPositionIsTheQueryOnlyPrediction) {
       for (int trial = 0; trial < 3; ++trial) {
         const PromptGroup<double> prompt = random_prompt(layout, rng);
         const double online = query_prediction(
-            [&](const PromptGroup<double>& q) { return h3_online_loss(shape, layout, n, parameters, {q}, nullptr); }, layout,
-            prompt);
+            [&](const PromptGroup<double>& q) { return h3_online_loss(shape, layout, n, parameters, {q}, nullptr); },
+            layout, prompt);
         const double expected = query_prediction(
-            [&](const PromptGroup<double>& q) { return h3_query_loss(shape, layout, n, parameters, {q}, nullptr); }, layout,
-            prompt);
+            [&](const PromptGroup<double>& q) { return h3_query_loss(shape, layout, n, parameters, {q}, nullptr); },
+            layout, prompt);
         EXPECT_NEAR((n + 1) * (online - 0.5) + 0.5, expected, 1e-12 * std::max(1.0, std::abs(expected)))
             << "m " << channels << " n " << n;
       }
@@ -438,11 +444,14 @@ TEST(OnlineKernels, EveryPositionIsTheQueryOnlyModelOnItsPrefix) {
       const PromptGroup<double> prefix = prefix_prompt(layout, n, p, prompt);
       const int context = p - 1;
       const double attention_expected = query_prediction(
-          [&](const PromptGroup<double>& q) { return attention_query_loss(attention, layout, context, weights, {q}, nullptr); },
+          [&](const PromptGroup<double>& q) {
+            return attention_query_loss(attention, layout, context, weights, {q}, nullptr);
+          },
           layout, prefix);
       H3Shape prefix_shape = shape;
       prefix_shape.filter_parameters = context + 1;  // the prefix model reads f_0..f_{p-1}
-      std::vector<double> prefix_parameters(parameters.begin(), parameters.begin() + shape.filter_offset() + context + 1);
+      std::vector<double> prefix_parameters(parameters.begin(),
+                                            parameters.begin() + shape.filter_offset() + context + 1);
       const double h3_expected = query_prediction(
           [&](const PromptGroup<double>& q) {
             return h3_query_loss(prefix_shape, layout, context, prefix_parameters, {q}, nullptr);
@@ -474,9 +483,11 @@ TEST(H3Online, ScalarValueWithoutSelfTermIsOnlineAttention) {
   EXPECT_NEAR(h3, linear, 1e-12 * linear);
   for (int e = 0; e < width * width; ++e) {
     EXPECT_NEAR(h3_gradient[static_cast<std::size_t>(shape.query_offset() + e)],
-                attention_gradient[static_cast<std::size_t>(attention.query_offset() + e)], 1e-12) << e;
+                attention_gradient[static_cast<std::size_t>(attention.query_offset() + e)], 1e-12)
+        << e;
     EXPECT_NEAR(h3_gradient[static_cast<std::size_t>(shape.key_offset() + e)],
-                attention_gradient[static_cast<std::size_t>(attention.key_offset() + e)], 1e-12) << e;
+                attention_gradient[static_cast<std::size_t>(attention.key_offset() + e)], 1e-12)
+        << e;
   }
   for (int i = 0; i < width; ++i) {
     double summed = 0.0;
@@ -496,8 +507,9 @@ struct FloatRun {
 };
 
 template <class V>
-FloatRun run_attention(const AttentionShape& shape, const PromptLayout& layout, int n, const std::vector<float>& weights,
-                       const std::vector<PromptGroup<float>>& groups, const std::vector<V>& masks) {
+FloatRun run_attention(const AttentionShape& shape, const PromptLayout& layout, int n,
+                       const std::vector<float>& weights, const std::vector<PromptGroup<float>>& groups,
+                       const std::vector<V>& masks) {
   using Traits = LaneTraits<V>;
   const std::vector<V> lane_weights(weights.begin(), weights.end());
   std::vector<V> gradient(weights.size(), V(0.0f)), position_loss(static_cast<std::size_t>(n + 1), V(0.0f));
@@ -516,7 +528,8 @@ FloatRun run_attention(const AttentionShape& shape, const PromptLayout& layout, 
 
 template <class V>
 FloatRun run_h3(const H3Shape& shape, const PromptLayout& layout, int n, const std::vector<float>& weights,
-                const std::vector<float>& lags, const std::vector<PromptGroup<float>>& groups, const std::vector<V>& masks) {
+                const std::vector<float>& lags, const std::vector<PromptGroup<float>>& groups,
+                const std::vector<V>& masks) {
   using Traits = LaneTraits<V>;
   const std::vector<V> lane_weights(weights.begin(), weights.end());
   const std::vector<V> lane_lags(lags.begin(), lags.end());

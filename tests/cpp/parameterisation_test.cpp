@@ -20,7 +20,8 @@ double pairing(const Parameterisation& p, const std::vector<float>& parameters, 
 
 void expect_pull_back_is_the_gradient(const Parameterisation& p, std::mt19937_64& rng) {
   std::normal_distribution<float> normal;
-  std::vector<float> parameters(static_cast<std::size_t>(p.parameter_count())), direction(static_cast<std::size_t>(p.weight_count()));
+  std::vector<float> parameters(static_cast<std::size_t>(p.parameter_count())),
+      direction(static_cast<std::size_t>(p.weight_count()));
   for (float& v : parameters) v = normal(rng);
   for (float& v : direction) v = normal(rng);
   std::vector<float> gradient(parameters.size());

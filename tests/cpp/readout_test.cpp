@@ -73,9 +73,9 @@ TEST(ModelReadout, ZeroOrNonFiniteMeanKeepsTheRawValuesWithANaNScale) {
   const std::vector<double> w_eff = {0.5, -0.25, 0.125, 1.0};
   const std::vector<double> w_star = {1.0, 0.0, 0.0, 1.0};
   const std::vector<std::vector<double>> unusable = {
-      {1.0, -1.0, 0.0},      // mean exactly 0
-      {1e-13, 0.0, 0.0},     // mean within kMinSampleWeightScale of 0
-      {1.0, kNaN, 1.0},      // not finite
+      {1.0, -1.0, 0.0},   // mean exactly 0
+      {1e-13, 0.0, 0.0},  // mean within kMinSampleWeightScale of 0
+      {1.0, kNaN, 1.0},   // not finite
       {1.0, kInf, 1.0},   // not finite
   };
   for (const auto& omega : unusable) {
@@ -84,7 +84,8 @@ TEST(ModelReadout, ZeroOrNonFiniteMeanKeepsTheRawValuesWithANaNScale) {
     EXPECT_EQ(readout.preconditioner, w_eff);
     ASSERT_EQ(readout.sample_weights.size(), omega.size());
     for (std::size_t t = 0; t < omega.size(); ++t) {
-      EXPECT_TRUE(readout.sample_weights[t] == omega[t] || (std::isnan(omega[t]) && std::isnan(readout.sample_weights[t])));
+      EXPECT_TRUE(readout.sample_weights[t] == omega[t] ||
+                  (std::isnan(omega[t]) && std::isnan(readout.sample_weights[t])));
     }
     // W_eff is raw but finite, so the distance is still defined.
     ASSERT_TRUE(readout.relative_distance.has_value());
@@ -123,8 +124,8 @@ TEST(ModelReadout, ExperimentReadsEachModelAtItsOwnContext) {
   for (int m = 0; m < 2; ++m) {
     const int n = config.n[static_cast<std::size_t>(m)];
     const ModelReadout readout = experiment->readout(m);
-    const ModelReadout expected = normalise_readout(n, 3, experiment->effective_weights(m), experiment->sample_weights(m),
-                                                    optimal_weights(config, n));
+    const ModelReadout expected = normalise_readout(n, 3, experiment->effective_weights(m),
+                                                    experiment->sample_weights(m), optimal_weights(config, n));
     EXPECT_EQ(readout.n, n);
     EXPECT_EQ(readout.d, 3);
     ASSERT_EQ(readout.sample_weights.size(), static_cast<std::size_t>(n));
@@ -148,8 +149,8 @@ TEST(ModelReadout, ExperimentReadsEachModelAtItsOwnContext) {
 // the default 4000 steps), read through the normalised read-out.
 TEST(ModelReadout, TrainedModelsLandWithinFivePercentOfTheOptimalPreconditioner) {
   for (const char* model : {R"({"kind": "attention"})", R"({"kind": "h3"})"}) {
-    const Config config = config_from(std::string(R"({"d": 5, "n": [10], "evaluation": {"prompts": 1000}, "model": )") +
-                                      model + "}");
+    const Config config =
+        config_from(std::string(R"({"d": 5, "n": [10], "evaluation": {"prompts": 1000}, "model": )") + model + "}");
     auto experiment = Experiment::create(config);
     experiment->step(experiment->total_steps());
     const ModelReadout readout = experiment->readout(0);

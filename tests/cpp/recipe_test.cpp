@@ -60,7 +60,8 @@ TEST(Recipe, EachPhaseRunsTheScheduleOverItsOwnSteps) {
 }
 
 TEST(Recipe, BatchGrowsOverTheRampThenStays) {
-  const TrainingConfig t = training_from(R"("steps": 100, "batch_size": 256, "batch_ramp": 0.2, "batch_size_start": 16)");
+  const TrainingConfig t =
+      training_from(R"("steps": 100, "batch_size": 256, "batch_ramp": 0.2, "batch_size_start": 16)");
   EXPECT_EQ(t.batch_size_at(0), 16);
   EXPECT_EQ(t.batch_size_at(10), 16 + 240 * 10 / 20);
   EXPECT_EQ(t.batch_size_at(19), 16 + 240 * 19 / 20);
@@ -77,7 +78,8 @@ TEST(Recipe, BatchGrowsOverTheRampThenStays) {
 
 TEST(Recipe, TheRunPlanCountsTheRampedBatches) {
   const Config flat = config_from(R"({"training": {"steps": 100, "batch_size": 256}, "evaluation": {"prompts": 100}})");
-  const Config ramped = config_from(R"({"training": {"steps": 100, "batch_size": 256, "batch_ramp": 1, "batch_size_start": 1},
+  const Config ramped =
+      config_from(R"({"training": {"steps": 100, "batch_size": 256, "batch_ramp": 1, "batch_size_start": 1},
       "evaluation": {"prompts": 100}})");
   const RunPlan a = plan_run(flat), b = plan_run(ramped);
   EXPECT_EQ(a.step_multiply_adds, b.step_multiply_adds);  // the budget of one step is its largest batch
@@ -123,8 +125,8 @@ TEST(Recipe, FieldsRoundTripThroughTheNormalisedConfig) {
 const char* kBase = R"("seed": 5, "d": 4, "n": [3, 6], "evaluation": {"prompts": 1000})";
 
 std::unique_ptr<Experiment> experiment_with(const std::string& training) {
-  return Experiment::create(config_from(std::string("{") + kBase + R"(, "training": {"steps": 12, "batch_size": 40)" +
-                                        training + "}}"));
+  return Experiment::create(
+      config_from(std::string("{") + kBase + R"(, "training": {"steps": 12, "batch_size": 40)" + training + "}}"));
 }
 
 // Trains a twin without averaging, and gives its risk with the parameters set to `combine` of the
@@ -201,7 +203,8 @@ TEST(Recipe, LoraAveragesOnlyTheAdapterPhase) {
 
 TEST(Recipe, LivePromptsSetTheCheckpointsEvaluationSet) {
   EXPECT_EQ(experiment_with("")->live_prompts(), 1000);  // all of a smaller evaluation set
-  auto small = Experiment::create(config_from(R"({"d": 4, "n": [3], "evaluation": {"prompts": 1000, "live_prompts": 64}})"));
+  auto small =
+      Experiment::create(config_from(R"({"d": 4, "n": [3], "evaluation": {"prompts": 1000, "live_prompts": 64}})"));
   EXPECT_EQ(small->live_prompts(), 64);
 }
 
@@ -212,8 +215,8 @@ TEST(Recipe, EvaluationStandardErrorIsCalibrated) {
     double normalised_square = 0.0, error_ratio = 0.0;
     const int seeds = 40;
     for (int seed = 1; seed <= seeds; ++seed) {
-      const std::string base = R"({"d": 4, "n": [6], "seed": )" + std::to_string(seed) + R"(, "model": {"kind": ")" + model +
-                               R"("}, "training": {"steps": 5, "batch_size": 32}, "evaluation": {"prompts": )";
+      const std::string base = R"({"d": 4, "n": [6], "seed": )" + std::to_string(seed) + R"(, "model": {"kind": ")" +
+                               model + R"("}, "training": {"steps": 5, "batch_size": 32}, "evaluation": {"prompts": )";
       auto small = Experiment::create(config_from(base + "500}}"));
       auto large = Experiment::create(config_from(base + "32000}}"));
       EXPECT_TRUE(small->evaluation_standard_error().empty());

@@ -19,7 +19,8 @@ std::string error_of(const std::string& json) {
 TEST(RunPlan, CountsStepsWithPretrainingAndScalesWithBatchAndModels) {
   const RunPlan plain = plan_run(config_from(R"({"d": 6, "n": [10]})"));
   EXPECT_EQ(plain.total_steps, 4000);
-  EXPECT_EQ(plan_run(config_from(R"({"d": 6, "n": [10], "model": {"lora": {"pretrain_steps": 300}}})")).total_steps, 4300);
+  EXPECT_EQ(plan_run(config_from(R"({"d": 6, "n": [10], "model": {"lora": {"pretrain_steps": 300}}})")).total_steps,
+            4300);
   const RunPlan doubled = plan_run(config_from(R"({"d": 6, "n": [10], "training": {"batch_size": 2048}})"));
   EXPECT_DOUBLE_EQ(doubled.step_multiply_adds, 2 * plain.step_multiply_adds);
   // d = 20, n = 40: attention's product form 4 n D + 2 d D = 4200 and H3's pair form 2 d P + 2 (n + 1) P
@@ -41,10 +42,12 @@ TEST(Budget, RefusesAStepOfMinutesNamingWhatToLower) {
 }
 
 TEST(Budget, RefusesAnEvaluationOfMinutesAndARunOfDays) {
-  const std::string evaluation = error_of(R"({"d": 64, "n": [512], "training": {"batch_size": 64}, "evaluation": {"prompts": 10000000}})");
+  const std::string evaluation =
+      error_of(R"({"d": 64, "n": [512], "training": {"batch_size": 64}, "evaluation": {"prompts": 10000000}})");
   EXPECT_NE(evaluation.find("the evaluation would cost"), std::string::npos) << evaluation;
   EXPECT_NE(evaluation.find("lower evaluation.prompts (10000000)"), std::string::npos) << evaluation;
-  const std::string run = error_of(R"({"d": 64, "n": [256, 512], "training": {"steps": 1000000, "batch_size": 4096}, "evaluation": {"prompts": 1000}})");
+  const std::string run = error_of(
+      R"({"d": 64, "n": [256, 512], "training": {"steps": 1000000, "batch_size": 4096}, "evaluation": {"prompts": 1000}})");
   EXPECT_NE(run.find("the run would cost"), std::string::npos) << run;
   EXPECT_NE(run.find("training.steps (1000000)"), std::string::npos) << run;
   // The paper's largest settings fit: Figure 2's H3 bank of 12 context lengths at the defaults.

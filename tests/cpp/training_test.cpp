@@ -36,7 +36,8 @@ double relative_distance_to_optimum(const Experiment& experiment, int model) {
   const auto optimum = theory::optimal_pgd(Eigen::MatrixXd::Identity(d, d), Eigen::MatrixXd::Identity(d, d),
                                            config.data.noise_variance, n);
   const std::vector<double> learned = experiment.effective_weights(model);
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> w(learned.data(), d, d);
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> w(learned.data(), d,
+                                                                                                   d);
   return (w - optimum.value().W).norm() / optimum.value().W.norm();
 }
 
@@ -92,8 +93,9 @@ TEST(Training, H3BeatsAttentionOnADriftingTask) {
 // paper-spec §3.7: low rank with a decaying spectrum, the symmetric initialisation.
 TEST(Training, LowRankAttentionWithinThreePercent) {
   for (int rank : {2, 3}) {
-    const Trained trained = train(R"({"d": 6, "n": [10], "model": {"rank": )" + std::to_string(rank) +
-                                  R"(}, "data": {"task_spectrum": [3, 2, 1, 0.5, 0.3, 0.2]}, "evaluation": {"prompts": 400000}})");
+    const Trained trained =
+        train(R"({"d": 6, "n": [10], "model": {"rank": )" + std::to_string(rank) +
+              R"(}, "data": {"task_spectrum": [3, 2, 1, 0.5, 0.3, 0.2]}, "evaluation": {"prompts": 400000}})");
     expect_within(trained, 0.03, "rank " + std::to_string(rank));
   }
 }
@@ -102,7 +104,8 @@ TEST(Training, LowRankAttentionWithinThreePercent) {
 TEST(Training, LoraWithinThreePercent) {
   for (int rank : {1, 2}) {
     const Trained trained = train(R"({"d": 6, "n": [10], "data": {"task_spectrum": [3, 2, 1, 0.5, 0.3, 0.2]},
-        "model": {"lora": {"rank": )" + std::to_string(rank) + R"(, "pretrain_task_spectrum": "isotropic"}},
+        "model": {"lora": {"rank": )" +
+                                  std::to_string(rank) + R"(, "pretrain_task_spectrum": "isotropic"}},
         "evaluation": {"prompts": 400000}})");
     expect_within(trained, 0.03, "LoRA rank " + std::to_string(rank));
   }
@@ -110,7 +113,8 @@ TEST(Training, LoraWithinThreePercent) {
 
 // paper-spec §4: RAG, d = 6, n = 8, alpha = 0.5 (exact risk 1.7760).
 TEST(Training, AttentionOnRagWithinThreePercent) {
-  const Trained trained = train(R"({"d": 6, "n": [8], "data": {"kind": "rag", "alpha": 0.5}, "evaluation": {"prompts": 400000}})");
+  const Trained trained =
+      train(R"({"d": 6, "n": [8], "data": {"kind": "rag", "alpha": 0.5}, "evaluation": {"prompts": 400000}})");
   expect_within(trained, 0.03, "attention, RAG");
 }
 

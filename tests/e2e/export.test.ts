@@ -66,7 +66,12 @@ async function expectExportBar(page: Page, barId: string): Promise<void> {
   const bar = page.locator(`#${barId}`);
   expect(await bar.isVisible()).toBe(true);
   expect(await bar.getAttribute('role')).toBe('group');
-  expect(await page.getByRole('group', { name: 'Download chart as' }).filter({ has: page.locator(`#${barId}-label`) }).count()).toBe(1);
+  expect(
+    await page
+      .getByRole('group', { name: 'Download chart as' })
+      .filter({ has: page.locator(`#${barId}-label`) })
+      .count(),
+  ).toBe(1);
   expect(await bar.getByRole('button').allTextContents()).toEqual(['CSV', 'JSON', 'SVG', 'PNG']);
 }
 
@@ -76,7 +81,10 @@ async function svgTextIfWellFormed(page: Page, svg: string): Promise<string> {
     const parsed = new DOMParser().parseFromString(text, 'image/svg+xml');
     if (parsed.querySelector('parsererror')) throw new Error(`not well-formed XML: ${parsed.querySelector('parsererror')?.textContent}`);
     if (parsed.documentElement.localName !== 'svg') throw new Error('not an SVG document');
-    return [...parsed.documentElement.children].filter((node) => node.localName === 'text').map((node) => node.textContent).join('\n');
+    return [...parsed.documentElement.children]
+      .filter((node) => node.localName === 'text')
+      .map((node) => node.textContent)
+      .join('\n');
   }, svg);
 }
 
@@ -111,7 +119,9 @@ async function expectProvenance(page: Page, files: Record<Format, Downloaded>, e
   expect(caption.replaceAll('\n', '')).toContain(`link: ${expected.link}`);
   expect(caption).toContain(`build ${expected.buildId}`);
   expect(caption).toContain(svg?.date);
-  expect(caption).toMatch(Array.isArray(expected.seed) ? `seed${expected.seed.length === 1 ? '' : 's'} ${expected.seed.join(', ')}` : `seed ${expected.seed}`);
+  expect(caption).toMatch(
+    Array.isArray(expected.seed) ? `seed${expected.seed.length === 1 ? '' : 's'} ${expected.seed.join(', ')}` : `seed ${expected.seed}`,
+  );
   // The PNG: the same picture at twice the size, of real content.
   const size = pngSize(files.png.bytes);
   const { width, height } = svgSize(files.svg.text);
@@ -143,7 +153,8 @@ describe('export', () => {
     const recorded = await freshPage();
     const { page } = recorded;
     // Nothing to export before a run.
-    for (const bar of ['chart-export', 'preconditioner-export', 'sample-weights-export']) expect(await page.locator(`#${bar}`).isVisible()).toBe(false);
+    for (const bar of ['chart-export', 'preconditioner-export', 'sample-weights-export'])
+      expect(await page.locator(`#${bar}`).isVisible()).toBe(false);
     await fillConfig(page, SMALL_RUN);
     await page.locator('#train').click();
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
@@ -153,7 +164,12 @@ describe('export', () => {
 
     await expectExportBar(page, 'chart-export');
     const chart = await downloadAll(page, 'chart-export');
-    expect(FORMATS.map((format) => chart[format].name)).toEqual(['icl-risk-vs-n.csv', 'icl-risk-vs-n.json', 'icl-risk-vs-n.svg', 'icl-risk-vs-n.png']);
+    expect(FORMATS.map((format) => chart[format].name)).toEqual([
+      'icl-risk-vs-n.csv',
+      'icl-risk-vs-n.json',
+      'icl-risk-vs-n.svg',
+      'icl-risk-vs-n.png',
+    ]);
     await expectProvenance(page, chart, expected);
 
     // The CSV's table: one row per trained n, every theory curve a column, numbers as the run has them.

@@ -29,20 +29,22 @@ describe('links and embedding', () => {
     await fillConfig(page, { d: '7', 'data.gamma': '0.75', seed: '42', 'training.learning_rate': '0.002' });
     await page.locator(control('model.kind')).selectOption('h3');
     await page.locator('#log-n').check();
-    await expect.poll(() => page.url()).toMatch(/#v=1&b=[^&]+&d=7&data\.kind=drift&data\.gamma=0\.75&model\.kind=h3&seed=42&training\.learning_rate=0\.002&log=1$/);
+    await expect
+      .poll(() => page.url())
+      .toMatch(/#v=1&b=[^&]+&d=7&data\.kind=drift&data\.gamma=0\.75&model\.kind=h3&seed=42&training\.learning_rate=0\.002&log=1$/);
     const link = page.url();
     // Nothing ran.
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
 
     const reopened = await freshPage(fragmentOf(link));
     const values = await reopened.page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#config-fields input, #config-fields select')).map((element) =>
-        element instanceof HTMLInputElement && element.type === 'checkbox' ? element.checked : element.value,
+      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#config-fields input, #config-fields select')).map(
+        (element) => (element instanceof HTMLInputElement && element.type === 'checkbox' ? element.checked : element.value),
       ),
     );
     const original = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#config-fields input, #config-fields select')).map((element) =>
-        element instanceof HTMLInputElement && element.type === 'checkbox' ? element.checked : element.value,
+      Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#config-fields input, #config-fields select')).map(
+        (element) => (element instanceof HTMLInputElement && element.type === 'checkbox' ? element.checked : element.value),
       ),
     );
     expect(values).toEqual(original);
@@ -76,7 +78,9 @@ describe('links and embedding', () => {
     const recorded = await freshPage(`#v=1&b=0.0.0%2Bother&training.steps=0&${script}=1&data.kind=${script}&run=1`);
     const { page } = recorded;
     expect(await waitForState(page, ['error', 'training', 'done'])).toBe('error');
-    expect(await page.locator('#form-error').textContent()).toMatch(/^Data model must be "iid" or "rag" or "alignment" or "drift" \(got "<img src=x/);
+    expect(await page.locator('#form-error').textContent()).toMatch(
+      /^Data model must be "iid" or "rag" or "alignment" or "drift" \(got "<img src=x/,
+    );
     expect(await page.locator(control('data.kind')).getAttribute('aria-invalid')).toBe('true');
     const warnings = await page.locator('#link-warnings').innerText();
     expect(warnings).toContain('does not know, ignored: “<img src=x onerror="window.__pwned=1">”');
@@ -90,7 +94,9 @@ describe('links and embedding', () => {
   });
 
   test('embed=1 shows the chart and its run control alone', async () => {
-    const recorded = await freshPage('#v=1&d=3&n=2,5&training.steps=40&training.batch_size=64&evaluation.prompts=2000&embed=1&hide=table&run=1');
+    const recorded = await freshPage(
+      '#v=1&d=3&n=2,5&training.steps=40&training.batch_size=64&evaluation.prompts=2000&embed=1&hide=table&run=1',
+    );
     const { page } = recorded;
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
     for (const hidden of ['.intro', '#config-fields', '#presets', '.footer', '#results-table', '#copy-link']) {
@@ -105,18 +111,20 @@ describe('links and embedding', () => {
     expectNoErrors(recorded);
   });
 
-  test('a panel\'s training recipe goes into the link and comes back; an unknown one is named and not used', async () => {
+  test("a panel's training recipe goes into the link and comes back; an unknown one is named and not used", async () => {
     const recorded = await freshPage();
     const { page } = recorded;
     await waitUntilReady(page);
     await page.locator('#preset-id').selectOption('fig2c-nonisotropic-task');
     expect(await page.locator('#preset-recipe').inputValue()).toBe('fast');
-    expect(await page.locator('#preset-recipe option').allTextContents()).toEqual(['fast (this panel\'s)', 'paper', 'low-rank', 'lora']);
+    expect(await page.locator('#preset-recipe option').allTextContents()).toEqual(["fast (this panel's)", 'paper', 'low-rank', 'lora']);
     await page.locator('#preset-recipe').selectOption('paper');
     await page.locator('#preset-quick').uncheck();
     await expect.poll(() => page.url()).toMatch(/&preset=fig2c-nonisotropic-task&recipe=paper$/);
     expect(await page.locator('#preset-plan').textContent()).toContain('4,000 steps, batch 1,024');
-    expect(await page.locator('#preset-recipe-note').textContent()).toBe('Training recipe paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096).');
+    expect(await page.locator('#preset-recipe-note').textContent()).toBe(
+      'Training recipe paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096).',
+    );
     // Another panel starts from its own recipe.
     await page.locator('#preset-id').selectOption('fig3-low-rank');
     expect(await page.locator('#preset-recipe').inputValue()).toBe('low-rank');
@@ -126,7 +134,9 @@ describe('links and embedding', () => {
     expect(await reopened.page.locator('#link-warnings').isVisible()).toBe(false);
     const unknown = await freshPage('#v=1&preset=fig2c-nonisotropic-task&recipe=<b>slow</b>');
     expect(await unknown.page.locator('#preset-recipe').inputValue()).toBe('fast');
-    expect(await unknown.page.locator('#link-warnings').textContent()).toContain('a training recipe this playground does not have, so the panel’s own is chosen: “<b>slow</b>”');
+    expect(await unknown.page.locator('#link-warnings').textContent()).toContain(
+      'a training recipe this playground does not have, so the panel’s own is chosen: “<b>slow</b>”',
+    );
     expect(await unknown.page.locator('#link-warnings b').count()).toBe(0);
     for (const opened of [recorded, reopened, unknown]) expectNoErrors(opened);
   });
@@ -141,7 +151,10 @@ describe('links and embedding', () => {
     expect(snippet).toMatch(/^<iframe src="[^"]*#v=1&amp;b=[^"]*&amp;preset=fig2a-noiseless-iid&amp;recipe=fast&amp;quick=1&amp;embed=1"/);
 
     const hostDir = await mkdtemp(join(tmpdir(), 'icl-host-'));
-    await writeFile(join(hostDir, 'index.html'), `<!doctype html><meta name="viewport" content="width=device-width"><title>Course</title><h1>Week 3</h1>${snippet}`);
+    await writeFile(
+      join(hostDir, 'index.html'),
+      `<!doctype html><meta name="viewport" content="width=device-width"><title>Course</title><h1>Week 3</h1>${snippet}`,
+    );
     const host = await serveDirectory(hostDir);
     try {
       const hostPage = await pages.session.context.newPage();
@@ -158,7 +171,9 @@ describe('links and embedding', () => {
       expect(await frame.locator('#preset-chart svg').count()).toBeGreaterThan(0);
       // The iframe took the height the embedded page reported (not the snippet's 620 px).
       const reported = await inner?.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
-      await expect.poll(() => hostPage.locator('iframe').evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height)).toBe(reported);
+      await expect
+        .poll(() => hostPage.locator('iframe').evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height))
+        .toBe(reported);
       const scroll = await inner?.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
       expect(scroll).toBe(true);
       await hostPage.screenshot({ path: `${OUTPUT_DIR}embedded-panel-375.png`, fullPage: true });

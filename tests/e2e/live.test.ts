@@ -35,7 +35,10 @@ function clickAtFirstProgress(page: Page, id: string): Promise<void> {
 const stepsDone = (page: Page) => page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value);
 
 async function waitForSteps(page: Page, steps: number): Promise<void> {
-  await page.waitForFunction((wanted) => (document.getElementById('progress') as HTMLProgressElement).value === wanted && document.body.dataset.state === 'paused', steps);
+  await page.waitForFunction(
+    (wanted) => (document.getElementById('progress') as HTMLProgressElement).value === wanted && document.body.dataset.state === 'paused',
+    steps,
+  );
 }
 
 describe('live training', () => {
@@ -112,10 +115,14 @@ describe('live training', () => {
   });
 
   test('a run that diverges says so in words and draws no number for it', async () => {
-    const recorded = await freshPage('#v=1&d=10&n=10,40&training.steps=500&training.batch_size=64&training.learning_rate=1&evaluation.prompts=1000&run=1');
+    const recorded = await freshPage(
+      '#v=1&d=10&n=10,40&training.steps=500&training.batch_size=64&training.learning_rate=1&evaluation.prompts=1000&run=1',
+    );
     const { page } = recorded;
     expect(await waitForState(page, ['diverged', 'done', 'error'])).toBe('diverged');
-    expect(await page.locator('#status').textContent()).toMatch(/^Diverged: diverged at step \d+ .*the learning rate is likely too high \(training\.learning_rate = 1\)/);
+    expect(await page.locator('#status').textContent()).toMatch(
+      /^Diverged: diverged at step \d+ .*the learning rate is likely too high \(training\.learning_rate = 1\)/,
+    );
     const result = await lastResult(page);
     expect(result?.divergence?.step).toBeLessThan(500);
     expect(await page.locator('#results-body').innerText()).toContain('diverged');
@@ -134,11 +141,13 @@ describe('live training', () => {
     // Freeze the training worker's thread, as a crash without an error event or a stuck step would.
     const trainingWorker = page.workers().find((worker) => /worker/.test(worker.url()) && !/preset/.test(worker.url()));
     expect(trainingWorker).toBeDefined();
-    void trainingWorker?.evaluate(() => {
-      for (;;) {
-        // never returns
-      }
-    }).catch(() => {});
+    void trainingWorker
+      ?.evaluate(() => {
+        for (;;) {
+          // never returns
+        }
+      })
+      .catch(() => {});
     expect(await waitForState(page, ['error', 'done'], 90_000)).toBe('error');
     expect(await page.locator('#status').textContent()).toMatch(/has not answered for 20 s.*It was replaced/);
     // The replacement worker is ready, and a link pasted into the address bar runs on it.

@@ -249,7 +249,15 @@ describe('data models, architectures and read-outs', () => {
     await choose(page, { 'data.kind': 'iid', 'data.task_spectrum': 'power_law', 'model.kind': 'attention' });
     await page.locator(control('model.lora')).check();
     await choose(page, { 'model.lora.adapt': 'key', 'model.lora.pretrain_task_spectrum': 'isotropic' });
-    await fillConfig(page, { d: '4', n: '8', 'training.steps': '150', 'model.lora.rank': '1', 'model.lora.pretrain_steps': '150', 'training.batch_size': '256', 'evaluation.prompts': '5000' });
+    await fillConfig(page, {
+      d: '4',
+      n: '8',
+      'training.steps': '150',
+      'model.lora.rank': '1',
+      'model.lora.pretrain_steps': '150',
+      'training.batch_size': '256',
+      'evaluation.prompts': '5000',
+    });
     await page.locator('#train').click();
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
     const result = await lastResult(page);

@@ -69,7 +69,9 @@ describe('the playground page', () => {
     expect(await rows.count()).toBe(2);
     expect(await rows.nth(0).locator('td').first().textContent()).toBe('5');
     expect(await rows.nth(1).locator('td').first().textContent()).toBe('10');
-    expect(await page.locator('#progress').evaluate((bar) => [(bar as HTMLProgressElement).value, (bar as HTMLProgressElement).max])).toEqual([400, 400]);
+    expect(
+      await page.locator('#progress').evaluate((bar) => [(bar as HTMLProgressElement).value, (bar as HTMLProgressElement).max]),
+    ).toEqual([400, 400]);
 
     await page.screenshot({ path: `${OUTPUT_DIR}trained.png`, fullPage: true });
 
@@ -154,7 +156,7 @@ describe('the playground page', () => {
   test('non-numeric context lengths are rejected before training, naming the field', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
-    await fillConfig(page, { 'n': '5, abc' });
+    await fillConfig(page, { n: '5, abc' });
     await page.locator('#train').click();
     expect(await waitForState(page, ['error', 'training'])).toBe('error');
     const message = await page.locator('#form-error').textContent();

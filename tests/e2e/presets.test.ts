@@ -84,7 +84,9 @@ async function expectOnlyTheTrainingWorker(page: Page): Promise<void> {
 
 async function progress(page: Page): Promise<{ value: number; max: number; counts: string }> {
   return {
-    ...(await page.locator('#preset-progress').evaluate((bar) => ({ value: (bar as HTMLProgressElement).value, max: (bar as HTMLProgressElement).max }))),
+    ...(await page
+      .locator('#preset-progress')
+      .evaluate((bar) => ({ value: (bar as HTMLProgressElement).value, max: (bar as HTMLProgressElement).max }))),
     counts: (await page.locator('#preset-counts').textContent()) ?? '',
   };
 }
@@ -136,7 +138,10 @@ describe('figure presets', () => {
     // approximation. Under it the gap panel: one marker per point and the tolerance band.
     const chart = page.locator('#preset-chart svg');
     await expect.poll(() => chart.count()).toBe(1);
-    expect(await chart.locator('g[data-panel]').evaluateAll((panels) => panels.map((panel) => panel.getAttribute('data-panel')))).toEqual(['risk', 'gap']);
+    expect(await chart.locator('g[data-panel]').evaluateAll((panels) => panels.map((panel) => panel.getAttribute('data-panel')))).toEqual([
+      'risk',
+      'gap',
+    ]);
     expect(await chart.locator('g[data-series="gap-tolerance"]').count()).toBe(1);
     for (const [c, curve] of curves.entries()) {
       const mark = (series: string) => chart.locator(`g[data-curve="${c}"][data-series="${series}"]`);
@@ -144,7 +149,11 @@ describe('figure presets', () => {
       expect(await mark('empirical-line').getAttribute('aria-label')).toContain(curve.label);
       if (c === 0) expect(await mark('empirical-line').getAttribute('stroke-dasharray')).toBeNull();
       else expect(await mark('empirical-line').getAttribute('stroke-dasharray')).toBeTruthy();
-      expect(await mark('empirical-dots').locator(c === 0 ? 'circle' : 'path').count()).toBe(curve.points.length);
+      expect(
+        await mark('empirical-dots')
+          .locator(c === 0 ? 'circle' : 'path')
+          .count(),
+      ).toBe(curve.points.length);
       expect(await mark('gap-dots').locator(':scope > *').count()).toBe(curve.points.length);
       expect(await mark('theory').locator('path').count()).toBe(1);
       expect(await mark('theory').getAttribute('stroke-dasharray')).toBeTruthy();
@@ -161,7 +170,9 @@ describe('figure presets', () => {
     expect(await rows.first().locator('th').textContent()).toBe('rank 1');
     expect(await rows.first().locator('td').first().textContent()).toBe('4');
     const firstGap = curves[0]?.points[0]?.gap ?? Number.NaN;
-    expect(await rows.first().locator('td').nth(-2).textContent()).toBe(`${firstGap >= 0 ? '+' : '−'}${Math.abs(100 * firstGap).toFixed(2)} %`);
+    expect(await rows.first().locator('td').nth(-2).textContent()).toBe(
+      `${firstGap >= 0 ? '+' : '−'}${Math.abs(100 * firstGap).toFixed(2)} %`,
+    );
     // Beside it the gap's standard error from the evaluation set, which the core measures.
     const firstError = curves[0]?.points[0]?.gapStandardError ?? Number.NaN;
     expect(firstError).toBeGreaterThan(0);
@@ -230,7 +241,9 @@ describe('figure presets', () => {
     await page.locator('#preset-run').click();
     await pressed;
     expect(await waitForPresetState(page, ['cancelled', 'done', 'error'])).toBe('cancelled');
-    expect(await page.locator('#preset-status').textContent()).toMatch(/^Cancelled before any job finished \(0 of 2 jobs\); nothing to keep\.$/);
+    expect(await page.locator('#preset-status').textContent()).toMatch(
+      /^Cancelled before any job finished \(0 of 2 jobs\); nothing to keep\.$/,
+    );
     expect(await page.locator('#preset-run').isDisabled()).toBe(false);
     expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
     expect(await page.locator('#preset-cancel').isDisabled()).toBe(true);

@@ -56,16 +56,20 @@ async function tourResult(page: Page, id: string, key: string): Promise<PanelRes
 }
 
 /** Every point's axis value and theory. */
-const theoryNumbers = (result: PanelResult | undefined) => (result?.curves ?? []).flatMap((curve) => curve.points.flatMap((point) => [point.x, point.theory]));
+const theoryNumbers = (result: PanelResult | undefined) =>
+  (result?.curves ?? []).flatMap((curve) => curve.points.flatMap((point) => [point.x, point.theory]));
 
 /** Every point's empirical means and theory, as one list of numbers. */
-const numbers = (result: PanelResult | undefined) => (result?.curves ?? []).flatMap((curve) => curve.points.flatMap((point) => [point.x, point.mean, point.theory]));
+const numbers = (result: PanelResult | undefined) =>
+  (result?.curves ?? []).flatMap((curve) => curve.points.flatMap((point) => [point.x, point.mean, point.theory]));
 
 /** `icl-playground reproduce <id> --quick`, as a reader would run it; its <id>.json. */
 async function cliResult(id: string): Promise<PanelResult> {
   const out = await mkdtemp(join(tmpdir(), 'icl-e2e-tour-cli-'));
   try {
-    await promisify(execFile)(process.execPath, ['wasm/cli.mjs', 'reproduce', id, '--quick', '--threads', '1', '--out', out], { cwd: ROOT });
+    await promisify(execFile)(process.execPath, ['wasm/cli.mjs', 'reproduce', id, '--quick', '--threads', '1', '--out', out], {
+      cwd: ROOT,
+    });
     return JSON.parse(await readFile(join(out, `${id}.json`), 'utf8')) as PanelResult;
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -78,11 +82,21 @@ async function seriousViolations(page: Page): Promise<string[]> {
   await page.route('**/__axe.js', (route) => route.fulfill({ body: AXE_SOURCE, contentType: 'text/javascript' }));
   await page.addScriptTag({ url: '/__axe.js' });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
     const report = await axe.run(document);
-    return report.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((node) => node.target.join(' ')) }));
+    return report.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+    }));
   });
-  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
+  return violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+    .map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`);
 }
 
 describe('the article', () => {
@@ -130,7 +144,11 @@ describe('the article', () => {
     for (const id of ['fig2a-noiseless-iid', 'drift-h3-vs-attention']) {
       const readout = page.locator(`#readout-${id}`);
       await readout.scrollIntoViewIfNeeded();
-      await page.waitForFunction((selector) => ['done', 'error'].includes((document.querySelector(selector) as HTMLElement).dataset.state ?? ''), `#readout-${id}`, { timeout: 60_000 });
+      await page.waitForFunction(
+        (selector) => ['done', 'error'].includes((document.querySelector(selector) as HTMLElement).dataset.state ?? ''),
+        `#readout-${id}`,
+        { timeout: 60_000 },
+      );
       expect(await readout.getAttribute('data-state')).toBe('done');
     }
     expect(Number(await page.locator('#readout-fig2a-noiseless-iid').getAttribute('data-distance'))).toBeLessThan(0.1);
@@ -159,7 +177,9 @@ describe('the article', () => {
         const theory = await page.waitForFunction(
           ([preset, run]) => {
             const shown = window.__iclTourShown?.[preset as string];
-            return shown?.run === run ? shown.result.curves.flatMap((curve) => curve.points.flatMap((point) => [point.x, point.theory])) : null;
+            return shown?.run === run
+              ? shown.result.curves.flatMap((curve) => curve.points.flatMap((point) => [point.x, point.theory]))
+              : null;
           },
           [id, `variation:${variation.id}`] as const,
           { timeout: 60_000, polling: 50 },
@@ -179,7 +199,9 @@ describe('the article', () => {
       // (Pressed from inside the page: the run may end between a check from here and a click.)
       await host.evaluate((element) => {
         if (element.dataset.state !== 'running') return;
-        const stop = [...element.querySelectorAll<HTMLButtonElement>('.tour-controls button')].find((candidate) => candidate.textContent === 'Stop');
+        const stop = [...element.querySelectorAll<HTMLButtonElement>('.tour-controls button')].find(
+          (candidate) => candidate.textContent === 'Stop',
+        );
         stop?.click();
       });
       expect(await host.getAttribute('data-state')).toMatch(/^(done|cancelled)$/);

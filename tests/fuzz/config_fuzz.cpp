@@ -34,8 +34,10 @@ bool has_control_character(std::string_view text) {
 
 void check_refusal(const std::string& message) {
   if (message.empty()) violation("refused with an empty message", "");
-  if (!icl::is_valid_utf8(message)) violation("refused with a message that is not valid UTF-8", icl::printable_utf8(message));
-  if (has_control_character(message)) violation("refused with a message that is not on one line", icl::printable_utf8(message));
+  if (!icl::is_valid_utf8(message))
+    violation("refused with a message that is not valid UTF-8", icl::printable_utf8(message));
+  if (has_control_character(message))
+    violation("refused with a message that is not on one line", icl::printable_utf8(message));
 }
 
 }  // namespace
@@ -52,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string normalised = icl::config_to_json(first.value());
   if (!icl::is_valid_utf8(normalised)) violation("config_to_json wrote invalid UTF-8", icl::printable_utf8(normalised));
   const auto second = icl::parse_config(normalised);
-  if (!second.ok()) violation("the normalised config is refused", second.error() + "\n--- normalised text:\n" + normalised);
+  if (!second.ok())
+    violation("the normalised config is refused", second.error() + "\n--- normalised text:\n" + normalised);
   const std::string again = icl::config_to_json(second.value());
   if (again != normalised) {
     violation("the normalised config does not read back unchanged",

@@ -98,8 +98,14 @@ describe('JSON structure', () => {
       'data.back refers back to an object that contains it (a cyclic config cannot be written as JSON)',
     );
     expect(configError(() => icl.createExperiment({ seed: 5n })).message).toBe('seed is a BigInt, which JSON cannot hold (use a Number)');
-    expect(configError(() => icl.theoryCurves({ n: [1, 2n] }, [1])).message).toBe('n[1] is a BigInt, which JSON cannot hold (use a Number)');
-    const throwing = { toJSON: () => { throw new Error('no'); } };
+    expect(configError(() => icl.theoryCurves({ n: [1, 2n] }, [1])).message).toBe(
+      'n[1] is a BigInt, which JSON cannot hold (use a Number)',
+    );
+    const throwing = {
+      toJSON: () => {
+        throw new Error('no');
+      },
+    };
     expect(configError(() => icl.normalizeConfig(throwing)).message).toBe('the config cannot be written as JSON: no');
   });
 
@@ -148,7 +154,9 @@ describe('numbers at the binding boundary', () => {
       'optimalWeights: n must be an integer in [1, 100000] (got 4294967301)',
     );
     expect(configError(() => icl.optimalWeights({ d: 3 }, 5n as unknown as number)).message).toMatch(/got 5n/);
-    expect(configError(() => icl.theoryCurve({ d: 3 }, [2 ** 32 + 5])).message).toBe('theoryCurve: n[0] must be an integer in [0, 1000000]');
+    expect(configError(() => icl.theoryCurve({ d: 3 }, [2 ** 32 + 5])).message).toBe(
+      'theoryCurve: n[0] must be an integer in [0, 1000000]',
+    );
     const experiment = icl.createExperiment(tiny);
     try {
       expect(experiment.step(2 ** 32 + 1)).toBe(4); // all of the (4) steps, not 1
@@ -161,9 +169,13 @@ describe('numbers at the binding boundary', () => {
   });
 
   it('limit the theory request and the Bayes-optimal Monte Carlo size', () => {
-    expect(configError(() => icl.theoryCurves({}, new Array(1025).fill(1))).message).toBe('theoryCurves: n may have at most 1024 entries (got 1025)');
+    expect(configError(() => icl.theoryCurves({}, new Array(1025).fill(1))).message).toBe(
+      'theoryCurves: n may have at most 1024 entries (got 1025)',
+    );
     expect(icl.theoryCurves({}, new Array(1024).fill(3))[0].values).toHaveLength(1024);
-    expect(configError(() => icl.theoryCurve({}, new Array(1e6))).message).toBe('theoryCurve: n may have at most 1024 entries (got 1000000)');
+    expect(configError(() => icl.theoryCurve({}, new Array(1e6))).message).toBe(
+      'theoryCurve: n may have at most 1024 entries (got 1000000)',
+    );
     expect(configError(() => icl.theoryCurves({}, [{} as number])).message).toBe('theoryCurves: n[0] must be a number (got object)');
     expect(configError(() => icl.theoryCurves({ d: 4 }, [2000], { bayesOptimal: true })).message).toBe(
       'the Bayes-optimal reference takes n up to 1024 (n[0] is 2000)',

@@ -131,7 +131,9 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     const n = Array.from({ length: 32 }, (_, i) => 16 * (i + 1));
     const { status, stderr } = run(['train', '-'], JSON.stringify({ d: 64, n, training: { batch_size: 65536 } }));
     expect(status).toBe(2);
-    expect(stderr).toMatch(/invalid config: one training step would cost 1\.7e\+11 multiply-adds .*above the limit of 1e\+10 .*lower training\.batch_size \(65536\)/);
+    expect(stderr).toMatch(
+      /invalid config: one training step would cost 1\.7e\+11 multiply-adds .*above the limit of 1e\+10 .*lower training\.batch_size \(65536\)/,
+    );
   });
 
   it('rejects a bad config with the field-named message and status 2', () => {
@@ -146,7 +148,9 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     const linked = run(['link', '-', '--base', 'https://example.org/icl/'], JSON.stringify(config));
     expect(linked.status).toBe(0);
     const link = linked.stdout.trim();
-    expect(link).toMatch(/^https:\/\/example\.org\/icl\/#v=1&b=[^&]+&d=3&n=2,4&training\.steps=30&seed=7&training\.batch_size=32&evaluation\.prompts=500$/);
+    expect(link).toMatch(
+      /^https:\/\/example\.org\/icl\/#v=1&b=[^&]+&d=3&n=2,4&training\.steps=30&seed=7&training\.batch_size=32&evaluation\.prompts=500$/,
+    );
     const fromLink = run(['train', link]);
     const fromFile = run(['train', '-'], JSON.stringify(config));
     expect(fromLink.status).toBe(0);

@@ -108,7 +108,7 @@ describe('provenance', () => {
     // Every chunk's CRC is right (what a strict decoder checks), the new one included.
     const view = new DataView(png.buffer);
     const chunks: string[] = [];
-    for (let offset = 8; offset < png.length; ) {
+    for (let offset = 8; offset < png.length;) {
       const length = view.getUint32(offset);
       chunks.push(Buffer.from(png.subarray(offset + 4, offset + 8)).toString('latin1'));
       expect(view.getUint32(offset + 8 + length)).toBe(crc32(png.subarray(offset + 4, offset + 8 + length)));
@@ -119,7 +119,12 @@ describe('provenance', () => {
   });
 
   it('the caption names seed, build and date, and the whole link in lines of bounded width', () => {
-    const record = provenance({ link: `https://example.org/#v=1&${'x'.repeat(150)}&b=2`, buildId: 'B', config: { seed: 3 }, date: '2026-01-01T00:00:00.000Z' });
+    const record = provenance({
+      link: `https://example.org/#v=1&${'x'.repeat(150)}&b=2`,
+      buildId: 'B',
+      config: { seed: 3 },
+      date: '2026-01-01T00:00:00.000Z',
+    });
     const lines = captionLines(record, 60);
     expect(lines[0]).toBe('seed 3 · build B · 2026-01-01T00:00:00.000Z');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
@@ -146,7 +151,11 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
   it('its CSV, JSON and SVG carry the panel link, the build, the resolved panel and every curve’s config', async () => {
     const out = mkdtempSync(join(tmpdir(), 'icl-provenance-'));
     const id = 'fig3-low-rank';
-    const run = spawnSync(process.execPath, [cli, 'reproduce', id, '--quick', '--threads', '1', '--base', 'https://example.org/icl/', '--out', out], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [cli, 'reproduce', id, '--quick', '--threads', '1', '--base', 'https://example.org/icl/', '--out', out],
+      { encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(0);
     const icl = await loadIcl();
     const json = JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8'));
@@ -160,7 +169,10 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
       preset: id,
       quick: true,
       panel: resolved,
-      curves: resolved.curves.map((curve, c) => ({ label: curve.label, config: icl.normalizeConfig(jobs.find((job) => job.curveIndex === c)?.config) })),
+      curves: resolved.curves.map((curve, c) => ({
+        label: curve.label,
+        config: icl.normalizeConfig(jobs.find((job) => job.curveIndex === c)?.config),
+      })),
     };
     // The link names the recipe, so that it reproduces the run even if the panel's own recipe changes.
     const link = `https://example.org/icl/#v=1&b=${encodeURIComponent(icl.buildId)}&preset=${id}&recipe=low-rank&quick=1`;
@@ -180,7 +192,16 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
     expect(csv.columns).toEqual(['panel', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap']);
     expect(csv.rows).toHaveLength(3 * 2 * 2);
     for (const row of csv.rows) expect(row).toHaveLength(8);
-    expect(csv.rows[0]).toEqual([id, 'rank 1', 'n', '4', '1', String(json.curves[0].points[0].empirical[0]), String(json.curves[0].points[0].theory), expect.any(String)]);
+    expect(csv.rows[0]).toEqual([
+      id,
+      'rank 1',
+      'n',
+      '4',
+      '1',
+      String(json.curves[0].points[0].empirical[0]),
+      String(json.curves[0].points[0].theory),
+      expect.any(String),
+    ]);
 
     // The SVG's visible caption: the link, the seeds, the build and the date; the chart in the panel palette.
     expect(svg).toContain(`link: ${link.replaceAll('&', '&amp;')}`);
@@ -192,12 +213,19 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
 
     // Without --base the link is the bare fragment.
     const bare = mkdtempSync(join(tmpdir(), 'icl-provenance-bare-'));
-    const second = spawnSync(process.execPath, [cli, 'reproduce', 'drift-h3-vs-attention', '--quick', '--threads', '1', '--out', bare], { encoding: 'utf8' });
+    const second = spawnSync(process.execPath, [cli, 'reproduce', 'drift-h3-vs-attention', '--quick', '--threads', '1', '--out', bare], {
+      encoding: 'utf8',
+    });
     expect(second.status, second.stderr).toBe(0);
     const drift = JSON.parse(readFileSync(join(bare, 'drift-h3-vs-attention.json'), 'utf8'));
     expect(drift.provenance.link).toBe(`#v=1&b=${encodeURIComponent(icl.buildId)}&preset=drift-h3-vs-attention&recipe=fast&quick=1`);
     // Off the n axis each curve's config is its first job: the first value of the axis, the first seed.
-    expect(drift.provenance.config.curves.map((curve: { config: { data: { gamma: number }; model: { kind: string } } }) => [curve.config.model.kind, curve.config.data.gamma])).toEqual([
+    expect(
+      drift.provenance.config.curves.map((curve: { config: { data: { gamma: number }; model: { kind: string } } }) => [
+        curve.config.model.kind,
+        curve.config.data.gamma,
+      ]),
+    ).toEqual([
       ['attention', 0.9],
       ['h3', 0.9],
     ]);
@@ -215,9 +243,18 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
       tolerance: { point: 10, median: 10 },
     };
     const jobs = panelJobs(panel);
-    const result: PanelResult = panelResult(icl, panel, jobs, await Promise.all(jobs.map((job) => runJob(icl, job))), { quick: false, seconds: 0 });
+    const result: PanelResult = panelResult(icl, panel, jobs, await Promise.all(jobs.map((job) => runJob(icl, job))), {
+      quick: false,
+      seconds: 0,
+    });
     expect(result.curves[0]?.config).toEqual(icl.normalizeConfig({ ...panel.base, n: [2, 4], seed: 3 }));
-    const record = provenance({ link: '#v=1&preset=tiny', buildId: icl.buildId, config: panelConfig(result), seed: panel.seeds, date: '2026-05-06T07:08:09.000Z' });
+    const record = provenance({
+      link: '#v=1&preset=tiny',
+      buildId: icl.buildId,
+      config: panelConfig(result),
+      seed: panel.seeds,
+      date: '2026-05-06T07:08:09.000Z',
+    });
     const svg = panelSvg(result, record);
     expect(readSvgProvenance(svg)).toEqual(record);
     expect(svg).toContain('seeds 3, 4 · build');
@@ -231,8 +268,12 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
 describe('one palette', () => {
   it('colours are written only in wasm/palette.js: page charts and command-line charts import it', () => {
     const sources = [
-      ...readdirSync(join(root, 'web/src')).filter((name) => name.endsWith('.ts')).map((name) => `web/src/${name}`),
-      ...readdirSync(join(root, 'wasm')).filter((name) => /\.(m?js)$/.test(name) && name !== 'palette.js').map((name) => `wasm/${name}`),
+      ...readdirSync(join(root, 'web/src'))
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => `web/src/${name}`),
+      ...readdirSync(join(root, 'wasm'))
+        .filter((name) => /\.(m?js)$/.test(name) && name !== 'palette.js')
+        .map((name) => `wasm/${name}`),
     ];
     const colourLiteral = /['"`]#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})['"`]/;
     const offenders = sources.filter((path) => colourLiteral.test(readFileSync(join(root, path), 'utf8')));

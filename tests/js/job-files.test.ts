@@ -35,11 +35,23 @@ describe('job files', { timeout: 120_000 }, () => {
   it('fans a quick panel out over GNU parallel and merges it to the in-process numbers, bit for bit', () => {
     const written = icl('reproduce', PANEL, '--quick', '--jobs-out', jobs);
     expect(written.status).toBe(0);
-    const files = readdirSync(jobs).filter((name) => name.endsWith('.job.json')).sort();
+    const files = readdirSync(jobs)
+      .filter((name) => name.endsWith('.job.json'))
+      .sort();
     expect(files).toEqual([`${PANEL}-0000.job.json`, `${PANEL}-0001.job.json`, `${PANEL}-0002.job.json`]);
     expect(readdirSync(jobs)).toContain('sweep.json');
 
-    const fanned = run('parallel', ['-j2', process.execPath, cli, 'job', '{}', '--out', results, ':::', ...files.map((name) => join(jobs, name))]);
+    const fanned = run('parallel', [
+      '-j2',
+      process.execPath,
+      cli,
+      'job',
+      '{}',
+      '--out',
+      results,
+      ':::',
+      ...files.map((name) => join(jobs, name)),
+    ]);
     expect(fanned.status, fanned.stderr).toBe(0);
     expect(readdirSync(results).sort()).toEqual(files.map((name) => name.replace('.job.json', '.result.json')));
 
@@ -58,7 +70,11 @@ describe('job files', { timeout: 120_000 }, () => {
     writeFileSync(join(partial, `${PANEL}-0000.result.json`), readFileSync(join(results, `${PANEL}-0000.result.json`)));
     const missing = icl('reproduce', '--merge', jobs, '--results', partial, '--out', join(scratch, 'nothing'));
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(new RegExp(`^icl-playground: 2 of the sweep's results are missing from .*partial: ${PANEL}-0001.result.json, ${PANEL}-0002.result.json\\n$`));
+    expect(missing.stderr).toMatch(
+      new RegExp(
+        `^icl-playground: 2 of the sweep's results are missing from .*partial: ${PANEL}-0001.result.json, ${PANEL}-0002.result.json\\n$`,
+      ),
+    );
     // A result file under the wrong name (another job's) is refused, not averaged in.
     writeFileSync(join(partial, `${PANEL}-0001.result.json`), readFileSync(join(results, `${PANEL}-0002.result.json`)));
     writeFileSync(join(partial, `${PANEL}-0002.result.json`), readFileSync(join(results, `${PANEL}-0002.result.json`)));
@@ -81,12 +97,17 @@ describe('job files', { timeout: 120_000 }, () => {
     writeFileSync(join(machine, 'package.json'), '{"name": "worker", "private": true, "type": "module"}');
     const installed = run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], machine);
     expect(installed.status, installed.stderr).toBe(0);
-    const job = run(join(machine, 'node_modules/.bin/icl-playground'), ['job', join(jobs, `${PANEL}-0001.job.json`), '--out', join(machine, 'out')], machine);
+    const job = run(
+      join(machine, 'node_modules/.bin/icl-playground'),
+      ['job', join(jobs, `${PANEL}-0001.job.json`), '--out', join(machine, 'out')],
+      machine,
+    );
     expect(job.status, job.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(machine, 'out', `${PANEL}-0001.result.json`), 'utf8'));
     expect(result.output).toEqual(JSON.parse(readFileSync(join(results, `${PANEL}-0001.result.json`), 'utf8')).output);
     // The module and its typings, as an installed dependency.
-    const script = "import { loadIcl } from 'icl-playground'; const icl = await loadIcl(); process.stdout.write(JSON.stringify(icl.theoryCurves({ d: 4, n: [2] }, [2])[0].values));";
+    const script =
+      "import { loadIcl } from 'icl-playground'; const icl = await loadIcl(); process.stdout.write(JSON.stringify(icl.theoryCurves({ d: 4, n: [2] }, [2])[0].values));";
     const module = run(process.execPath, ['--input-type=module', '-e', script], machine);
     expect(module.status, module.stderr).toBe(0);
     expect(JSON.parse(module.stdout)[0]).toBeCloseTo(20 / 7, 12);

@@ -84,10 +84,30 @@ describe('links', () => {
   it('carry the page state beside the config', () => {
     const config = icl.normalizeConfig({ data: { kind: 'drift', gamma: 0.5 } });
     const fragment = encodeState({
-      config, schema, buildId: 'b', preset: 'fig2a-noiseless-iid', quick: true, log: true, fit: true, embed: true, hide: ['table', 'intro'],
+      config,
+      schema,
+      buildId: 'b',
+      preset: 'fig2a-noiseless-iid',
+      quick: true,
+      log: true,
+      fit: true,
+      embed: true,
+      hide: ['table', 'intro'],
     });
     const state = decodeState(`https://host/page/#${fragment}`, schema);
-    expect(state).toMatchObject({ preset: 'fig2a-noiseless-iid', quick: true, log: true, fit: true, embed: true, run: false, autoplay: false, hide: ['table', 'intro'], version: '1', buildId: 'b', warnings: [] });
+    expect(state).toMatchObject({
+      preset: 'fig2a-noiseless-iid',
+      quick: true,
+      log: true,
+      fit: true,
+      embed: true,
+      run: false,
+      autoplay: false,
+      hide: ['table', 'intro'],
+      version: '1',
+      buildId: 'b',
+      warnings: [],
+    });
     expect(icl.normalizeConfig(state.config)).toEqual(config);
   });
 
@@ -133,7 +153,28 @@ describe('links', () => {
       state = (state * 1103515245 + 12345) % 2147483648;
       return state / 2147483648;
     };
-    const pieces = ['=', '&', '#', '%', '%2', '%ZZ', ',', '.', 'v', '1', '-1', '1e400', 'NaN', '__proto__', 'constructor', 'é', '\u{1F600}', '\uD800', '<img src=x>', ...schema.fields.map((f) => f.path)];
+    const pieces = [
+      '=',
+      '&',
+      '#',
+      '%',
+      '%2',
+      '%ZZ',
+      ',',
+      '.',
+      'v',
+      '1',
+      '-1',
+      '1e400',
+      'NaN',
+      '__proto__',
+      'constructor',
+      'é',
+      '\u{1F600}',
+      '\uD800',
+      '<img src=x>',
+      ...schema.fields.map((f) => f.path),
+    ];
     let accepted = 0;
     for (let i = 0; i < 3000; i++) {
       let text = '';

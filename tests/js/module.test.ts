@@ -111,6 +111,8 @@ describe('theory curves', () => {
   it('list the model curve first, then the references', () => {
     const rag = icl.theoryCurves({ d: 20, data: { kind: 'rag', alpha: 0.2 } }, [10, 20, 40]);
     expect(rag.map((c) => c.name)).toEqual(['rag_exact', 'rag_asymptotic', 'iid_reference']);
+    // Each says what it is: the model's own theory, an approximation (never scored), a reference.
+    expect(rag.map((c) => c.role)).toEqual(['model', 'approximation', 'reference']);
     // paper-spec §3.9: RAG exact, alpha = .2
     [10.767888, 7.449585, 4.699928].forEach((value, i) => expect(rag[0].values[i]).toBeCloseTo(value, 6));
     const drift = icl.theoryCurves({ d: 5, n: 20, data: { kind: 'drift', gamma: 0.9, noise_variance: 0.25 }, model: { kind: 'h3' } }, [20]);
@@ -165,11 +167,14 @@ describe('read-outs', () => {
 describe('readout', () => {
   const mean = (values: ArrayLike<number>) => Array.from(values).reduce((sum, v) => sum + v, 0) / values.length;
 
-  it('normalises the raw read-outs to mean(omega) = 1 and measures the distance to W* at the model\'s n', () => {
+  it("normalises the raw read-outs to mean(omega) = 1 and measures the distance to W* at the model's n", () => {
     const experiment = icl.createExperiment({ seed: 4, d: 3, n: [4, 6], model: { kind: 'h3' }, training: { steps: 40, batch_size: 16 } });
     try {
       experiment.step(experiment.totalSteps);
-      for (const [model, n] of [[0, 4], [1, 6]] as const) {
+      for (const [model, n] of [
+        [0, 4],
+        [1, 6],
+      ] as const) {
         const readout = experiment.readout(model);
         const rawOmega = experiment.sampleWeights(model);
         const rawW = experiment.effectiveWeights(model);
@@ -199,7 +204,7 @@ describe('readout', () => {
     }
   });
 
-  it('leaves attention\'s weights as they are: its sample weights are ones', () => {
+  it("leaves attention's weights as they are: its sample weights are ones", () => {
     const experiment = icl.createExperiment({ d: 2, n: [5], training: { steps: 5, batch_size: 8 } });
     try {
       experiment.step(5);

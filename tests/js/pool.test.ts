@@ -100,7 +100,10 @@ describe('the job pool', () => {
     planned(run);
     run.pool.pause();
     expect(run.pool.phase).toBe('pausing');
-    expect(run.workers.map((worker) => worker.sent.at(-1))).toEqual([{ type: 'pause', generation: 1 }, { type: 'pause', generation: 1 }]);
+    expect(run.workers.map((worker) => worker.sent.at(-1))).toEqual([
+      { type: 'pause', generation: 1 },
+      { type: 'pause', generation: 1 },
+    ]);
     run.workers[0]?.answer({ type: 'holding', index: 1, generation: 1, stepsDone: 10 });
     expect(run.pool.phase).toBe('pausing');
     // A job that ends while pausing is kept, and its worker gets no new job.

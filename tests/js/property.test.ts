@@ -30,23 +30,86 @@ type Random = ReturnType<typeof generator>;
 type Json = unknown;
 
 const SPECIAL_NUMBERS = [
-  0, -0, 1, -1, 0.5, 2, 1e-30, -1e-30, 1e-31, 5e-324, 1e-300, 1e300, 1.7976931348623157e308, Number.NaN,
-  Number.POSITIVE_INFINITY, 2 ** 31, 2 ** 32, 2 ** 32 + 5, 2 ** 53 + 1, -(2 ** 31), 0.99999994, 0.99999995, 1 - 1e-17,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  2,
+  1e-30,
+  -1e-30,
+  1e-31,
+  5e-324,
+  1e-300,
+  1e300,
+  1.7976931348623157e308,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  2 ** 31,
+  2 ** 32,
+  2 ** 32 + 5,
+  2 ** 53 + 1,
+  -(2 ** 31),
+  0.99999994,
+  0.99999995,
+  1 - 1e-17,
 ];
-const STRINGS = ['', 'iid', 'rag', 'h3', 'attention', 'power_law', 'isotropic', 'é', '😀', '\u0000', '\ud800', '\udfff',
-  '\u202e', 'a\nb', '"', '\\', '{', 'ｄ', 'x'.repeat(5000)];
+const STRINGS = [
+  '',
+  'iid',
+  'rag',
+  'h3',
+  'attention',
+  'power_law',
+  'isotropic',
+  'é',
+  '😀',
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\u202e',
+  'a\nb',
+  '"',
+  '\\',
+  '{',
+  'ｄ',
+  'x'.repeat(5000),
+];
 
 // Every field: values at and just beyond the ends of its range, and its other choices.
 function fieldValues(d: number): Record<string, readonly Json[]> {
   const spectrum = (value: number, length = d) => new Array(length).fill(value);
-  const spectra = ['isotropic', 'power_law', spectrum(1e-6), spectrum(1e4), spectrum(9.9e-7), spectrum(1.0001e4),
-    spectrum(1, d + 1), spectrum(1, Math.max(0, d - 1)), [...spectrum(1, d - 1), 5e-324], 'flat'];
+  const spectra = [
+    'isotropic',
+    'power_law',
+    spectrum(1e-6),
+    spectrum(1e4),
+    spectrum(9.9e-7),
+    spectrum(1.0001e4),
+    spectrum(1, d + 1),
+    spectrum(1, Math.max(0, d - 1)),
+    [...spectrum(1, d - 1), 5e-324],
+    'flat',
+  ];
   return {
     version: [1, 2, 0, '1', null],
     seed: [0, 4294967295, 4294967296, -1, 1.5, 2 ** 53, 12345],
     d: [1, 2, 8, 64, 0, 65, 2.5, -1, '5'],
-    n: [1, 512, 0, 513, [1, 2, 3], [5, 5], [10, 5], [], Array.from({ length: 32 }, (_, i) => i + 1),
-      Array.from({ length: 33 }, (_, i) => i + 1), [1, 2 ** 32 + 5], [1, 512], [3.5]],
+    n: [
+      1,
+      512,
+      0,
+      513,
+      [1, 2, 3],
+      [5, 5],
+      [10, 5],
+      [],
+      Array.from({ length: 32 }, (_, i) => i + 1),
+      Array.from({ length: 33 }, (_, i) => i + 1),
+      [1, 2 ** 32 + 5],
+      [1, 512],
+      [3.5],
+    ],
     'data.kind': ['iid', 'rag', 'alignment', 'drift', 'ar', 7],
     'data.noise_variance': [0, 100, 100.0001, -0, 1e-30, 5e-324, 1e-31, -1],
     'data.x_spectrum': spectra,
@@ -61,8 +124,16 @@ function fieldValues(d: number): Record<string, readonly Json[]> {
     'model.init_std': [1e-6, 1, 1.01, 9.9e-7, 0.1, 10],
     'model.rank': [1, d, d + 1, 0, d + 2],
     'model.init': ['gaussian', 'symmetric', 'zeros'],
-    'model.lora': [{}, { rank: 1 }, { rank: d + 1, adapt: 'key_query' }, { rank: 0 },
-      { pretrain_steps: 1 }, { pretrain_steps: 1000001 }, { pretrain_task_spectrum: spectrum(1e4) }, { adapt: 'all' }],
+    'model.lora': [
+      {},
+      { rank: 1 },
+      { rank: d + 1, adapt: 'key_query' },
+      { rank: 0 },
+      { pretrain_steps: 1 },
+      { pretrain_steps: 1000001 },
+      { pretrain_task_spectrum: spectrum(1e4) },
+      { adapt: 'all' },
+    ],
     'model.filter': ['free', 'ssm', 'fir'],
     'model.ssm_states': [1, 16, 17, 0],
     objective: ['query', 'all_positions', 'every'],
@@ -81,15 +152,26 @@ function fieldValues(d: number): Record<string, readonly Json[]> {
 // Any JSON-ish value, and some that JSON cannot hold.
 function anyValue(random: Random, depth = 0): Json {
   switch (random.int(depth > 2 ? 6 : 9)) {
-    case 0: return null;
-    case 1: return random.chance(0.5);
-    case 2: return random.pick(SPECIAL_NUMBERS);
-    case 3: return random.pick(STRINGS);
-    case 4: return random.next() * 10 ** random.int(12) - 5;
-    case 5: return random.chance(0.5) ? BigInt(random.int(1000)) : random.pick(STRINGS) + random.pick(STRINGS);
-    case 6: return Array.from({ length: random.int(5) }, () => anyValue(random, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: random.int(4) }, () => [random.pick(STRINGS).slice(0, 8), anyValue(random, depth + 1)]));
-    default: return random.chance(0.02) ? new Array(random.int(200000)).fill(1) : { nested: anyValue(random, depth + 1) };
+    case 0:
+      return null;
+    case 1:
+      return random.chance(0.5);
+    case 2:
+      return random.pick(SPECIAL_NUMBERS);
+    case 3:
+      return random.pick(STRINGS);
+    case 4:
+      return random.next() * 10 ** random.int(12) - 5;
+    case 5:
+      return random.chance(0.5) ? BigInt(random.int(1000)) : random.pick(STRINGS) + random.pick(STRINGS);
+    case 6:
+      return Array.from({ length: random.int(5) }, () => anyValue(random, depth + 1));
+    case 7:
+      return Object.fromEntries(
+        Array.from({ length: random.int(4) }, () => [random.pick(STRINGS).slice(0, 8), anyValue(random, depth + 1)]),
+      );
+    default:
+      return random.chance(0.02) ? new Array(random.int(200000)).fill(1) : { nested: anyValue(random, depth + 1) };
   }
 }
 
@@ -140,11 +222,20 @@ function generateConfig(random: Random): Json {
     }
     const at = random.int(text.length + 1);
     switch (random.int(5)) {
-      case 0: text = text.slice(0, at) + random.pick(['\ud800', '\udc00', '\u0000', 'é', '}', ',', '"', '1e400', ' ']) + text.slice(at); break;
-      case 1: text = text.slice(0, at); break;
-      case 2: text = text.replace('{', '{"d": 5, '); break;
-      case 3: text = `${text}\u0000`; break;
-      default: break;
+      case 0:
+        text = text.slice(0, at) + random.pick(['\ud800', '\udc00', '\u0000', 'é', '}', ',', '"', '1e400', ' ']) + text.slice(at);
+        break;
+      case 1:
+        text = text.slice(0, at);
+        break;
+      case 2:
+        text = text.replace('{', '{"d": 5, ');
+        break;
+      case 3:
+        text = `${text}\u0000`;
+        break;
+      default:
+        break;
     }
     return text;
   }
@@ -212,7 +303,9 @@ describe('the module under generated configs', { timeout: 120_000 }, () => {
     const experiment = icl.createExperiment({ d: 4, n: [3, 6], training: { steps: 5, batch_size: 16 }, evaluation: { prompts: 100 } });
     try {
       expect(experiment.step(5)).toBe(5);
-      expect([...experiment.lastTrainLoss(), ...experiment.evaluate(), ...experiment.effectiveWeights(1)].every(Number.isFinite)).toBe(true);
+      expect([...experiment.lastTrainLoss(), ...experiment.evaluate(), ...experiment.effectiveWeights(1)].every(Number.isFinite)).toBe(
+        true,
+      );
     } finally {
       experiment.delete();
     }

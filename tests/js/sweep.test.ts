@@ -11,7 +11,8 @@ import { describeRecipe, recipeNames, recipes } from '../../run/recipes.js';
 import { aggregate, merge, panelJobs, panelTheory, resolvePanel, runJob, scheduleOrder } from '../../run/sweep.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
-const presets = readdirSync(presetDir).filter((name) => name.endsWith('.json'))
+const presets = readdirSync(presetDir)
+  .filter((name) => name.endsWith('.json'))
   .map((name) => JSON.parse(readFileSync(join(presetDir, name), 'utf8')));
 
 describe('sweep engine', () => {
@@ -22,15 +23,28 @@ describe('sweep engine', () => {
   });
 
   it('trains every n in one job along the n axis, one job per point elsewhere', () => {
-    const alongN = { base: { d: 4 }, axis: { field: 'n', values: [2, 4] }, curves: [{ label: 'a', patch: {} }, { label: 'b', patch: { model: { kind: 'h3' } } }], seeds: [1, 2] };
+    const alongN = {
+      base: { d: 4 },
+      axis: { field: 'n', values: [2, 4] },
+      curves: [
+        { label: 'a', patch: {} },
+        { label: 'b', patch: { model: { kind: 'h3' } } },
+      ],
+      seeds: [1, 2],
+    };
     const jobs = panelJobs(alongN);
     expect(jobs).toHaveLength(4);
     expect(jobs[3]).toMatchObject({ curveIndex: 1, seed: 2, axisValue: null, config: { d: 4, n: [2, 4], seed: 2, model: { kind: 'h3' } } });
-    const alongGamma = { base: { n: [20], data: { kind: 'drift' } }, axis: { field: 'data.gamma', values: [0.8, 0.9] }, curves: [{ label: 'a' }], seeds: [5] };
+    const alongGamma = {
+      base: { n: [20], data: { kind: 'drift' } },
+      axis: { field: 'data.gamma', values: [0.8, 0.9] },
+      curves: [{ label: 'a' }],
+      seeds: [5],
+    };
     expect(panelJobs(alongGamma).map((job) => (job.config.data as { gamma: number }).gamma)).toEqual([0.8, 0.9]);
   });
 
-  it('starts the costliest jobs first by the core\'s run plan: H3 banks before attention banks, long contexts before short', async () => {
+  it("starts the costliest jobs first by the core's run plan: H3 banks before attention banks, long contexts before short", async () => {
     const icl = await loadIcl();
     const cost = (config: unknown) => icl.runPlan(config).runMultiplyAdds;
     const fig2 = presets.find((p) => p.id === 'fig2a-noiseless-iid');
@@ -46,12 +60,22 @@ describe('sweep engine', () => {
   });
 
   it('aggregates seeds into mean, spread and gap, and judges fidelity', () => {
-    const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2], tolerance: { point: 0.03, median: 0.01 } };
+    const panel = {
+      axis: { field: 'n', values: [1, 2] },
+      curves: [{ label: 'a' }],
+      seeds: [1, 2],
+      tolerance: { point: 0.03, median: 0.01 },
+    };
     const jobs = panelJobs({ ...panel, base: {} });
-    const { curves, fidelity } = aggregate(panel, jobs, [
-      { empirical: [10.2, 5.0], theory: [10, 5], divergence: null },
-      { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
-    ], [[10, 5]]);
+    const { curves, fidelity } = aggregate(
+      panel,
+      jobs,
+      [
+        { empirical: [10.2, 5.0], theory: [10, 5], divergence: null },
+        { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
+      ],
+      [[10, 5]],
+    );
     expect(curves[0].points[0]).toMatchObject({ mean: 10.1, min: 10.0, max: 10.2, theory: 10 });
     expect(curves[0].points[0].gap).toBeCloseTo(0.01, 12);
     expect(fidelity.maxGap).toBeCloseTo(0.01, 12);
@@ -60,25 +84,46 @@ describe('sweep engine', () => {
   });
 
   it('marks the points of a diverged job instead of averaging them, and fails the panel', () => {
-    const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2], tolerance: { point: 0.03, median: 0.01 } };
+    const panel = {
+      axis: { field: 'n', values: [1, 2] },
+      curves: [{ label: 'a' }],
+      seeds: [1, 2],
+      tolerance: { point: 0.03, median: 0.01 },
+    };
     const jobs = panelJobs({ ...panel, base: {} });
-    const { curves, fidelity } = aggregate(panel, jobs, [
-      { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
-      { empirical: [null, null], theory: [10, 5], divergence: 'diverged at step 6 (the model with n = 2): …' },
-    ], [[10, 5]]);
-    expect(curves[0].points[0]).toMatchObject({ mean: null, gap: null, theory: 10, diverged: 'diverged at step 6 (the model with n = 2): …' });
+    const { curves, fidelity } = aggregate(
+      panel,
+      jobs,
+      [
+        { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
+        { empirical: [null, null], theory: [10, 5], divergence: 'diverged at step 6 (the model with n = 2): …' },
+      ],
+      [[10, 5]],
+    );
+    expect(curves[0].points[0]).toMatchObject({
+      mean: null,
+      gap: null,
+      theory: 10,
+      diverged: 'diverged at step 6 (the model with n = 2): …',
+    });
     expect(fidelity).toMatchObject({ diverged: 1, pass: false, medianGap: null, maxGap: null });
     expect(JSON.stringify(curves)).not.toMatch(/NaN/);
   });
 
   it('assembles a panel in progress: estimates and pending seeds are shown, never scored', () => {
-    const panel = { axis: { field: 'n', values: [1, 2] }, curves: [{ label: 'a' }], seeds: [1, 2, 3], tolerance: { point: 0.03, median: 0.01 } };
+    const panel = {
+      axis: { field: 'n', values: [1, 2] },
+      curves: [{ label: 'a' }],
+      seeds: [1, 2, 3],
+      tolerance: { point: 0.03, median: 0.01 },
+    };
     const jobs = panelJobs({ ...panel, base: {} });
-    const { curves, fidelity } = aggregate(panel, jobs, [
-      { empirical: [10.1, 5.05], theory: [10, 5], divergence: null },
-      { estimate: true, step: 250, empirical: [12, 6] },
-      undefined,
-    ], [[10, 5]]);
+    const { curves, fidelity } = aggregate(
+      panel,
+      jobs,
+      [{ empirical: [10.1, 5.05], theory: [10, 5], divergence: null }, { estimate: true, step: 250, empirical: [12, 6] }, undefined],
+      [[10, 5]],
+    );
     const first = curves[0].points[0];
     expect(first).toMatchObject({ mean: 11.05, estimate: true, pending: 1, empirical: [10.1] });
     expect(first.values).toEqual([
@@ -87,7 +132,12 @@ describe('sweep engine', () => {
     ]);
     // Nothing is final at every seed: no gap is scored, and an incomplete panel never passes.
     expect(fidelity).toMatchObject({ complete: false, jobsDone: 1, medianGap: null, maxGap: null, pass: false });
-    const done = aggregate(panel, jobs, [0, 1, 2].map(() => ({ empirical: [10.05, 5.02], theory: [10, 5], divergence: null })), [[10, 5]]);
+    const done = aggregate(
+      panel,
+      jobs,
+      [0, 1, 2].map(() => ({ empirical: [10.05, 5.02], theory: [10, 5], divergence: null })),
+      [[10, 5]],
+    );
     expect(done.fidelity).toMatchObject({ complete: true, jobsDone: 3, pass: true });
     expect(done.curves[0].points[0]).toMatchObject({ estimate: false, pending: 0 });
   });
@@ -111,7 +161,12 @@ describe('sweep engine', () => {
 
   it('runs a job to its divergence and says so', async () => {
     const icl = await loadIcl();
-    const output = await runJob(icl, { curveIndex: 0, seed: 1, axisValue: null, config: { d: 10, n: [10], training: { steps: 400, batch_size: 64, learning_rate: 1 }, evaluation: { prompts: 500 } } });
+    const output = await runJob(icl, {
+      curveIndex: 0,
+      seed: 1,
+      axisValue: null,
+      config: { d: 10, n: [10], training: { steps: 400, batch_size: 64, learning_rate: 1 }, evaluation: { prompts: 500 } },
+    });
     expect(output.divergence).toMatch(/^diverged at step \d+ .*learning rate is likely too high/);
   });
 
@@ -126,8 +181,14 @@ describe('sweep engine', () => {
 describe('presets', () => {
   it('cover every figure panel, each with a named recipe that owns its training', () => {
     expect(presets.map((p) => p.id).sort()).toEqual([
-      'drift-h3-vs-attention', 'fig2a-noiseless-iid', 'fig2b-noisy-labels', 'fig2c-nonisotropic-task',
-      'fig3-alignment', 'fig3-lora', 'fig3-low-rank', 'fig3-rag',
+      'drift-h3-vs-attention',
+      'fig2a-noiseless-iid',
+      'fig2b-noisy-labels',
+      'fig2c-nonisotropic-task',
+      'fig3-alignment',
+      'fig3-lora',
+      'fig3-low-rank',
+      'fig3-rag',
     ]);
     for (const preset of presets) {
       expect(preset.seeds, preset.id).toEqual([1, 2, 3]);
@@ -143,7 +204,7 @@ describe('presets', () => {
     const [attention, h3] = [0, 1].map((curve) => panelJobs(resolvePanel(preset)).find((job) => job.curveIndex === curve)!.config);
     expect(attention?.training).toEqual(recipes.fast?.training);
     expect(attention?.model).toEqual({ kind: 'attention', init: 'symmetric', init_std: 0.03 });
-    expect(h3?.model).toEqual({ kind: 'h3' });  // the recipe's attention patch is for attention only
+    expect(h3?.model).toEqual({ kind: 'h3' }); // the recipe's attention patch is for attention only
     const paper = panelJobs(resolvePanel(preset, { recipe: 'paper' }))[0]!.config;
     expect(paper.training).toEqual(recipes.paper?.training);
     expect(paper.model).toEqual({ kind: 'attention' });
@@ -155,7 +216,9 @@ describe('presets', () => {
     const loraConfig = panelJobs(resolvePanel(lora))[0]!.config as { model: { lora: { pretrain_steps: number } } };
     expect(loraConfig.model.lora.pretrain_steps).toBe(recipes.lora?.training.steps);
     expect(() => resolvePanel(preset, { recipe: 'slow' })).toThrow(/unknown recipe 'slow' \(known: paper, fast, low-rank, lora\)/);
-    expect(describeRecipe('paper', recipes.paper!)).toBe('paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096)');
+    expect(describeRecipe('paper', recipes.paper!)).toBe(
+      'paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096)',
+    );
   });
 
   it('reproduce --quick writes CSV, JSON and SVG per panel and every panel is within tolerance', () => {
@@ -169,7 +232,10 @@ describe('presets', () => {
       expect(json.fidelity.pass, preset.id).toBe(true);
       expect(json.fidelity.maxGap, preset.id).toBeLessThanOrEqual(0.05);
       // Provenance comment lines (tests/js/export.test.ts reads them back), then the table.
-      const csv = readFileSync(join(out, `${preset.id}.csv`), 'utf8').trim().split('\n').filter((line) => !line.startsWith('# '));
+      const csv = readFileSync(join(out, `${preset.id}.csv`), 'utf8')
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('# '));
       expect(csv[0]).toBe('panel,curve,axis,x,seed,empirical,theory,relative_gap');
       const points = json.curves.reduce((sum: number, curve: { points: unknown[] }) => sum + curve.points.length, 0);
       expect(csv).toHaveLength(1 + 2 * points); // one seed and its mean per point
@@ -183,7 +249,9 @@ describe('presets', () => {
 
     // All panels shared one pool above; a panel run alone, on one thread, gives the same numbers.
     const alone = mkdtempSync(join(tmpdir(), 'icl-reproduce-alone-'));
-    const single = spawnSync(process.execPath, [cli, 'reproduce', 'fig2a-noiseless-iid', '--quick', '--threads', '1', '--out', alone], { encoding: 'utf8' });
+    const single = spawnSync(process.execPath, [cli, 'reproduce', 'fig2a-noiseless-iid', '--quick', '--threads', '1', '--out', alone], {
+      encoding: 'utf8',
+    });
     expect(single.status, single.stderr).toBe(0);
     const curves = (dir: string) => JSON.parse(readFileSync(join(dir, 'fig2a-noiseless-iid.json'), 'utf8')).curves;
     expect(curves(alone)).toEqual(curves(out));

@@ -14,7 +14,9 @@ import { RunQueue } from '../../web/src/run-queue.ts';
 import { READOUTS, VARIATIONS, variationPanel } from '../../web/src/tour-variations.ts';
 
 const root = join(import.meta.dirname, '../..');
-const presets: Panel[] = readdirSync(join(root, 'wasm/presets')).map((name) => JSON.parse(readFileSync(join(root, 'wasm/presets', name), 'utf8')));
+const presets: Panel[] = readdirSync(join(root, 'wasm/presets')).map((name) =>
+  JSON.parse(readFileSync(join(root, 'wasm/presets', name), 'utf8')),
+);
 const preset = (id: string) => presets.find((panel) => panel.id === id) as Panel;
 const tourHtml = readFileSync(join(root, 'web/tour.html'), 'utf8');
 
@@ -42,7 +44,9 @@ describe('the article’s variations', () => {
         for (const job of jobs) expect(() => icl.normalizeConfig(job.config), `${panel.id} / ${variation.id}`).not.toThrow();
         const theory = panelTheory(icl, varied, jobs);
         const sameTheory = JSON.stringify(theory.map((curve) => curve.points)) === JSON.stringify(baseTheory.map((curve) => curve.points));
-        const sameConfigs = JSON.stringify(jobs.map((job) => icl.normalizeConfig(job.config))) === JSON.stringify(baseJobs.map((job) => icl.normalizeConfig(job.config)));
+        const sameConfigs =
+          JSON.stringify(jobs.map((job) => icl.normalizeConfig(job.config))) ===
+          JSON.stringify(baseJobs.map((job) => icl.normalizeConfig(job.config)));
         expect(sameTheory && sameConfigs, `${panel.id} / ${variation.id} changes nothing`).toBe(false);
         // Each fits the core's budget: a variation is a quick run.
         for (const job of jobs) expect(icl.runPlan(icl.normalizeConfig(job.config)).runMultiplyAdds).toBeLessThan(1e13);
@@ -78,7 +82,8 @@ describe('the article’s variations', () => {
     // A shift of rank two: rank 1 stays above the new optimum, ranks 2 and 3 reach it.
     const lora = variationPanel(preset('fig3-lora'), variation('fig3-lora', 'rank-two-shift')!);
     const [ranks] = theoryOf(lora) as [number[]];
-    const optimum = icl.theoryCurves(icl.normalizeConfig(panelJobs(lora)[0]?.config), [10]).find((curve) => curve.name === 'pgd_optimum')?.values[0];
+    const optimum = icl.theoryCurves(icl.normalizeConfig(panelJobs(lora)[0]?.config), [10]).find((curve) => curve.name === 'pgd_optimum')
+      ?.values[0];
     expect(ranks[0]).toBeGreaterThan((optimum as number) * 1.01);
     expect(ranks[1]).toBeCloseTo(optimum as number, 10);
     expect(ranks[2]).toBeCloseTo(optimum as number, 10);
@@ -123,16 +128,42 @@ function result(means: [number[], number[]], theory: number[], { seeds = 1, spre
     quick: true,
     buildId: 'b',
     axis: { field: 'n', label: 'context length n', values: xs },
-    panel: { id: 'test', title: 'test', base: {}, axis: { field: 'n', values: xs }, curves: [], seeds: Array.from({ length: seeds }, (_, i) => i + 1), tolerance: { point: 0.05, median: 0.025 } },
+    panel: {
+      id: 'test',
+      title: 'test',
+      base: {},
+      axis: { field: 'n', values: xs },
+      curves: [],
+      seeds: Array.from({ length: seeds }, (_, i) => i + 1),
+      tolerance: { point: 0.05, median: 0.025 },
+    },
     seconds: 0,
     curves,
-    fidelity: { medianGap: 0, maxGap: 0, tolerance: { point: 0.05, median: 0.025 }, diverged: 0, complete: true, jobsDone: 2, jobs: 2, pass: true },
+    fidelity: {
+      medianGap: 0,
+      maxGap: 0,
+      tolerance: { point: 0.05, median: 0.025 },
+      diverged: 0,
+      complete: true,
+      jobsDone: 2,
+      jobs: 2,
+      pass: true,
+    },
   } as unknown as PanelResult;
 }
 
 describe('preset chart helpers', () => {
   it('gapPanelData: the gap in percent per curve and point, the seeds’ range, the tolerance band inside the domain', () => {
-    const data = gapPanelData(result([[2.2, 1.1], [2.0, 0.99]], [2, 1], { seeds: 3, spread: 0.01 }));
+    const data = gapPanelData(
+      result(
+        [
+          [2.2, 1.1],
+          [2.0, 0.99],
+        ],
+        [2, 1],
+        { seeds: 3, spread: 0.01 },
+      ),
+    );
     expect(data.tolerance).toBe(5);
     expect(data.points).toHaveLength(4);
     const first = data.points[0];
@@ -147,7 +178,13 @@ describe('preset chart helpers', () => {
   });
 
   it('gapPanelData skips diverged and pending points', () => {
-    const panel = result([[2, 1], [2, 1]], [2, 1]);
+    const panel = result(
+      [
+        [2, 1],
+        [2, 1],
+      ],
+      [2, 1],
+    );
     const points = panel.curves[1]?.points ?? [];
     Object.assign(points[0] as object, { diverged: 'the loss is not finite', mean: null, min: null, max: null, gap: null });
     Object.assign(points[1] as object, { values: [], empirical: [], mean: null, min: null, max: null, gap: null, pending: 1 });
@@ -155,13 +192,28 @@ describe('preset chart helpers', () => {
   });
 
   it('curves on the same theory line are found, and so are curves that coincide within the tolerance', () => {
-    const same = result([[2.02, 1.01], [2.03, 1.0]], [2, 1]);
-    expect(sharedTheories(same)).toEqual([[0, 1], [0, 1]]);
+    const same = result(
+      [
+        [2.02, 1.01],
+        [2.03, 1.0],
+      ],
+      [2, 1],
+    );
+    expect(sharedTheories(same)).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
     expect(coincidentCurves(same).map((pair) => pair.curves)).toEqual([[0, 1]]);
     const legend = panelLegend(same).map((entry) => entry.key);
     expect(legend).toContain('coincide-0-1');
     expect(panelLegend(same).find((entry) => entry.key === 'theory')?.label).toContain('share one theory line');
-    const apart = result([[2.5, 1.4], [2.0, 1.0]], [2, 1]);
+    const apart = result(
+      [
+        [2.5, 1.4],
+        [2.0, 1.0],
+      ],
+      [2, 1],
+    );
     expect(coincidentCurves(apart)).toEqual([]);
     expect(panelLegend(apart).map((entry) => entry.key)).not.toContain('coincide-0-1');
   });

@@ -90,39 +90,93 @@ describe('typings', () => {
   it('the default config has the shape the typings declare', async () => {
     const config = (await loadIcl()).defaultConfig();
     const declared: Record<keyof typeof config, true> = {
-      version: true, seed: true, d: true, n: true, data: true, model: true, objective: true, training: true, evaluation: true,
+      version: true,
+      seed: true,
+      d: true,
+      n: true,
+      data: true,
+      model: true,
+      objective: true,
+      training: true,
+      evaluation: true,
     };
     expect(Object.keys(config).sort()).toEqual(Object.keys(declared).sort());
-    expect(Object.keys(config.training).sort()).toEqual(
-      ['adam_beta1', 'adam_beta2', 'adam_epsilon', 'average', 'average_from', 'batch_ramp', 'batch_size', 'batch_size_start',
-        'ema_decay', 'learning_rate', 'lr_decay_at', 'lr_decay_factor', 'lr_schedule', 'steps', 'warmup'],
-    );
+    expect(Object.keys(config.training).sort()).toEqual([
+      'adam_beta1',
+      'adam_beta2',
+      'adam_epsilon',
+      'average',
+      'average_from',
+      'batch_ramp',
+      'batch_size',
+      'batch_size_start',
+      'ema_decay',
+      'learning_rate',
+      'lr_decay_at',
+      'lr_decay_factor',
+      'lr_schedule',
+      'steps',
+      'warmup',
+    ]);
     expect(Object.keys(config.evaluation).sort()).toEqual(['live_prompts', 'prompts']);
   });
 
-  it('the config typings declare exactly the fields of the core\'s schema', async () => {
+  it("the config typings declare exactly the fields of the core's schema", async () => {
     // tsc checks that these keys are exactly the field paths of the Config type; the test checks that
     // they are exactly the schema's, so the typings and the validator cannot drift apart.
     const declared = {
-      d: true, n: true, seed: true, objective: true,
-      'data.kind': true, 'data.noise_variance': true, 'data.x_spectrum': true, 'data.task_spectrum': true,
-      'data.form': true, 'data.alpha': true, 'data.a': true, 'data.b': true, 'data.query': true, 'data.gamma': true,
-      'model.kind': true, 'model.init_std': true, 'model.rank': true, 'model.init': true, 'model.lora': true,
-      'model.lora.rank': true, 'model.lora.adapt': true, 'model.lora.pretrain_task_spectrum': true,
-      'model.lora.pretrain_steps': true, 'model.filter': true, 'model.ssm_states': true,
-      'training.steps': true, 'training.batch_size': true, 'training.learning_rate': true, 'training.lr_decay_at': true,
-      'training.lr_decay_factor': true, 'training.adam_beta1': true, 'training.adam_beta2': true,
-      'training.adam_epsilon': true, 'training.lr_schedule': true, 'training.warmup': true, 'training.batch_ramp': true,
-      'training.batch_size_start': true, 'training.average': true, 'training.average_from': true, 'training.ema_decay': true,
-      'evaluation.prompts': true, 'evaluation.live_prompts': true,
+      d: true,
+      n: true,
+      seed: true,
+      objective: true,
+      'data.kind': true,
+      'data.noise_variance': true,
+      'data.x_spectrum': true,
+      'data.task_spectrum': true,
+      'data.form': true,
+      'data.alpha': true,
+      'data.a': true,
+      'data.b': true,
+      'data.query': true,
+      'data.gamma': true,
+      'model.kind': true,
+      'model.init_std': true,
+      'model.rank': true,
+      'model.init': true,
+      'model.lora': true,
+      'model.lora.rank': true,
+      'model.lora.adapt': true,
+      'model.lora.pretrain_task_spectrum': true,
+      'model.lora.pretrain_steps': true,
+      'model.filter': true,
+      'model.ssm_states': true,
+      'training.steps': true,
+      'training.batch_size': true,
+      'training.learning_rate': true,
+      'training.lr_decay_at': true,
+      'training.lr_decay_factor': true,
+      'training.adam_beta1': true,
+      'training.adam_beta2': true,
+      'training.adam_epsilon': true,
+      'training.lr_schedule': true,
+      'training.warmup': true,
+      'training.batch_ramp': true,
+      'training.batch_size_start': true,
+      'training.average': true,
+      'training.average_from': true,
+      'training.ema_decay': true,
+      'evaluation.prompts': true,
+      'evaluation.live_prompts': true,
     } as const satisfies Record<ConfigFieldPath, true>;
     const schema = (await loadIcl()).configSchema();
     expect(schema.fields.map((field) => field.path).sort()).toEqual(Object.keys(declared).sort());
   });
 
-  it('the README\'s config table has a row for exactly the schema\'s fields', async () => {
+  it("the README's config table has a row for exactly the schema's fields", async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const table = readme.slice(readme.indexOf('| field | default | allowed | meaning |'));
+    // The table runs from its header to the first blank line.
+    const start = readme.indexOf('| field | default | allowed | meaning |');
+    const table = readme.slice(start, readme.indexOf('\n\n', start));
     const rows = table.split('\n').filter((line) => line.startsWith('| `'));
     const documented = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([\w.]+)`/g)].map((match) => match[1]));
     const schema = (await loadIcl()).configSchema();

@@ -100,7 +100,15 @@ function theoryMarks(curves: readonly { curve: DenseTheoryCurve; points: Point[]
   const own = indexed[0];
   if (!own) return [];
   return [
-    Plot.line(own.points, { x: 'n', y: 'risk', stroke: 'white', strokeWidth: 5, strokeDasharray: theoryCurveDash(0), strokeLinecap: 'round', ariaHidden: 'true' }),
+    Plot.line(own.points, {
+      x: 'n',
+      y: 'risk',
+      stroke: 'white',
+      strokeWidth: 5,
+      strokeDasharray: theoryCurveDash(0),
+      strokeLinecap: 'round',
+      ariaHidden: 'true',
+    }),
     line(own),
   ];
 }
@@ -133,7 +141,10 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
   const empirical = finitePoints(data.nValues, data.empirical, data.logN);
   const allN = [...theory, ...empirical].map((p) => p.n);
   const maxN = allN.length > 0 ? Math.max(...allN) : 1;
-  const axis = riskAxis(theory.map((p) => p.risk), empirical.map((p) => p.risk));
+  const axis = riskAxis(
+    theory.map((p) => p.risk),
+    empirical.map((p) => p.risk),
+  );
   const riskTop = axis.top;
   const outliers = empirical.filter((p) => axis.isOutlier(p.risk));
   const what = data.live ? 'live estimate of the test risk' : 'empirical test risk of the trained models';
@@ -148,9 +159,7 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
     style: { fontSize: '13px' },
     ariaLabel: 'Test risk against context length n',
     x: {
-      ...(data.logN
-        ? { type: 'log', domain: [1, Math.max(2, maxN)] }
-        : { type: 'linear', domain: [0, Math.max(1, maxN)] }),
+      ...(data.logN ? { type: 'log', domain: [1, Math.max(2, maxN)] } : { type: 'linear', domain: [0, Math.max(1, maxN)] }),
       label: 'context length n',
       labelAnchor: 'center',
       labelArrow: 'none',

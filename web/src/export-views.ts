@@ -55,7 +55,12 @@ function riskView(result: TrainingResult) {
     provenance: runProvenance(result),
     table: {
       columns: ['n', 'empirical', ...curves.map((curve) => curve.name), 'relative_gap'],
-      rows: result.nValues.map((n, i) => [n, result.empirical[i] ?? Number.NaN, ...curves.map((curve) => riskAt(curve, n)), relativeGap[i] ?? Number.NaN]),
+      rows: result.nValues.map((n, i) => [
+        n,
+        result.empirical[i] ?? Number.NaN,
+        ...curves.map((curve) => riskAt(curve, n)),
+        relativeGap[i] ?? Number.NaN,
+      ]),
     },
     data: {
       view: 'risk-vs-n',
@@ -88,7 +93,14 @@ function preconditionerView(result: TrainingResult, readout: ModelReadout) {
   const optimal = readout.optimal?.preconditioner.length === d * d ? readout.optimal.preconditioner : null;
   const rows: (string | number)[][] = [];
   for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) rows.push([n, i + 1, j + 1, readout.learnedPreconditioner[i * d + j] ?? Number.NaN, optimal ? (optimal[i * d + j] ?? Number.NaN) : '']);
+    for (let j = 0; j < d; j++)
+      rows.push([
+        n,
+        i + 1,
+        j + 1,
+        readout.learnedPreconditioner[i * d + j] ?? Number.NaN,
+        optimal ? (optimal[i * d + j] ?? Number.NaN) : '',
+      ]);
   }
   return {
     fileStem: `icl-preconditioner-n${n}`,
@@ -116,7 +128,11 @@ function preconditionerView(result: TrainingResult, readout: ModelReadout) {
       return {
         title: `The learned preconditioner W_eff beside the optimal W*, context length n = ${n}`,
         rows: [maps, ...(legend ? [[standaloneSvg(legend)]] : [])],
-        notes: [distance ? plainText(distance) : '', optimal ? '' : 'The optimum is not available for this configuration.', caption ? plainText(caption) : ''].filter(Boolean),
+        notes: [
+          distance ? plainText(distance) : '',
+          optimal ? '' : 'The optimum is not available for this configuration.',
+          caption ? plainText(caption) : '',
+        ].filter(Boolean),
       };
     },
   };
@@ -192,7 +208,13 @@ export function initPresetExport(shown: () => PanelResult | null): { refresh(): 
     available: () => shown() !== null,
     build: () => {
       const result = shown() as PanelResult;
-      const link = panelLink({ preset: result.id, recipe: result.panel.recipe?.name, quick: result.quick, buildId: result.buildId, base: location.href.split('#')[0] });
+      const link = panelLink({
+        preset: result.id,
+        recipe: result.panel.recipe?.name,
+        quick: result.quick,
+        buildId: result.buildId,
+        base: location.href.split('#')[0],
+      });
       return {
         fileStem: `icl-${result.id}${result.quick ? '-quick' : ''}`,
         provenance: panelProvenance(result, { link }),

@@ -198,7 +198,10 @@ async function exportFile(view: ExportView, format: Format): Promise<void> {
     case 'csv':
       return download(new Blob([toCsv(view.provenance, view.table)], { type: 'text/csv' }), name);
     case 'json':
-      return download(new Blob([`${JSON.stringify({ provenance: view.provenance, ...view.data }, null, 2)}\n`], { type: 'application/json' }), name);
+      return download(
+        new Blob([`${JSON.stringify({ provenance: view.provenance, ...view.data }, null, 2)}\n`], { type: 'application/json' }),
+        name,
+      );
     case 'svg':
       return download(new Blob([figureSvg({ ...view.figure(), provenance: view.provenance })], { type: 'image/svg+xml' }), name);
     case 'png': {

@@ -204,7 +204,8 @@ export function updateVisibility(userEdit = false): void {
   }
 }
 
-const valueText = (value: unknown) => (Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value));
+const valueText = (value: unknown) =>
+  Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value);
 
 /**
  * Shows a config in the controls: each field's value where the config has one, else its default.
@@ -242,7 +243,11 @@ function typed(text: string): unknown {
   return Number.isFinite(value) ? value : text;
 }
 
-const listOf = (text: string) => text.split(/[\s,;]+/).filter((item) => item !== '').map(typed);
+const listOf = (text: string) =>
+  text
+    .split(/[\s,;]+/)
+    .filter((item) => item !== '')
+    .map(typed);
 
 /** The config the controls describe: every field that applies, as typed. */
 export function readConfig(version: number): Record<string, unknown> {

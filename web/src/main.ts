@@ -166,7 +166,8 @@ function setPhase(next: RunPhase): void {
   playButton.textContent = next === 'playing' ? 'Pause' : next === 'stopped' ? 'Continue' : 'Play';
   playButton.setAttribute('aria-pressed', String(next === 'playing'));
   stepButton.disabled = !ready || !left || next === 'playing' || next === 'starting' || next === 'evaluating';
-  resetButton.disabled = !ready || run === null || next === 'starting' || next === 'evaluating' || (run.stepsDone === 0 && next === 'paused');
+  resetButton.disabled =
+    !ready || run === null || next === 'starting' || next === 'evaluating' || (run.stepsDone === 0 && next === 'paused');
 }
 
 /** The step count of a Step: the number typed, or 10 when it is not a positive integer. */
@@ -228,9 +229,7 @@ function drawTable(): void {
 function showTableNote(curves: readonly DenseTheoryCurve[]): void {
   const first = curves[0];
   tableNote.hidden = first === undefined;
-  tableNote.textContent = first
-    ? `Theory: ${displayLabel(first.label)}. Relative gap: empirical / theory − 1.`
-    : '';
+  tableNote.textContent = first ? `Theory: ${displayLabel(first.label)}. Relative gap: empirical / theory − 1.` : '';
 }
 
 let readouts: TrainingResult['readouts'] = [];
@@ -243,9 +242,7 @@ function drawReadout(): void {
 /** Offers every trained n in the read-out select, the largest chosen, and draws its views. */
 function showReadouts(result: TrainingResult): void {
   readouts = result.readouts;
-  readoutSelect.replaceChildren(
-    ...result.readouts.map((readout, index) => new Option(`n = ${readout.n}`, String(index))),
-  );
+  readoutSelect.replaceChildren(...result.readouts.map((readout, index) => new Option(`n = ${readout.n}`, String(index))));
   readoutSelect.value = String(result.readouts.length - 1);
   readoutSection.hidden = result.readouts.length === 0;
   drawReadout();
@@ -287,9 +284,10 @@ function resultStatus(result: TrainingResult): string {
   }
   const converged = result.verdicts.filter((verdict) => verdict.kind === 'converged').length;
   const models = result.verdicts.length;
-  const verdict = converged === models
-    ? `all ${models === 1 ? 'models' : `${models} models`} converged to their theory.`
-    : `${models - converged} of ${models} models did not converge (see below the table).`;
+  const verdict =
+    converged === models
+      ? `all ${models === 1 ? 'models' : `${models} models`} converged to their theory.`
+      : `${models - converged} of ${models} models did not converge (see below the table).`;
   return `Done: ${numberText(result.stepsDone)} steps in ${result.trainingSeconds.toFixed(1)} s; risk measured on ${prompts} evaluation prompts; ${verdict}`;
 }
 
@@ -333,7 +331,8 @@ function onLive(state: LiveState): void {
 function pageState(): PageStateInput {
   const selection = presets.selection();
   const presetChanged =
-    selection.preset !== presets.defaultSelection.preset || selection.quick !== presets.defaultSelection.quick ||
+    selection.preset !== presets.defaultSelection.preset ||
+    selection.quick !== presets.defaultSelection.quick ||
     selection.recipe !== presets.defaultSelection.recipe;
   return {
     buildId,
@@ -376,7 +375,9 @@ function openLink(link: DecodedState): void {
   if (chosen === false) {
     warnings.push(`The link names a figure panel this playground does not have, ignored: “${link.preset?.slice(0, 60)}”.`);
   } else if (chosen === 'unknown recipe') {
-    warnings.push(`The link names a training recipe this playground does not have, so the panel’s own is chosen: “${link.recipe?.slice(0, 60)}” (it has ${recipeNames.join(', ')}).`);
+    warnings.push(
+      `The link names a training recipe this playground does not have, so the panel’s own is chosen: “${link.recipe?.slice(0, 60)}” (it has ${recipeNames.join(', ')}).`,
+    );
   }
   const panelOnly = link.preset !== null && !namesConfig && presets.selection().preset === link.preset;
   hideParts(link.hide);
@@ -649,7 +650,11 @@ copyLinkButton.addEventListener('click', () => {
 embedButton.addEventListener('click', () => {
   if (!schema) return;
   const url = linkFor({ ...pageState(), preset: null, embed: true, hide: [] });
-  showShare(sharePanel, 'Embed this experiment: paste into a web page', embedSnippet(url, 'In-context linear regression: trained models against theory'));
+  showShare(
+    sharePanel,
+    'Embed this experiment: paste into a web page',
+    embedSnippet(url, 'In-context linear regression: trained models against theory'),
+  );
 });
 presetCopyLinkButton.addEventListener('click', () => {
   const { preset, quick, recipe } = presets.selection();
@@ -657,7 +662,11 @@ presetCopyLinkButton.addEventListener('click', () => {
 });
 presetEmbedButton.addEventListener('click', () => {
   const { preset, quick, recipe } = presets.selection();
-  showShare(presetSharePanel, 'Embed this figure panel: paste into a web page', embedSnippet(linkFor({ buildId, preset, recipe, quick, embed: true }), `Figure panel ${preset}`));
+  showShare(
+    presetSharePanel,
+    'Embed this figure panel: paste into a web page',
+    embedSnippet(linkFor({ buildId, preset, recipe, quick, embed: true }), `Figure panel ${preset}`),
+  );
 });
 
 // A link pasted into the address bar of an open page (only its fragment changes) opens like a new page.

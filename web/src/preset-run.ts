@@ -6,7 +6,18 @@
 
 import { JobPool, type PoolPhase, type PoolSnapshot, type WorkerEndpoint } from '../../run/pool.js';
 import type { FromJobWorker } from '../../run/job-protocol.js';
-import { assemblePanel, merge, panelJobs, resolvePanel, type CurveTheory, type Job, type JobReport, type Panel, type PanelResult, type ResolvedPanel } from '../../run/sweep.js';
+import {
+  assemblePanel,
+  merge,
+  panelJobs,
+  resolvePanel,
+  type CurveTheory,
+  type Job,
+  type JobReport,
+  type Panel,
+  type PanelResult,
+  type ResolvedPanel,
+} from '../../run/sweep.js';
 
 export type RunPhase = PoolPhase;
 export type RunSnapshot = PoolSnapshot;

@@ -34,7 +34,11 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
   const seeds = result.panel.seeds.length;
   const tolerance = result.fidelity.tolerance;
   const head = document.createElement('tr');
-  const headings = ['curve', displayLabel(result.axis.label ?? result.axis.field), seeds > 1 ? `empirical (mean of ${seeds} seeds)` : 'empirical'];
+  const headings = [
+    'curve',
+    displayLabel(result.axis.label ?? result.axis.field),
+    seeds > 1 ? `empirical (mean of ${seeds} seeds)` : 'empirical',
+  ];
   if (seeds > 1) headings.push('seed range');
   headings.push('theory', 'relative gap', 'its standard error');
   for (const text of headings) {
@@ -65,9 +69,14 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
       }
       if (provisional) tr.dataset.provisional = 'true';
       tr.append(name, cell('td', String(point.x)), empirical);
-      if (seeds > 1) tr.append(cell('td', point.diverged === undefined && point.min !== null ? `${risk(point.min)} – ${risk(point.max)}` : DASH));
+      if (seeds > 1)
+        tr.append(cell('td', point.diverged === undefined && point.min !== null ? `${risk(point.min)} – ${risk(point.max)}` : DASH));
       const error = point.gapStandardError;
-      tr.append(cell('td', risk(point.theory)), cell('td', signedPercent(point.gap)), cell('td', typeof error === 'number' ? `± ${(100 * error).toFixed(2)} %` : DASH));
+      tr.append(
+        cell('td', risk(point.theory)),
+        cell('td', signedPercent(point.gap)),
+        cell('td', typeof error === 'number' ? `± ${(100 * error).toFixed(2)} %` : DASH),
+      );
       return tr;
     }),
   );
@@ -85,7 +94,10 @@ export function renderVerdict(element: HTMLElement, result: PanelResult): void {
   const verdict = complete ? (pass ? 'pass' : 'fail') : 'incomplete';
   badge.textContent = verdict;
   element.dataset.verdict = verdict;
-  const diverged = result.fidelity.diverged > 0 ? ` ${result.fidelity.diverged} job${result.fidelity.diverged === 1 ? '' : 's'} diverged (marked in the table).` : '';
+  const diverged =
+    result.fidelity.diverged > 0
+      ? ` ${result.fidelity.diverged} job${result.fidelity.diverged === 1 ? '' : 's'} diverged (marked in the table).`
+      : '';
   const text = complete
     ? ` — median |gap| ${percent(medianGap)} (tolerance ${percent(tolerance.median)}), ` +
       `largest |gap| ${percent(maxGap)} (tolerance ${percent(tolerance.point)}), over ${points} points` +

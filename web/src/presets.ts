@@ -56,7 +56,10 @@ function missingText(result: PanelResult): string {
   const parts = result.curves.map((curve) => {
     const missing = curve.points.filter((point) => point.pending > 0 || point.estimate);
     if (missing.length === 0) return null;
-    const where = missing.length === curve.points.length ? 'every point' : `${displayLabel(result.axis.label ?? result.axis.field)} = ${missing.map((point) => point.x).join(', ')}`;
+    const where =
+      missing.length === curve.points.length
+        ? 'every point'
+        : `${displayLabel(result.axis.label ?? result.axis.field)} = ${missing.map((point) => point.x).join(', ')}`;
     return `${displayLabel(curve.label)} at ${where}`;
   });
   return parts.filter((part) => part !== null).join('; ');
@@ -69,7 +72,8 @@ function planText(panel: Panel, quick: boolean, recipe: string): string {
   const curves = resolved.curves.length;
   const seeds = resolved.seeds.length;
   const factors = [`${curves} curve${curves === 1 ? '' : 's'}`, `${seeds} seed${seeds === 1 ? '' : 's'}`];
-  if (resolved.axis.field !== 'n') factors.push(`${resolved.axis.values.length} values of ${displayLabel(resolved.axis.label ?? resolved.axis.field)}`);
+  if (resolved.axis.field !== 'n')
+    factors.push(`${resolved.axis.values.length} values of ${displayLabel(resolved.axis.label ?? resolved.axis.field)}`);
   const base = resolved.base as { d?: number };
   const { training } = resolved.recipe;
   const details = [
@@ -198,7 +202,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     const result = results.get(key(panel.id, quickBox.checked, recipe)) ?? null;
     chartEmpty.textContent = quickBox.checked
       ? 'Press Run to train this panel (a quick run takes seconds).'
-      : 'Press Run to train this panel at the paper’s settings (many minutes).';
+      : 'Press Run to train this panel at its full settings (half a minute to a few minutes).';
     showResult(result);
   }
 
@@ -220,7 +224,10 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
       progressBar.max = Math.max(1, snapshot.totalSteps);
       progressBar.value = snapshot.stepsDone;
     }
-    const steps = snapshot.totalSteps === null ? `${numberText(snapshot.stepsDone)} steps` : `${numberText(snapshot.stepsDone)} / ${numberText(snapshot.totalSteps)} steps`;
+    const steps =
+      snapshot.totalSteps === null
+        ? `${numberText(snapshot.stepsDone)} steps`
+        : `${numberText(snapshot.stepsDone)} / ${numberText(snapshot.totalSteps)} steps`;
     counts.textContent = `${snapshot.jobsDone} / ${snapshot.jobs} jobs done · ${steps}`;
     showElapsed(snapshot);
   }
@@ -235,7 +242,10 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     starting: (s) => `Loading the WebAssembly module in ${s.workers} worker${s.workers === 1 ? '' : 's'}…`,
     running: (s) => `Training ${s.jobs} job${s.jobs === 1 ? '' : 's'} on ${s.workers} worker${s.workers === 1 ? '' : 's'}…`,
     pausing: () => 'Pausing: each running job stops after its current chunk of steps…',
-    paused: () => (pausedByHiding ? 'Paused while the tab is hidden; it resumes when you come back.' : 'Paused. Resume continues where every job stopped.'),
+    paused: () =>
+      pausedByHiding
+        ? 'Paused while the tab is hidden; it resumes when you come back.'
+        : 'Paused. Resume continues where every job stopped.',
     done: () => 'Done.',
     cancelled: (s) => `Cancelled after ${s.jobsDone} of ${s.jobs} jobs.`,
     error: () => 'The run failed.',
@@ -289,38 +299,43 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     warning.hidden = true;
     pausedByHiding = false;
     const belongsHere = () => selected().id === panel.id && quickBox.checked === quick && chosenRecipe() === recipe;
-    run = new PresetRun(panel, quick, {
-      update: onUpdate,
-      partial(result) {
-        if (belongsHere()) showResult(result);
-      },
-      done(result) {
-        results.set(key(panel.id, quick, recipe), result);
-        window.__iclPresetResult = result;
-        // The user may have picked another panel meanwhile; show the result only where it belongs.
-        if (belongsHere()) showResult(result);
-        status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)}: fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
-      },
-      cancelled(result) {
-        const snapshot = run?.snapshot();
-        const counted = snapshot ? `${snapshot.jobsDone} of ${snapshot.jobs} jobs` : 'some jobs';
-        if (result) {
-          results.set(key(panel.id, quick, recipe), result);
+    run = new PresetRun(
+      panel,
+      quick,
+      {
+        update: onUpdate,
+        partial(result) {
           if (belongsHere()) showResult(result);
-          status.textContent = `Cancelled with ${counted} done: their points are kept. Missing: ${missingText(result)}.`;
-        } else {
-          if (belongsHere()) showResult(null);
-          status.textContent = `Cancelled before any job finished (${counted}); nothing to keep.`;
-        }
+        },
+        done(result) {
+          results.set(key(panel.id, quick, recipe), result);
+          window.__iclPresetResult = result;
+          // The user may have picked another panel meanwhile; show the result only where it belongs.
+          if (belongsHere()) showResult(result);
+          status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)}: fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
+        },
+        cancelled(result) {
+          const snapshot = run?.snapshot();
+          const counted = snapshot ? `${snapshot.jobsDone} of ${snapshot.jobs} jobs` : 'some jobs';
+          if (result) {
+            results.set(key(panel.id, quick, recipe), result);
+            if (belongsHere()) showResult(result);
+            status.textContent = `Cancelled with ${counted} done: their points are kept. Missing: ${missingText(result)}.`;
+          } else {
+            if (belongsHere()) showResult(null);
+            status.textContent = `Cancelled before any job finished (${counted}); nothing to keep.`;
+          }
+        },
+        warning(message) {
+          warning.textContent = `Note: ${message}.`;
+          warning.hidden = false;
+        },
+        failed(message) {
+          status.textContent = `The run failed: ${message}`;
+        },
       },
-      warning(message) {
-        warning.textContent = `Note: ${message}.`;
-        warning.hidden = false;
-      },
-      failed(message) {
-        status.textContent = `The run failed: ${message}`;
-      },
-    }, { recipe });
+      { recipe },
+    );
     startClock();
   });
 

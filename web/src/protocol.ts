@@ -3,7 +3,7 @@
 // Everything crosses by structured clone: plain numbers and arrays only (typed arrays from the
 // wasm module are copied into ordinary arrays first, see worker.ts).
 
-import type { Config, ConfigSchema, Experiment, Verdict } from '../../wasm/icl.js';
+import type { Config, ConfigSchema, Experiment, TheoryCurve, Verdict } from '../../wasm/icl.js';
 
 /** What the page asks of the worker. */
 export type ToWorker =
@@ -39,6 +39,8 @@ export interface DenseTheoryCurve {
   name: string;
   /** What the curve is, as the validator's module words it; approximations say so. */
   label: string;
+  /** The model's own theory (the first), a reference, or an approximation (icl's TheoryCurve.role). */
+  role: TheoryCurve['role'];
   n: number[];
   risk: number[];
 }

@@ -36,4 +36,3 @@ export function writePageLinkNow(state: PageStateInput): void {
   pending = null;
   history.replaceState(history.state, '', `${location.pathname}#${encodeState(state)}`);
 }
-

@@ -21,8 +21,7 @@ const VERDICT_WORDS: Record<Verdict['kind'], string> = {
 
 const DASH = '—';
 
-const formatRisk = (value: number | null) =>
-  value !== null && Number.isFinite(value) ? value.toPrecision(5) : DASH;
+const formatRisk = (value: number | null) => (value !== null && Number.isFinite(value) ? value.toPrecision(5) : DASH);
 
 /** (empirical − theory) / theory, signed: positive means the trained model is worse than L*(n). */
 function formatRelativeGap(empirical: number | null, theory: number): string {
@@ -38,7 +37,13 @@ export function renderTable(body: HTMLTableSectionElement, rows: readonly TableR
     ...rows.map((row) => {
       const tr = document.createElement('tr');
       const empirical = row.verdict?.kind === 'diverged' ? 'diverged' : formatRisk(row.empirical);
-      const cells = [String(row.n), empirical, formatRisk(row.theory), formatRelativeGap(row.empirical, row.theory), row.verdict ? VERDICT_WORDS[row.verdict.kind] : DASH];
+      const cells = [
+        String(row.n),
+        empirical,
+        formatRisk(row.theory),
+        formatRelativeGap(row.empirical, row.theory),
+        row.verdict ? VERDICT_WORDS[row.verdict.kind] : DASH,
+      ];
       for (const text of cells) {
         const td = document.createElement('td');
         td.textContent = text;

@@ -153,7 +153,7 @@ export class TourFigure {
     this.#quickButton = button('Run the quick version');
     const full = resolvePanel(panel, { quick: false });
     const fullJobs = panelJobs(full).length;
-    this.#fullButton = button(`Full run (${fullJobs} jobs, ${full.seeds.length} seeds: minutes)`);
+    this.#fullButton = button(`Full run (${fullJobs} jobs, ${full.seeds.length} seeds: a minute or more)`);
     this.#stopButton = button('Stop');
     this.#stopButton.disabled = true;
     this.#progress = element('progress');
@@ -203,7 +203,20 @@ export class TourFigure {
     this.#sharePanel.hidden = true;
     share.append(shareButtons, this.#linkNote, this.#command, this.#sharePanel);
 
-    host.replaceChildren(head, this.#showingLine, this.#legend, this.#chart, this.#empty, this.#recipeLine, toggles, this.#verdict, this.#tableBox, controls, tryBox, share);
+    host.replaceChildren(
+      head,
+      this.#showingLine,
+      this.#legend,
+      this.#chart,
+      this.#empty,
+      this.#recipeLine,
+      toggles,
+      this.#verdict,
+      this.#tableBox,
+      controls,
+      tryBox,
+      share,
+    );
     host.dataset.preset = id;
 
     this.#quickButton.addEventListener('click', () => this.#start('quick', { front: true, rerun: true }));
@@ -211,7 +224,9 @@ export class TourFigure {
     this.#stopButton.addEventListener('click', () => this.#stop());
     this.#logToggle.addEventListener('change', () => this.#draw());
     this.#fitToggle.addEventListener('change', () => this.#draw());
-    copyLink.addEventListener('click', async () => showShare(this.#sharePanel, `Link to ${id}${this.#showing === 'full' ? '' : ' (quick run)'}`, await this.#link()));
+    copyLink.addEventListener('click', async () =>
+      showShare(this.#sharePanel, `Link to ${id}${this.#showing === 'full' ? '' : ' (quick run)'}`, await this.#link()),
+    );
     embed.addEventListener('click', async () => {
       const url = await this.#link({ embed: true });
       showShare(this.#sharePanel, `Embed ${id}: paste into a web page`, embedSnippet(url, displayLabel(panel.title)));
@@ -441,23 +456,35 @@ export class TourFigure {
   /** What is on show, what a variation changes and expects, and what the link opens. */
   #describe(): void {
     this.host.dataset.showing = this.#showing;
-    for (const [key, choice] of this.#variationButtons) choice.setAttribute('aria-pressed', String(key === this.#showing || (key === 'quick' && this.#showing === 'full')));
+    for (const [key, choice] of this.#variationButtons)
+      choice.setAttribute('aria-pressed', String(key === this.#showing || (key === 'quick' && this.#showing === 'full')));
     const variation = this.#variation(this.#showing);
     const id = this.panel.id;
     if (variation) {
-      this.#showingLine.replaceChildren(element('strong', undefined, 'Variation: '), `${displayLabel(variation.label)} — ${displayLabel(variation.change)}. A quick run, not a preset.`);
+      this.#showingLine.replaceChildren(
+        element('strong', undefined, 'Variation: '),
+        `${displayLabel(variation.label)} — ${displayLabel(variation.change)}. A quick run, not a preset.`,
+      );
       this.#expectLine.replaceChildren(element('strong', undefined, 'What to look for: '), displayLabel(variation.expect));
       this.#linkNote.textContent = `A link cannot carry a variation: the link and the embed open the preset ${id} as published (quick run), the nearest preset to this variation.`;
     } else {
       const full = this.#showing === 'full';
-      this.#showingLine.replaceChildren(element('strong', undefined, full ? 'The preset, full run: ' : 'The preset, quick run: '), full ? 'the paper-scale settings.' : 'reduced settings (smaller d, fewer points, one seed), the looser quick tolerance.');
+      this.#showingLine.replaceChildren(
+        element('strong', undefined, full ? 'The preset, full run: ' : 'The preset, quick run: '),
+        full
+          ? 'the paper-scale panel with its training recipe.'
+          : 'reduced settings (smaller d, fewer points, one seed), the looser quick tolerance.',
+      );
       this.#expectLine.textContent = '';
       this.#linkNote.textContent = 'The link and the embed open this figure in the playground, with the same numbers.';
     }
     const quick = this.#showing !== 'full';
     const shownPanel = variation ? variationPanel(this.panel, variation) : resolvePanel(this.panel, { quick });
     this.#recipeLine.textContent = recipeLine(shownPanel);
-    this.#command.replaceChildren('Command line: ', element('code', undefined, `npx icl-playground reproduce ${id}${quick ? ' --quick' : ''} --out results/`));
+    this.#command.replaceChildren(
+      'Command line: ',
+      element('code', undefined, `npx icl-playground reproduce ${id}${quick ? ' --quick' : ''} --out results/`),
+    );
     void this.#link().then((link) => {
       this.#openLink.href = link;
     });

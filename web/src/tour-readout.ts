@@ -75,7 +75,14 @@ export class TourReadout {
       line.append(texSpan('\\lVert W_{\\mathrm{eff}} - W^* \\rVert_F \\,/\\, \\lVert W^* \\rVert_F'), ' = ', distance);
       body.append(maps, legend, line);
     } else {
-      body.append(weights, element('p', 'note', 'Solid blue line and dots: the weights H3 learned; dotted orange line and rings: the optimal ω*. Lag 1 is the token just before the query.'));
+      body.append(
+        weights,
+        element(
+          'p',
+          'note',
+          'Solid blue line and dots: the weights H3 learned; dotted orange line and rings: the optimal ω*. Lag 1 is the token just before the query.',
+        ),
+      );
     }
     this.#status = element('p', 'status', 'Trained when it comes into view.');
     this.#status.setAttribute('role', 'status');
@@ -86,7 +93,13 @@ export class TourReadout {
       'note',
       `The ${curveLabel} model with context length n = ${spec.n} of the quick run above (seed ${job.seed}), trained again here by the playground’s training worker: the same config, so the same numbers.`,
     );
-    const heading = element('h3', 'tour-figure-title', spec.view === 'preconditioner' ? `What the trained ${curveLabel} model computes: its preconditioner` : `What the trained ${curveLabel} model computes: its sample weights`);
+    const heading = element(
+      'h3',
+      'tour-figure-title',
+      spec.view === 'preconditioner'
+        ? `What the trained ${curveLabel} model computes: its preconditioner`
+        : `What the trained ${curveLabel} model computes: its sample weights`,
+    );
     host.replaceChildren(heading, body, this.#status, this.#openLink, caption);
     renderFormulas(host);
     host.dataset.state = 'idle';
@@ -146,7 +159,10 @@ export class TourReadout {
         this.#openLink.hidden = false;
         const risk = message.result.empirical[index];
         const theory = message.result.theory[index];
-        const riskText = risk !== null && risk !== undefined && theory !== undefined ? ` Its test risk is ${risk.toPrecision(4)} against ${theory.toPrecision(4)} in theory.` : '';
+        const riskText =
+          risk !== null && risk !== undefined && theory !== undefined
+            ? ` Its test risk is ${risk.toPrecision(4)} against ${theory.toPrecision(4)} in theory.`
+            : '';
         end('done', `Trained: ${message.result.stepsDone.toLocaleString('en-US')} steps.${riskText}`);
       } else if (message.type === 'configError' || message.type === 'loadFailed' || message.type === 'runtimeError') {
         end('error', `The model could not be trained: ${message.message}`);
@@ -157,11 +173,23 @@ export class TourReadout {
   #draw(): void {
     const readout = this.#readout;
     if (!readout) return;
-    renderReadout({ learnedHeatmap: this.#views.learned, optimalHeatmap: this.#views.optimal, colorLegend: this.#views.legend, distance: this.#views.distance, sampleWeights: this.#views.weights }, readout);
+    renderReadout(
+      {
+        learnedHeatmap: this.#views.learned,
+        optimalHeatmap: this.#views.optimal,
+        colorLegend: this.#views.legend,
+        distance: this.#views.distance,
+        sampleWeights: this.#views.weights,
+      },
+      readout,
+    );
     if (this.#spec.view === 'preconditioner') this.host.dataset.distance = String(readout.relativeDistance ?? '');
     else {
       const optimal = readout.optimal?.sampleWeights ?? [];
-      const gap = readout.learnedSampleWeights.reduce((largest, weight, i) => Math.max(largest, Math.abs(weight - (optimal[i] ?? Number.NaN))), 0);
+      const gap = readout.learnedSampleWeights.reduce(
+        (largest, weight, i) => Math.max(largest, Math.abs(weight - (optimal[i] ?? Number.NaN))),
+        0,
+      );
       this.host.dataset.weightsGap = String(gap);
     }
   }

@@ -27,7 +27,8 @@ export const VARIATIONS: Record<string, Variation[]> = {
       id: 'early-stop',
       label: 'Stop training after 100 steps',
       change: 'training.steps: 1,500 → 100',
-      expect: 'The models are no longer at the optimum: the gaps leave the band and the verdict fails. L*(n) is where training ends up, not something built into the models.',
+      expect:
+        'The models are no longer at the optimum: the gaps leave the band and the verdict fails. L*(n) is where training ends up, not something built into the models.',
       patch: { base: { training: { steps: 100 } } },
     },
     {
@@ -66,7 +67,8 @@ export const VARIATIONS: Record<string, Variation[]> = {
       id: 'features',
       label: 'Put the power law in the features: Sigma_x',
       change: 'data.x_spectrum: isotropic → power law; data.task_spectrum: power law → isotropic',
-      expect: 'The same theory curve (the risk depends only on the eigenvalues of Σ_x^{1/2} Σ_β Σ_x^{1/2}), other data and another W*, and the models land on it again.',
+      expect:
+        'The same theory curve (the risk depends only on the eigenvalues of Σ_x^{1/2} Σ_β Σ_x^{1/2}), other data and another W*, and the models land on it again.',
       patch: { base: { data: { x_spectrum: 'power_law', task_spectrum: 'isotropic' } } },
     },
   ],
@@ -75,7 +77,8 @@ export const VARIATIONS: Record<string, Variation[]> = {
       id: 'faster',
       label: 'Make the task drift faster: gamma = 0.7',
       change: 'data.gamma: 0.9 → 0.7',
-      expect: 'Every token now says less about the query’s task, so both risks rise towards d + σ²; H3 still leads, by less (9 % instead of 16 % in theory), since even the recent tokens it keeps are weaker evidence. Its lead is largest at a moderate drift.',
+      expect:
+        'Every token now says less about the query’s task, so both risks rise towards d + σ²; H3 still leads, by less (9 % instead of 16 % in theory), since even the recent tokens it keeps are weaker evidence. Its lead is largest at a moderate drift.',
       patch: { axis: { values: [0.7] } },
     },
     {
@@ -92,13 +95,16 @@ export const VARIATIONS: Record<string, Variation[]> = {
       label: 'Stronger retrieval: alpha = 0.6',
       change: 'second curve: α = 0.3 → 0.6',
       expect: 'A much larger gain at small n; the grey asymptotic curve, made for d → ∞, misses the exact one by more.',
-      patch: { curves: [curve('alpha = 0', { data: { kind: 'rag', alpha: 0 } }), curve('alpha = 0.6', { data: { kind: 'rag', alpha: 0.6 } })] },
+      patch: {
+        curves: [curve('alpha = 0', { data: { kind: 'rag', alpha: 0 } }), curve('alpha = 0.6', { data: { kind: 'rag', alpha: 0.6 } })],
+      },
     },
     {
       id: 'larger-d',
       label: 'A larger dimension: d = 12',
       change: 'd: 8 → 12',
-      expect: 'At the same α the factor κ = α²d + 1 grows with d (1.72 → 2.08): the retrieved context is worth more against the IID curve of the same d.',
+      expect:
+        'At the same α the factor κ = α²d + 1 grows with d (1.72 → 2.08): the retrieved context is worth more against the IID curve of the same d.',
       patch: { base: { d: 12 } },
     },
   ],
@@ -107,7 +113,8 @@ export const VARIATIONS: Record<string, Variation[]> = {
       id: 'aligned-query',
       label: 'Align the query too (variant A)',
       change: 'data.query: isotropic → aligned',
-      expect: 'The query now carries the task as well: the risk of α = 0.3 starts higher (E[y²] grows) and falls faster, with an effective sample size of about κ²n.',
+      expect:
+        'The query now carries the task as well: the risk of α = 0.3 starts higher (E[y²] grows) and falls faster, with an effective sample size of about κ²n.',
       patch: { base: { data: { query: 'aligned' } } },
     },
     {
@@ -115,7 +122,12 @@ export const VARIATIONS: Record<string, Variation[]> = {
       label: 'Turn alignment off: alpha = 0 for both',
       change: 'second curve: α = 0.3 → 0',
       expect: 'Both curves are the IID one: the two runs are the same config and seed, so they coincide exactly.',
-      patch: { curves: [curve('alpha = 0', { data: { kind: 'alignment', alpha: 0 } }), curve('alpha = 0 (was 0.3)', { data: { kind: 'alignment', alpha: 0 } })] },
+      patch: {
+        curves: [
+          curve('alpha = 0', { data: { kind: 'alignment', alpha: 0 } }),
+          curve('alpha = 0 (was 0.3)', { data: { kind: 'alignment', alpha: 0 } }),
+        ],
+      },
     },
   ],
   'fig3-low-rank': [
@@ -130,7 +142,8 @@ export const VARIATIONS: Record<string, Variation[]> = {
       id: 'reversed',
       label: 'Put the top directions last',
       change: 'data.task_spectrum: (3, 2, 1, 0.5, 0.3, 0.2) → (0.2, 0.3, 0.5, 1, 2, 3)',
-      expect: 'The same theory (only the eigenvalues count, not where they sit), other data: each rank-r model still finds the r directions that carry the most of the task.',
+      expect:
+        'The same theory (only the eigenvalues count, not where they sit), other data: each rank-r model still finds the r directions that carry the most of the task.',
       patch: { base: { data: { task_spectrum: [0.2, 0.3, 0.5, 1, 2, 3] } } },
     },
   ],
@@ -138,8 +151,10 @@ export const VARIATIONS: Record<string, Variation[]> = {
     {
       id: 'rank-two-shift',
       label: 'A shift of rank two, ranks 1 to 3',
-      change: 'data.task_spectrum → (1.9, 0.1, 1, 1, 1, 1): two directions change, the trace stays 6; model.lora.rank ∈ {1, 2, 3}; 100,000 evaluation prompts, as the differences are small',
-      expect: 'Rank 1 is below the shift’s rank and stays above the new optimum; from rank 2 on, the adapter reaches it and extra rank adds nothing.',
+      change:
+        'data.task_spectrum → (1.9, 0.1, 1, 1, 1, 1): two directions change, the trace stays 6; model.lora.rank ∈ {1, 2, 3}; 100,000 evaluation prompts, as the differences are small',
+      expect:
+        'Rank 1 is below the shift’s rank and stays above the new optimum; from rank 2 on, the adapter reaches it and extra rank adds nothing.',
       patch: { base: { data: { task_spectrum: [1.9, 0.1, 1, 1, 1, 1] }, evaluation: { prompts: 100000 } }, axis: { values: [1, 2, 3] } },
     },
     {

@@ -41,7 +41,11 @@ function buildId(): Promise<string> {
 const queueStatus = document.getElementById('tour-queue');
 const queue = new RunQueue(1, () => {
   document.body.dataset.tourRunning = String(queue.running.length);
-  if (queueStatus) queueStatus.textContent = queue.waiting.length > 0 ? `${queue.waiting.length} figure${queue.waiting.length === 1 ? '' : 's'} waiting for ${queue.waiting.length === 1 ? 'its' : 'their'} turn.` : '';
+  if (queueStatus)
+    queueStatus.textContent =
+      queue.waiting.length > 0
+        ? `${queue.waiting.length} figure${queue.waiting.length === 1 ? '' : 's'} waiting for ${queue.waiting.length === 1 ? 'its' : 'their'} turn.`
+        : '';
 });
 
 renderFormulas(document);

@@ -49,11 +49,24 @@ export function renderTrainingCurve(container: HTMLElement, data: TrainingCurveD
     style: { fontSize: '12px' },
     ariaLabel: 'Risk on the live evaluation set against the training step',
     x: { type: 'log', domain: [1, Math.max(2, data.totalSteps)], label: 'training step', labelAnchor: 'center', labelArrow: 'none' },
-    y: { type: 'log', domain: [low / 1.1, high * 1.1], label: `live test risk (${data.livePrompts.toLocaleString('en-US')} prompts)`, grid: true, labelArrow: 'none' },
+    y: {
+      type: 'log',
+      domain: [low / 1.1, high * 1.1],
+      label: `live test risk (${data.livePrompts.toLocaleString('en-US')} prompts)`,
+      grid: true,
+      labelArrow: 'none',
+    },
     color: { domain: labels, range: labels.map((_, m) => modelColor(m)) },
     marks: [
       Plot.frame({ stroke: FRAME }),
-      Plot.ruleY(levels, { y: 'risk', stroke: 'model', strokeDasharray: '0.1 5', strokeWidth: 2.4, strokeLinecap: 'round', className: 'series-theory-level' }),
+      Plot.ruleY(levels, {
+        y: 'risk',
+        stroke: 'model',
+        strokeDasharray: '0.1 5',
+        strokeWidth: 2.4,
+        strokeLinecap: 'round',
+        className: 'series-theory-level',
+      }),
       Plot.line(samples, { x: 'step', y: 'risk', z: 'model', stroke: 'model', strokeWidth: 1.8, className: 'series-training-curve' }),
     ],
   });

@@ -26,6 +26,7 @@ function denseTheoryCurves(icl: IclModule, config: Config, maxN: number): DenseT
   return icl.theoryCurves(config, n).map((curve) => ({
     name: curve.name,
     label: curve.label,
+    role: curve.role,
     n,
     risk: Array.from(curve.values),
   }));
@@ -154,12 +155,23 @@ function start(icl: IclModule, rawConfig: unknown, play: boolean): void {
   const theory = Array.from(experiment.theory());
   const theoryCurves = denseTheoryCurves(icl, config, Math.max(...nValues));
   run = {
-    experiment, config, nValues, totalSteps: experiment.totalSteps, theory, theoryCurves,
+    experiment,
+    config,
+    nValues,
+    totalSteps: experiment.totalSteps,
+    theory,
+    theoryCurves,
     training: new TrainingRun(experiment, { playing: play }),
   };
   post({
-    type: 'started', config, nValues, totalSteps: run.totalSteps, theory, theoryCurves,
-    livePrompts: experiment.livePrompts, playing: play,
+    type: 'started',
+    config,
+    nValues,
+    totalSteps: run.totalSteps,
+    theory,
+    theoryCurves,
+    livePrompts: experiment.livePrompts,
+    playing: play,
   });
 }
 

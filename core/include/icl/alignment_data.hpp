@@ -13,9 +13,11 @@ namespace icl {
 class AlignmentData final : public LaneDataModel<AlignmentData> {
  public:
   AlignmentData(int d, double a, double b, double noise_variance, bool aligned_query)
-      : d_(d), a_(static_cast<float>(a)), b_(static_cast<float>(b)),
-        noise_std_(static_cast<float>(std::sqrt(noise_variance))), aligned_query_(aligned_query) {}
-
+      : d_(d),
+        a_(static_cast<float>(a)),
+        b_(static_cast<float>(b)),
+        noise_std_(static_cast<float>(std::sqrt(noise_variance))),
+        aligned_query_(aligned_query) {}
 
   /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>

@@ -171,9 +171,8 @@ struct AttentionScratch {
  *              squared error.
  */
 template <class V, class T = typename LaneTraits<V>::Scalar>
-void attention_group(const AttentionShape& shape, const PromptLayout& layout, int n, const V* weights,
-                     const T* data, const V& lane_mask, V& loss_sum, V* gradient, const V& grad_scale,
-                     AttentionScratch<V>& scratch) {
+void attention_group(const AttentionShape& shape, const PromptLayout& layout, int n, const V* weights, const T* data,
+                     const V& lane_mask, V& loss_sum, V* gradient, const V& grad_scale, AttentionScratch<V>& scratch) {
   using Traits = LaneTraits<V>;
   const int width = shape.width();
   const int rank = shape.rank;

@@ -25,7 +25,8 @@ struct SpectrumSpec {
 
 /** The data models of paper-spec §1. */
 enum class DataKind { Iid, Rag, Alignment, Drift };
-/** RAG context scales (x_i = a x + b g_i): normalised a = alpha, b = sqrt(1 - alpha^2); unnormalised b = 1; general (a, b). */
+/** RAG context scales (x_i = a x + b g_i): normalised a = alpha, b = sqrt(1 - alpha^2); unnormalised b = 1; general (a,
+ * b). */
 enum class RagForm { Normalized, Unnormalized, General };
 /** Task-feature alignment: variant B (isotropic query, the default) or variant A (aligned query). */
 enum class AlignmentQuery { Isotropic, Aligned };
@@ -37,9 +38,9 @@ struct DataConfig {
   SpectrumSpec task_spectrum;  // iid only
   double alpha = 0.2;          // rag, alignment
   RagForm rag_form = RagForm::Normalized;
-  double rag_a = 1.0, rag_b = 1.0;  // rag with the general form
+  double rag_a = 1.0, rag_b = 1.0;                   // rag with the general form
   AlignmentQuery query = AlignmentQuery::Isotropic;  // alignment
-  double gamma = 0.9;                                 // drift: AR(1) correlation of the task along the prompt
+  double gamma = 0.9;                                // drift: AR(1) correlation of the task along the prompt
 
   /** The context scales (a, b) of rag and alignment: x_i = a * (x or beta) + b * g_i. */
   double scale_a() const;
@@ -67,7 +68,7 @@ struct ModelConfig {
   ModelKind kind = ModelKind::Attention;
   double init_std = 0.1;
   int rank = 0;  // attention: columns of W_q and W_k; parse_config sets it (default d + 1, full rank)
-  InitKind init = InitKind::Gaussian;  // attention; default symmetric when rank < d + 1
+  InitKind init = InitKind::Gaussian;    // attention; default symmetric when rank < d + 1
   FilterKind filter = FilterKind::Free;  // h3
   int ssm_states = 1;                    // h3 with the ssm filter
   LoraConfig lora;                       // attention

@@ -15,7 +15,8 @@ struct ConvergenceVerdict {
   double gap = 0.0;
   /** Relative change of the live risk over the last fifth of the steps (negative: still falling). */
   double recent_change = 0.0;
-  /** One sentence for the user, e.g. "not converged: the risk is still falling (-2.1 % over the last 20 % of the steps); try more steps". */
+  /** One sentence for the user, e.g. "not converged: the risk is still falling (-2.1 % over the last 20 % of the
+   * steps); try more steps". */
   std::string message;
 };
 

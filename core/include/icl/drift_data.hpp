@@ -15,9 +15,10 @@ namespace icl {
 class DriftData final : public LaneDataModel<DriftData> {
  public:
   DriftData(int d, double gamma, double noise_variance)
-      : d_(d), gamma_(static_cast<float>(gamma)), innovation_std_(static_cast<float>(std::sqrt(1.0 - gamma * gamma))),
+      : d_(d),
+        gamma_(static_cast<float>(gamma)),
+        innovation_std_(static_cast<float>(std::sqrt(1.0 - gamma * gamma))),
         noise_std_(static_cast<float>(std::sqrt(noise_variance))) {}
-
 
   /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>

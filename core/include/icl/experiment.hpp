@@ -58,7 +58,8 @@ class Experiment {
   /** Steps in a row a finite loss must stay that high before the run counts as diverged. */
   static constexpr int kDivergencePatience = 5;
 
-  /** Size of the live evaluation set: the first evaluation.live_prompts of the evaluation set, so checkpoints stay cheap. */
+  /** Size of the live evaluation set: the first evaluation.live_prompts of the evaluation set, so checkpoints stay
+   * cheap. */
   int live_prompts() const;
   /** The steps at which step() records checkpoints: 0 (before training), then spaced evenly on a log and a
    *  linear scale up to total_steps(). Fixed by the config alone, so chunking never moves them. */
@@ -130,9 +131,9 @@ class Experiment {
   std::vector<double> live_loss_;
   std::vector<double> live_loss_square_;
   std::vector<double> evaluation_standard_error_;
-  std::vector<double> loss_reference_;   // per model: the loss divergence is measured against
+  std::vector<double> loss_reference_;  // per model: the loss divergence is measured against
   std::vector<int> loss_high_streak_;
-  double no_context_risk_ = 0.0;         // E[y^2]: the risk of predicting 0
+  double no_context_risk_ = 0.0;  // E[y^2]: the risk of predicting 0
   std::optional<Divergence> divergence_;
   std::unique_ptr<Engine> engine_;
 };

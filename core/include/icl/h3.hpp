@@ -326,8 +326,10 @@ struct H3Accumulator {
   template <class S>
   void lane_sums(S* pair_out, S* lag_out) {
     flush();
-    for (std::size_t e = 0; e < pair_gradient.size(); ++e) pair_out[e] = static_cast<S>(LaneTraits<V>::sum(pair_gradient[e]));
-    for (std::size_t k = 0; k < lag_gradient.size(); ++k) lag_out[k] = static_cast<S>(LaneTraits<V>::sum(lag_gradient[k]));
+    for (std::size_t e = 0; e < pair_gradient.size(); ++e)
+      pair_out[e] = static_cast<S>(LaneTraits<V>::sum(pair_gradient[e]));
+    for (std::size_t k = 0; k < lag_gradient.size(); ++k)
+      lag_out[k] = static_cast<S>(LaneTraits<V>::sum(lag_gradient[k]));
   }
 
   /** Folds the waiting groups into T. */
@@ -460,9 +462,11 @@ void h3_group(const H3Shape& shape, const PromptLayout& layout, int n, const T* 
   V* weighted = scratch.weighted.data();
   for (int t = 0; t < n; ++t) {
     const T* token = tokens + static_cast<std::size_t>(t) * token_stride;
-    for (int i = 0; i < width; ++i) weighted[t * width + i] = lags[t + 1] * Traits::load(token + static_cast<std::size_t>(i) * lanes);
+    for (int i = 0; i < width; ++i)
+      weighted[t * width + i] = lags[t + 1] * Traits::load(token + static_cast<std::size_t>(i) * lanes);
   }
-  for (int i = 0; i < width; ++i) weighted[n * width + i] = lags[0] * Traits::load(query + static_cast<std::size_t>(i) * lanes);
+  for (int i = 0; i < width; ++i)
+    weighted[n * width + i] = lags[0] * Traits::load(query + static_cast<std::size_t>(i) * lanes);
   for (int i = 0; i < width; ++i) {
     V* g_row = gram + shape.pair_row(i) - i;  // g_row[j] = G_(i,j), j >= i
     in_blocks<4>(i, width, [&](auto block, int j0) {

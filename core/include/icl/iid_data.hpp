@@ -15,7 +15,6 @@ class IidData final : public LaneDataModel<IidData> {
   IidData(int d, const std::vector<double>& x_spectrum, const std::vector<double>& task_spectrum,
           double noise_variance);
 
-
   /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>
   void fill_lanes(GaussianStream<V>& gaussian, PromptGroup<float>& group) const {

@@ -20,11 +20,11 @@ namespace icl {
 struct ModelReadout {
   int n = 0;
   int d = 0;
-  std::vector<double> preconditioner;  // W_eff * scale, d x d, row-major; raw W_eff when the scale is unusable
-  std::vector<double> sample_weights;  // omega / scale, t = 0 the most recent; raw omega when the scale is unusable
-  double sample_weight_scale = 0.0;    // mean of the raw omega (1 for attention); NaN when unusable
-  std::optional<OptimalWeights> optimal;    // W*, omega* at this n; absent when the theory gives none
-  std::string optimal_error;                // why `optimal` is absent; empty when it is present
+  std::vector<double> preconditioner;     // W_eff * scale, d x d, row-major; raw W_eff when the scale is unusable
+  std::vector<double> sample_weights;     // omega / scale, t = 0 the most recent; raw omega when the scale is unusable
+  double sample_weight_scale = 0.0;       // mean of the raw omega (1 for attention); NaN when unusable
+  std::optional<OptimalWeights> optimal;  // W*, omega* at this n; absent when the theory gives none
+  std::string optimal_error;              // why `optimal` is absent; empty when it is present
   std::optional<double> relative_distance;  // ||W - W*||_F / ||W*||_F with W as above; absent when undefined
 };
 

@@ -26,7 +26,9 @@ class DirectParameterisation final : public Parameterisation {
   explicit DirectParameterisation(int count) : count_(count) {}
   int parameter_count() const override { return count_; }
   int weight_count() const override { return count_; }
-  void materialise(const std::vector<float>& parameters, std::vector<float>& weights) const override { weights = parameters; }
+  void materialise(const std::vector<float>& parameters, std::vector<float>& weights) const override {
+    weights = parameters;
+  }
   void pull_back(const std::vector<float>&, const std::vector<float>& weight_gradient,
                  std::vector<float>& parameter_gradient) const override {
     parameter_gradient = weight_gradient;
@@ -49,7 +51,8 @@ class LoraParameterisation final : public Parameterisation {
   void materialise(const std::vector<float>& parameters, std::vector<float>& weights) const override;
   void pull_back(const std::vector<float>& parameters, const std::vector<float>& weight_gradient,
                  std::vector<float>& parameter_gradient) const override;
-  /** Initial adapters: the down factors A (and C) Gaussian, the up factors B (and E) zero, so W starts at the frozen one. */
+  /** Initial adapters: the down factors A (and C) Gaussian, the up factors B (and E) zero, so W starts at the frozen
+   * one. */
   std::vector<float> initial_parameters(const std::vector<float>& gaussian_draws, float init_std) const;
 
  private:

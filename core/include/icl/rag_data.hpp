@@ -13,8 +13,10 @@ namespace icl {
 class RagData final : public LaneDataModel<RagData> {
  public:
   RagData(int d, double a, double b, double noise_variance)
-      : d_(d), a_(static_cast<float>(a)), b_(static_cast<float>(b)), noise_std_(static_cast<float>(std::sqrt(noise_variance))) {}
-
+      : d_(d),
+        a_(static_cast<float>(a)),
+        b_(static_cast<float>(b)),
+        noise_std_(static_cast<float>(std::sqrt(noise_variance))) {}
 
   /** Fills every lane of the group (LaneDataModel calls it for both lane types). */
   template <class V>

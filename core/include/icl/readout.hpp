@@ -49,7 +49,8 @@ std::vector<S> h3_effective_weights(const H3Shape& shape, const S* parameters) {
     for (int a = 0; a < d; ++a) {
       const S query = w_q[a * m + c];
       for (int b = 0; b < d; ++b) {
-        w_eff[static_cast<std::size_t>(a * d + b)] += query * (value_label * w_k[b * m + c] + key_label * w_v[b * m + c]);
+        w_eff[static_cast<std::size_t>(a * d + b)] +=
+            query * (value_label * w_k[b * m + c] + key_label * w_v[b * m + c]);
       }
     }
   }

@@ -26,8 +26,7 @@ inline std::uint64_t splitmix64(std::uint64_t x) {
 }
 
 /** The key of one independent stream. */
-inline std::uint64_t stream_key(std::uint64_t seed, Purpose purpose, std::uint64_t index,
-                                std::uint64_t sub_index = 0) {
+inline std::uint64_t stream_key(std::uint64_t seed, Purpose purpose, std::uint64_t index, std::uint64_t sub_index = 0) {
   std::uint64_t key = splitmix64(seed);
   key = splitmix64(key ^ static_cast<std::uint64_t>(purpose));
   key = splitmix64(key ^ index);
@@ -110,8 +109,13 @@ class GaussianStream {
     // log(1 + x) = x P(x), P of degree 8 fitted on Chebyshev nodes of that interval (no division, which
     // is slow in SIMD); max error 4.8e-8 when evaluated in float.
     const V x = mantissa - V(1.0f);
-    const V p = V(1.0f) + x * (V(-0.49999988f) + x * (V(0.33334184f) + x * (V(-0.25002155f) + x * (V(0.19956978f) +
-                x * (V(-0.16560696f) + x * (V(0.14949095f) + x * (V(-0.14377330f) + x * V(0.087439455f))))))));
+    const V p =
+        V(1.0f) + x * (V(-0.49999988f) +
+                       x * (V(0.33334184f) +
+                            x * (V(-0.25002155f) +
+                                 x * (V(0.19956978f) +
+                                      x * (V(-0.16560696f) +
+                                           x * (V(0.14949095f) + x * (V(-0.14377330f) + x * V(0.087439455f))))))));
     return exponent * V(0.693147180559945f) + x * p;
   }
 
@@ -127,10 +131,10 @@ class GaussianStream {
     const V x2 = x * x;
     // Polynomials in x^2 fitted on Chebyshev nodes of [0, pi/2]: error below 1.6e-7 in float, the
     // level of float rounding itself (a Taylor series needs twice the terms for that).
-    const V sin_x = x * (V(1.0f) + x2 * (V(-0.16666658f) + x2 * (V(0.0083330506f) + x2 * (V(-0.00019809046f) +
-                                                                                     x2 * V(2.6051662e-06f)))));
-    const V cos_x = V(0.99999994f) + x2 * (V(-0.49999905f) + x2 * (V(0.04166358f) + x2 * (V(-0.0013853667f) +
-                                                                                       x2 * V(2.3153174e-05f))));
+    const V sin_x = x * (V(1.0f) + x2 * (V(-0.16666658f) +
+                                         x2 * (V(0.0083330506f) + x2 * (V(-0.00019809046f) + x2 * V(2.6051662e-06f)))));
+    const V cos_x = V(0.99999994f) +
+                    x2 * (V(-0.49999905f) + x2 * (V(0.04166358f) + x2 * (V(-0.0013853667f) + x2 * V(2.3153174e-05f))));
     // Rotate by q quarter turns: (c, s) -> (-s, c) -> (-c, -s) -> (s, -c).
     cos_out = select(q3, sin_x, select(q2, -cos_x, select(q1, -sin_x, cos_x)));
     sin_out = select(q3, -cos_x, select(q2, -sin_x, select(q1, cos_x, sin_x)));

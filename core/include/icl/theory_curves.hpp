@@ -11,12 +11,23 @@
 
 namespace icl {
 
+/**
+ * What a curve is to a chart and to fidelity: the exact theory of the config's own model (the first
+ * curve, what training is scored against), an exact reference beside it, or an approximation (drawn,
+ * never scored).
+ */
+enum class CurveRole { Model, Reference, Approximation };
+
 struct TheoryCurve {
   std::string name;   // stable machine name, e.g. "pgd_optimum", "rag_asymptotic"
   std::string label;  // for a legend
   std::vector<double> risk;
   std::vector<double> standard_error;  // Monte Carlo curves only; empty for closed forms
+  CurveRole role = CurveRole::Reference;
 };
+
+/** The role's name in the bindings' JSON: "model", "reference" or "approximation". */
+const char* curve_role_name(CurveRole role);
 
 struct TheoryOptions {
   /** Add the Bayes-optimal (posterior mean) reference for IID data, by Monte Carlo. */
