@@ -111,6 +111,14 @@ describe('job files', { timeout: 120_000 }, () => {
     const module = run(process.execPath, ['--input-type=module', '-e', script], machine);
     expect(module.status, module.stderr).toBe(0);
     expect(JSON.parse(module.stdout)[0]).toBeCloseTo(20 / 7, 12);
+    // The recipes too: a worker machine can name and describe them.
+    const recipes = run(
+      process.execPath,
+      ['--input-type=module', '-e', "import { recipeNames } from 'icl-playground/recipes'; process.stdout.write(recipeNames.join(','));"],
+      machine,
+    );
+    expect(recipes.status, recipes.stderr).toBe(0);
+    expect(recipes.stdout).toBe('paper,fast,low-rank,lora');
     const manifest = JSON.parse(readFileSync(join(machine, 'node_modules/icl-playground/package.json'), 'utf8'));
     expect(readFileSync(join(machine, 'node_modules/icl-playground', manifest.types), 'utf8')).toMatch(/export function loadIcl/);
   });
