@@ -121,7 +121,7 @@ const baseline = rows[0];
 for (const row of rows) {
   console.log(
     `${row.name.padEnd(16)} ${row.passed}/${chosen.length} pass  wall ${row.seconds.toFixed(1).padStart(7)} s  CPU ${row.cpuSeconds.toFixed(1).padStart(7)} s` +
-      `  CPU ratio to ${baseline.name}: ${(row.cpuSeconds / baseline.cpuSeconds).toFixed(3)}`,
+      `  ratios to ${baseline.name}: wall ${(row.seconds / baseline.seconds).toFixed(3)}, CPU ${(row.cpuSeconds / baseline.cpuSeconds).toFixed(3)}`,
   );
 }
 process.exit(0);

@@ -192,7 +192,9 @@ describe('figure presets', () => {
     expect(finalProgress.max).toBe(3 * 1500);
     expect(finalProgress.counts).toBe('3 / 3 jobs done · 4,500 / 4,500 steps');
     expect(await page.locator('#preset-elapsed').textContent()).toMatch(/^elapsed \d+(\.\d)? s$/);
-    expect(await page.locator('#preset-status').textContent()).toMatch(/^Done in .* s: fidelity (pass|fail)\.$/);
+    expect(await page.locator('#preset-status').textContent()).toMatch(
+      /^Done in .* s \(fig3-low-rank, recipe low-rank, quick\): fidelity (pass|fail)\.$/,
+    );
     expect(await page.locator('#preset-run').isDisabled()).toBe(false);
     expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
     await expectOnlyTheTrainingWorker(page);

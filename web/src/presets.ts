@@ -312,7 +312,8 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
           window.__iclPresetResult = result;
           // The user may have picked another panel meanwhile; show the result only where it belongs.
           if (belongsHere()) showResult(result);
-          status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)}: fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
+          // The status outlives a change of panel or recipe, so it names what it is about.
+          status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)} (${panel.id}, recipe ${recipe}${quick ? ', quick' : ''}): fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
         },
         cancelled(result) {
           const snapshot = run?.snapshot();
