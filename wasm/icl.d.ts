@@ -41,6 +41,15 @@ export type DataConfig =
       noise_variance: number;
       /** In [0, 0.99999994] (below 1 in float). */
       gamma: number;
+    }
+  | {
+      /** IID tokens whose context labels change sign with probability flip_probability; the query's label is clean. */
+      kind: 'label_flip';
+      noise_variance: number;
+      x_spectrum: Spectrum;
+      task_spectrum: Spectrum;
+      /** In [0, 1]. */
+      flip_probability: number;
     };
 
 export type ModelConfig =

@@ -6,50 +6,13 @@
 #include <cstdlib>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
-#include "config_ranges.hpp"
+#include "config_reader.hpp"
+#include "data/registry.hpp"
 #include "icl/run_plan.hpp"
 #include "icl/text.hpp"
 
 namespace icl {
 namespace {
-
-using Json = nlohmann::json;
-using OrderedJson = nlohmann::ordered_json;
-
-using ranges::Range;
-
-// A message quotes a value by its JSON text, cut (on a character boundary) to this many bytes.
-constexpr std::size_t kQuoteBytes = 40;
-
-std::string describe(const Json& value) {
-  // With the replace handler dump() cannot throw (the strict default throws on invalid UTF-8; parsed
-  // text holds none, but nothing here may throw).
-  return cut_utf8(value.dump(-1, ' ', false, Json::error_handler_t::replace), kQuoteBytes);
-}
-
-// Integers in full (1000000); otherwise the shortest form that reads back as the same double, with a
-// plain exponent: 0.99999994, 1e-6.
-std::string format_number(double value) {
-  if (value == std::floor(value) && std::fabs(value) < 1e15) return std::to_string(static_cast<long long>(value));
-  char text[64];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, value);
-    if (std::strtod(text, nullptr) == value) break;
-  }
-  std::string out = text;
-  const std::size_t e = out.find('e');
-  if (e != std::string::npos) {
-    std::string mantissa = out.substr(0, e);
-    std::string exponent = out.substr(e + 1);
-    const bool negative = !exponent.empty() && exponent[0] == '-';
-    if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+')) exponent.erase(0, 1);
-    exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
-    out = mantissa + "e" + (negative ? "-" : "") + exponent;
-  }
-  return out;
-}
 
 // Builds the document from nlohmann's SAX events and refuses, with the path of the field, what a plain
 // parse would accept or report in its own words: nesting deeper than kMaxConfigNesting, a key given twice
@@ -129,7 +92,7 @@ class ConfigSaxParser {
     return false;
   }
 
-  static std::string quote(const std::string& text) { return cut_utf8(printable_utf8(text), kQuoteBytes); }
+  static std::string quote(const std::string& text) { return cut_utf8(printable_utf8(text), 40); }
 
   // Where the next value goes: "d", "data.kind", "n[2]"; "the config" for the top-level value.
   std::string field_of_next() const {
@@ -193,150 +156,6 @@ class ConfigSaxParser {
   std::string error_;
 };
 
-// Reads the fields of one JSON object, remembering which keys were used so that a misspelt field is
-// reported rather than silently ignored.
-class ObjectReader {
- public:
-  ObjectReader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {}
-
-  bool has(const char* key) {
-    used_.insert(key);
-    return object_.contains(key);
-  }
-  const Json& at(const char* key) const { return object_.at(key); }
-  std::string field(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
-
-  /** Fails on the first key that no read asked for. */
-  std::string unknown_key_error() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it) {
-      if (used_.count(it.key()) == 0) {
-        std::string allowed;
-        for (const auto& key : used_) allowed += (allowed.empty() ? "" : ", ") + key;
-        return "unknown field " + field(it.key().c_str()) + " (allowed here: " + allowed + ")";
-      }
-    }
-    return {};
-  }
-
-  // Each reader returns an error message, empty when the value was absent (default kept) or valid.
-  std::string read_integer(const char* key, const Range& range, int d, long long& out) {
-    if (!has(key)) return {};
-    const Json& value = at(key);
-    const double min = range.min, max = range.upper(d);
-    const std::string expected =
-        field(key) + " must be an integer in [" + format_number(min) + ", " + format_number(max) + "]";
-    if (!value.is_number()) return expected + " (got " + describe(value) + ")";
-    const double number = value.get<double>();
-    if (!std::isfinite(number) || number != std::floor(number) || number < min || number > max) {
-      return expected + " (got " + describe(value) + ")";
-    }
-    out = static_cast<long long>(number);
-    return {};
-  }
-
-  std::string read_int(const char* key, const Range& range, int d, int& out) {
-    long long wide = out;
-    std::string error = read_integer(key, range, d, wide);
-    if (error.empty()) out = static_cast<int>(wide);
-    return error;
-  }
-
-  /** A finite number in the range; each end open or closed as the brackets in the message say. */
-  std::string read_number(const char* key, const Range& range, double& out) {
-    if (!has(key)) return {};
-    const double min = range.min, max = range.max;
-    const bool min_open = range.min_open, max_open = range.max_open;
-    const Json& value = at(key);
-    const std::string expected = field(key) + " must be a number in " + (min_open ? "(" : "[") + format_number(min) +
-                                 ", " + format_number(max) + (max_open ? ")" : "]");
-    if (!value.is_number()) return expected + " (got " + describe(value) + ")";
-    const double number = value.get<double>();
-    const bool below = min_open ? !(number > min) : !(number >= min);
-    const bool above = max_open ? !(number < max) : !(number <= max);
-    if (!std::isfinite(number) || below || above) return expected + " (got " + describe(value) + ")";
-    out = number;
-    return {};
-  }
-
-  /** One of the names in `choices` (pairs of JSON name and value). */
-  template <class Enum, class Choices = std::initializer_list<std::pair<const char*, Enum>>>
-  std::string read_choice(const char* key, const Choices& choices, Enum& out) {
-    if (!has(key)) return {};
-    const Json& value = at(key);
-    std::string names;
-    for (const auto& choice : choices) {
-      if (value.is_string() && value.get<std::string>() == choice.first) {
-        out = choice.second;
-        return {};
-      }
-      names += std::string(names.empty() ? "" : " or ") + "\"" + choice.first + "\"";
-    }
-    return field(key) + " must be " + names + " (got " + describe(value) + ")";
-  }
-
-  /** An error if `key` is present although it does not apply (`when` says when it does). */
-  std::string refuse(const char* key, const std::string& when) {
-    if (!has(key)) return {};
-    return field(key) + " applies only " + when;
-  }
-
-  std::string read_object(const char* key, const Json*& out) {
-    if (!has(key)) return {};
-    const Json& value = at(key);
-    if (!value.is_object()) return field(key) + " must be an object (got " + describe(value) + ")";
-    out = &value;
-    return {};
-  }
-
- private:
-  const Json& object_;
-  std::string path_;
-  std::set<std::string> used_;
-};
-
-// An error with the reason for its range appended; no error stays none.
-std::string because(std::string error, const char* reason) { return error.empty() ? error : error + ": " + reason; }
-
-#define ICL_CHECK(expression)           \
-  do {                                  \
-    std::string error_ = (expression);  \
-    if (!error_.empty()) return error_; \
-  } while (false)
-
-std::string read_spectrum(ObjectReader& reader, const char* key, int d, SpectrumSpec& out) {
-  if (!reader.has(key)) return {};
-  const Json& value = reader.at(key);
-  const std::string expected =
-      reader.field(key) + " must be \"isotropic\", \"power_law\" or a list of d = " + std::to_string(d) +
-      " numbers in [" + format_number(ranges::kEigenvalue.min) + ", " + format_number(ranges::kEigenvalue.max) + "]";
-  if (value.is_string()) {
-    const std::string name = value.get<std::string>();
-    if (name == "isotropic") {
-      out = SpectrumSpec{SpectrumSpec::Kind::Isotropic, {}};
-      return {};
-    }
-    if (name == "power_law") {
-      out = SpectrumSpec{SpectrumSpec::Kind::PowerLaw, {}};
-      return {};
-    }
-    return expected + " (got " + describe(value) + ")";
-  }
-  if (!value.is_array() || value.size() != static_cast<std::size_t>(d)) {
-    return expected + " (got " + describe(value) + ")";
-  }
-  SpectrumSpec spectrum{SpectrumSpec::Kind::Explicit, {}};
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const Json& entry = value[i];
-    const double number = entry.is_number() ? entry.get<double>() : std::nan("");
-    if (!(std::isfinite(number) && number >= ranges::kEigenvalue.min && number <= ranges::kEigenvalue.max)) {
-      return expected + " (entry " + std::to_string(i + 1) + " is " + describe(entry) + ")";
-    }
-    spectrum.values.push_back(number);
-  }
-  out = std::move(spectrum);
-  return {};
-}
-
 std::string read_context_lengths(ObjectReader& reader, std::vector<int>& out) {
   if (!reader.has("n")) return {};
   const Json& value = reader.at("n");
@@ -369,58 +188,50 @@ std::string read_context_lengths(ObjectReader& reader, std::vector<int>& out) {
   return {};
 }
 
+// The kinds whose schema has the field `key`, as "to data.kind \"rag\" and \"alignment\"" (empty if none).
+std::string kinds_with_field(const std::string& key) {
+  const std::string path = "data." + key;
+  std::vector<std::string> names;
+  for_each_data_kind([&](auto kind) {
+    for (const schema::Field& field : kind.schema_fields()) {
+      if (field.path == path) names.push_back(std::string("\"") + kind.kName + "\"");
+    }
+  });
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out.empty() ? out : "to data.kind " + out;
+}
+
 std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   const Json* object = nullptr;
   ICL_CHECK(parent.read_object("data", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "data");
-  ICL_CHECK(reader.read_choice<DataKind>(
-      "kind",
-      {{"iid", DataKind::Iid}, {"rag", DataKind::Rag}, {"alignment", DataKind::Alignment}, {"drift", DataKind::Drift}},
-      data.kind));
+  if (reader.has("kind")) {
+    const Json& value = reader.at("kind");
+    bool known = false;
+    std::string names;
+    for_each_data_kind([&](auto kind) {
+      names += std::string(names.empty() ? "" : " or ") + "\"" + kind.kName + "\"";
+      if (!known && value.is_string() && value.get<std::string>() == kind.kName) {
+        data.section = typename decltype(kind)::Section{};
+        known = true;
+      }
+    });
+    if (!known) return "data.kind must be " + names + " (got " + describe(value) + ")";
+  }
   ICL_CHECK(reader.read_number("noise_variance", ranges::kNoiseVariance, data.noise_variance));
-  const DataKind kind = data.kind;
-  if (kind == DataKind::Iid) {
-    ICL_CHECK(read_spectrum(reader, "x_spectrum", d, data.x_spectrum));
-    ICL_CHECK(read_spectrum(reader, "task_spectrum", d, data.task_spectrum));
-  } else {
-    ICL_CHECK(reader.refuse("x_spectrum", "to data.kind \"iid\""));
-    ICL_CHECK(reader.refuse("task_spectrum", "to data.kind \"iid\""));
-  }
-  if (kind == DataKind::Rag) {
-    ICL_CHECK(reader.read_choice<RagForm>(
-        "form",
-        {{"normalized", RagForm::Normalized}, {"unnormalized", RagForm::Unnormalized}, {"general", RagForm::General}},
-        data.rag_form));
-  } else {
-    ICL_CHECK(reader.refuse("form", "to data.kind \"rag\""));
-  }
-  const bool general = kind == DataKind::Rag && data.rag_form == RagForm::General;
-  if (general) {
-    if (!reader.has("a") || !reader.has("b")) return "data.a and data.b are required with data.form \"general\"";
-    ICL_CHECK(reader.read_number("a", ranges::kRagScale, data.rag_a));
-    ICL_CHECK(reader.read_number("b", ranges::kRagScale, data.rag_b));
-    ICL_CHECK(reader.refuse(
-        "alpha", "to data.kind \"alignment\" and to data.kind \"rag\" with a normalized or unnormalized form"));
-  } else {
-    ICL_CHECK(reader.refuse("a", "with data.form \"general\""));
-    ICL_CHECK(reader.refuse("b", "with data.form \"general\""));
-    if (kind == DataKind::Rag || kind == DataKind::Alignment) {
-      ICL_CHECK(reader.read_number("alpha", ranges::kAlpha, data.alpha));
-    } else {
-      ICL_CHECK(reader.refuse("alpha", "to data.kind \"rag\" and \"alignment\""));
-    }
-  }
-  if (kind == DataKind::Alignment) {
-    ICL_CHECK(reader.read_choice<AlignmentQuery>(
-        "query", {{"isotropic", AlignmentQuery::Isotropic}, {"aligned", AlignmentQuery::Aligned}}, data.query));
-  } else {
-    ICL_CHECK(reader.refuse("query", "to data.kind \"alignment\""));
-  }
-  if (kind == DataKind::Drift) {
-    ICL_CHECK(because(reader.read_number("gamma", ranges::kGamma, data.gamma), ranges::kBelowOneReason));
-  } else {
-    ICL_CHECK(reader.refuse("gamma", "to data.kind \"drift\""));
+  ICL_CHECK(std::visit(
+      [&](auto& section) {
+        using Kind = typename registry_detail::KindOf<std::decay_t<decltype(section)>, DataKinds>::type;
+        return Kind::read(reader, d, section);
+      },
+      data.section));
+  // A field of another kind is named as such rather than as unknown.
+  if (const std::string key = reader.first_unread_key(); !key.empty()) {
+    if (const std::string kinds = kinds_with_field(key); !kinds.empty())
+      return "data." + key + " applies only " + kinds;
   }
   return reader.unknown_key_error();
 }
@@ -434,7 +245,7 @@ std::string read_lora(ObjectReader& parent, int d, LoraConfig& lora) {
   ICL_CHECK(reader.read_int("rank", ranges::kRank, d, lora.rank));
   ICL_CHECK(reader.read_choice<LoraTarget>("adapt", {{"key", LoraTarget::Key}, {"key_query", LoraTarget::KeyAndQuery}},
                                            lora.adapt));
-  ICL_CHECK(read_spectrum(reader, "pretrain_task_spectrum", d, lora.pretrain_task_spectrum));
+  ICL_CHECK(reader.read_spectrum("pretrain_task_spectrum", d, lora.pretrain_task_spectrum));
   ICL_CHECK(reader.read_int("pretrain_steps", ranges::kSteps, d, lora.pretrain_steps));
   return reader.unknown_key_error();
 }
@@ -477,14 +288,6 @@ constexpr std::pair<const char*, LrSchedule> kLrSchedules[] = {
 constexpr std::pair<const char*, Averaging> kAveragings[] = {
     {"none", Averaging::None}, {"tail", Averaging::Tail}, {"ema", Averaging::Ema}};
 
-template <class Enum, std::size_t N>
-const char* choice_name(const std::pair<const char*, Enum> (&choices)[N], Enum value) {
-  for (const auto& choice : choices) {
-    if (choice.second == value) return choice.first;
-  }
-  return choices[0].first;
-}
-
 std::string read_training(ObjectReader& parent, TrainingConfig& training) {
   const Json* object = nullptr;
   ICL_CHECK(parent.read_object("training", object));
@@ -525,16 +328,25 @@ std::string read_evaluation(ObjectReader& parent, EvaluationConfig& evaluation) 
 // Combinations the playground has no theory curve for are refused rather than trained without one.
 std::string check_theory_exists(const Config& config) {
   const ModelConfig& model = config.model;
-  const bool iid = config.data.kind == DataKind::Iid;
-  if (model.kind == ModelKind::Attention && config.attention_rank() < config.d + 1 && !iid) {
-    return "model.rank below d + 1 needs data.kind \"iid\" (low-rank theory is for IID data)";
+  const TheoryScope scope = visit_data_kind(config.data, [](auto kind, const auto&) { return kind.kTheory; });
+  std::string factored, online;  // the kinds whose theory covers them, as "\"iid\""
+  for_each_data_kind([&](auto kind) {
+    const std::string name = std::string("\"") + kind.kName + "\"";
+    if (kind.kTheory.factored_attention) factored += (factored.empty() ? "" : " or ") + name;
+    if (kind.kTheory.all_positions) online += (online.empty() ? "" : " or ") + name;
+  });
+  if (model.kind == ModelKind::Attention && config.attention_rank() < config.d + 1 && !scope.factored_attention) {
+    return "model.rank below d + 1 needs data.kind " + factored + " (low-rank theory is for IID data)";
   }
-  if (model.lora.enabled && !iid) return "model.lora needs data.kind \"iid\" (LoRA adapts between task covariances)";
+  if (model.lora.enabled && !scope.factored_attention) {
+    return "model.lora needs data.kind " + factored + " (LoRA adapts between task covariances)";
+  }
+  if (config.objective == Objective::AllPositions && !scope.all_positions) {
+    return "objective \"all_positions\" needs data.kind " + online;
+  }
+  ICL_CHECK(visit_data_kind(config.data, [&](auto kind, const auto& section) { return kind.check(section, config); }));
   if (config.objective == Objective::AllPositions) {
-    // The online theory (paper-spec §3.4) is for isotropic IID data and W = cI with a free lag filter.
-    const bool isotropic = config.data.x_spectrum.kind == SpectrumSpec::Kind::Isotropic &&
-                           config.data.task_spectrum.kind == SpectrumSpec::Kind::Isotropic;
-    if (!iid || !isotropic) return "objective \"all_positions\" needs data.kind \"iid\" with isotropic spectra";
+    // The online theory (paper-spec §3.4) is for W = cI with a free lag filter.
     if (model.kind == ModelKind::Attention && (model.lora.enabled || config.attention_rank() < config.d + 1)) {
       return "objective \"all_positions\" needs full-rank attention without LoRA";
     }
@@ -571,40 +383,9 @@ std::string read_config(const Json& root, Config& config) {
   return check_budget(config);
 }
 
-OrderedJson spectrum_to_json(const SpectrumSpec& spectrum) {
-  switch (spectrum.kind) {
-    case SpectrumSpec::Kind::Isotropic: return "isotropic";
-    case SpectrumSpec::Kind::PowerLaw: return "power_law";
-    case SpectrumSpec::Kind::Explicit: break;
-  }
-  return spectrum.values;
-}
-
 OrderedJson data_to_json(const DataConfig& data) {
-  static const char* const kinds[] = {"iid", "rag", "alignment", "drift"};
-  OrderedJson json = {{"kind", kinds[static_cast<int>(data.kind)]}, {"noise_variance", data.noise_variance}};
-  switch (data.kind) {
-    case DataKind::Iid:
-      json["x_spectrum"] = spectrum_to_json(data.x_spectrum);
-      json["task_spectrum"] = spectrum_to_json(data.task_spectrum);
-      break;
-    case DataKind::Rag: {
-      static const char* const forms[] = {"normalized", "unnormalized", "general"};
-      json["form"] = forms[static_cast<int>(data.rag_form)];
-      if (data.rag_form == RagForm::General) {
-        json["a"] = data.rag_a;
-        json["b"] = data.rag_b;
-      } else {
-        json["alpha"] = data.alpha;
-      }
-      break;
-    }
-    case DataKind::Alignment:
-      json["alpha"] = data.alpha;
-      json["query"] = data.query == AlignmentQuery::Isotropic ? "isotropic" : "aligned";
-      break;
-    case DataKind::Drift: json["gamma"] = data.gamma; break;
-  }
+  OrderedJson json = {{"kind", data.kind_name()}, {"noise_variance", data.noise_variance}};
+  visit_data_kind(data, [&](auto kind, const auto& section) { kind.write(section, json); });
   return json;
 }
 
@@ -635,27 +416,8 @@ OrderedJson model_to_json(const Config& config) {
 
 }  // namespace
 
-std::vector<double> SpectrumSpec::eigenvalues(int d) const {
-  switch (kind) {
-    case Kind::Isotropic: return std::vector<double>(static_cast<std::size_t>(d), 1.0);
-    case Kind::PowerLaw: {
-      double harmonic = 0.0;
-      for (int j = 1; j <= d; ++j) harmonic += 1.0 / j;
-      std::vector<double> values;
-      for (int i = 1; i <= d; ++i) values.push_back(d * (1.0 / i) / harmonic);
-      return values;
-    }
-    case Kind::Explicit: break;
-  }
-  return values;
-}
-
-double DataConfig::scale_a() const { return kind == DataKind::Rag && rag_form == RagForm::General ? rag_a : alpha; }
-
-double DataConfig::scale_b() const {
-  if (kind == DataKind::Rag && rag_form == RagForm::General) return rag_b;
-  if (kind == DataKind::Rag && rag_form == RagForm::Unnormalized) return 1.0;
-  return std::sqrt(1.0 - alpha * alpha);
+const char* DataConfig::kind_name() const {
+  return visit_data_kind(*this, [](auto kind, const auto&) { return kind.kName; });
 }
 
 namespace {

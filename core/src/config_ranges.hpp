@@ -32,9 +32,7 @@ inline constexpr Range kEigenvalue{1e-6, false, 1e4, false};
 inline constexpr double kMaxBelowOne = 0.99999994;
 inline constexpr const char* kBelowOneReason =
     "training computes in float, which has no value between 0.99999994 and 1";
-inline constexpr Range kAlpha{0, false, 1, false};
-inline constexpr Range kRagScale{0, false, 10, false};
-inline constexpr Range kGamma{0, false, kMaxBelowOne, false};
+inline constexpr Range kAlpha{0, false, 1, false};  // rag and alignment; each kind keeps its other ranges
 inline constexpr Range kInitStd{1e-6, false, 1, false};
 inline constexpr Range kRank{1, false, 0, false, 1};
 inline constexpr Range kSsmStates{1, false, 16, false};

@@ -3,111 +3,112 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "config_ranges.hpp"
+#include "data/registry.hpp"
 #include "icl/config.hpp"
+#include "schema_field.hpp"
 
 namespace icl {
 namespace {
 
-using Json = nlohmann::ordered_json;
 using ranges::Range;
+using schema::Choice;
+using schema::Condition;
+using schema::Field;
+using schema::kAbsent;
+using schema::kPresent;
+using schema::kSpectrumChoices;
+using schema::Type;
 
-/** The field at `path` applies only when it has one of `values` (null: absent, true: present). */
-struct Condition {
-  const char* path;
-  std::vector<Json> values;
-};
-
-struct Choice {
-  const char* value;
-  const char* label;  // plain text: it goes into an <option>
-  const char* help = "";
-  std::vector<Condition> when = {};
-};
-
-enum class Type { Integer, Number, Choice, Spectrum, Integers, Object };
-
-struct Field {
-  const char* path;
-  Type type;
-  const char* label;
-  const char* plain_label;
-  const char* help;
-  const char* group;
-  const Range* range = nullptr;
-  std::vector<Choice> choices = {};
-  std::vector<Condition> when = {};
-  bool advanced = false;
-  /** May be absent with no default (model.rank: absent is full rank). */
-  bool optional = false;
-};
-
-const Json kAbsent = nullptr;
-const Json kPresent = true;
-
-const std::vector<Choice> kSpectrumChoices = {
-    {"isotropic", "isotropic (identity)"},
-    {"power_law", "power law, λᵢ ∝ 1/i", "$\\lambda_i = d\\,(1/i) / H_d$, so the trace is $d$"},
-};
-
-const Condition kIid{"data.kind", {"iid"}};
 const Condition kAttention{"model.kind", {"attention"}};
+
+// data.kind: one choice per registered kind.
+Field data_kind_field() {
+  Field field{"data.kind", Type::Choice, "data model", "data model", "", "data"};
+  for_each_data_kind([&](auto kind) { field.choices.push_back(kind.choice()); });
+  return field;
+}
+
+// The names of the kinds whose TheoryScope has the member, as a condition on data.kind.
+Condition kinds_where(bool TheoryScope::*covered) {
+  Condition condition{"data.kind", {}};
+  for_each_data_kind([&](auto kind) {
+    if (kind.kTheory.*covered) condition.values.push_back(kind.kName);
+  });
+  return condition;
+}
+
+Condition factored_attention_condition() { return kinds_where(&TheoryScope::factored_attention); }
+
+// Where objective "all_positions" is offered: a kind whose theory covers it, under that kind's own
+// conditions, with full-rank attention or H3's free filter.
+std::vector<Condition> all_positions_conditions() {
+  std::vector<Condition> when = {kinds_where(&TheoryScope::all_positions)};
+  for_each_data_kind([&](auto kind) {
+    if constexpr (decltype(kind)::kTheory.all_positions) {
+      for (const Condition& condition : kind.all_positions_when()) when.push_back(condition);
+    }
+  });
+  when.push_back({"model.rank", {kAbsent}});
+  when.push_back({"model.lora", {kAbsent}});
+  when.push_back({"model.filter", {"free", kAbsent}});
+  return when;
+}
+
+// Every kind's fields, each applying when data.kind is that kind. A path several kinds share (alpha) is
+// one field, in the place of its first kind, applying to all of them: its other conditions are those
+// of each kind (they name fields of their own kind, so they hold vacuously for the others), and its
+// help joins the kinds' helps when they differ.
+void append_data_fields(std::vector<Field>& fields) {
+  fields.push_back(data_kind_field());
+  const std::size_t first = fields.size();
+  for_each_data_kind([&](auto kind) {
+    for (Field field : kind.schema_fields()) {
+      Field* merged = nullptr;
+      for (std::size_t i = first; i < fields.size(); ++i) {
+        if (std::string_view(fields[i].path) == field.path) merged = &fields[i];
+      }
+      if (merged == nullptr) {
+        field.when.insert(field.when.begin(), Condition{"data.kind", {kind.kName}});
+        fields.push_back(std::move(field));
+        continue;
+      }
+      merged->when.front().values.push_back(kind.kName);
+      for (const Condition& condition : field.when) merged->when.push_back(condition);
+      if (merged->help != field.help) merged->help += "; " + field.help;
+    }
+  });
+}
 
 // The order is the form's order; a condition names only fields that come before it. A table laid out
 // by hand, one field per entry, so clang-format leaves it alone.
 // clang-format off
 std::vector<Field> schema_fields() {
   using ranges::kAdamBeta;
-  return {
+  const Condition factored = factored_attention_condition();
+  std::vector<Field> fields = {
       {"d", Type::Integer, "dimension $d$", "dimension d", "feature dimension of each $x_i$ and of the task $\\beta$",
        "run", &ranges::kDimension},
       {"n", Type::Integers, "context lengths $n$", "context lengths n",
        "increasing, separated by commas; one model each, all trained on the same prompts", "run",
        &ranges::kContextLength},
-      {"data.kind", Type::Choice, "data model", "data model", "", "data", nullptr,
-       {{"iid", "IID", "$x_i \\sim \\mathcal N(0, \\Sigma_x)$, $\\beta \\sim \\mathcal N(0, \\Sigma_\\beta)$, independent tokens"},
-        {"rag", "RAG (retrieved context)", "retrieved examples near the query: $x_i = a\\,x + b\\,g_i$, $g_i \\sim \\mathcal N(0, I)$"},
-        {"alignment", "task–feature alignment", "features aligned with the task: $x_i = \\alpha\\beta + \\sqrt{1-\\alpha^2}\\,g_i$"},
-        {"drift", "drifting task", "the task drifts along the prompt (AR(1)), correlation $\\gamma$ between neighbouring positions"}}},
-      {"data.x_spectrum", Type::Spectrum, "feature covariance $\\Sigma_x$", "feature covariance Σx",
-       "its eigenvalues: a named spectrum or d positive numbers", "data", &ranges::kEigenvalue, kSpectrumChoices, {kIid}},
-      {"data.task_spectrum", Type::Spectrum, "task covariance $\\Sigma_\\beta$", "task covariance Σβ",
-       "its eigenvalues: a named spectrum or d positive numbers", "data", &ranges::kEigenvalue, kSpectrumChoices, {kIid}},
-      {"data.form", Type::Choice, "RAG scales", "RAG scales", "", "data", nullptr,
-       {{"normalized", "normalized", "$a = \\alpha,\\ b = \\sqrt{1-\\alpha^2}$"},
-        {"unnormalized", "unnormalized", "$a = \\alpha,\\ b = 1$"},
-        {"general", "general (a, b)", "$a$ and $b$ given"}},
-       {{"data.kind", {"rag"}}}},
-      {"data.alpha", Type::Number, "correlation $\\alpha$", "correlation α",
-       "how strongly each context token is tied to the query (RAG) or to the task (alignment)", "data", &ranges::kAlpha, {},
-       {{"data.kind", {"rag", "alignment"}}, {"data.form", {"normalized", "unnormalized", kAbsent}}}},
-      {"data.a", Type::Number, "scale $a$", "scale a", "$x_i = a\\,x + b\\,g_i$", "data", &ranges::kRagScale, {},
-       {{"data.kind", {"rag"}}, {"data.form", {"general"}}}},
-      {"data.b", Type::Number, "scale $b$", "scale b", "$x_i = a\\,x + b\\,g_i$", "data", &ranges::kRagScale, {},
-       {{"data.kind", {"rag"}}, {"data.form", {"general"}}}},
-      {"data.query", Type::Choice, "query $x$", "query x", "", "data", nullptr,
-       {{"isotropic", "isotropic (variant B)", "$x \\sim \\mathcal N(0, I)$, independent of the task"},
-        {"aligned", "aligned (variant A)", "the query is aligned with the task like the context"}},
-       {{"data.kind", {"alignment"}}}},
-      {"data.gamma", Type::Number, "drift correlation $\\gamma$", "drift correlation γ",
-       "correlation of the task between neighbouring positions", "data", &ranges::kGamma, {}, {{"data.kind", {"drift"}}}},
+  };
+  append_data_fields(fields);
+  const std::vector<Field> rest = {
       {"data.noise_variance", Type::Number, "noise variance $\\sigma^2$", "noise variance σ²", "variance of the label noise $\\xi_i$",
        "data", &ranges::kNoiseVariance},
       {"model.kind", Type::Choice, "architecture", "architecture", "", "model", nullptr,
        {{"attention", "linear attention", "weighs every context token equally"},
         {"h3", "H3 (gated convolution)", "a learned filter weighs each context token by its lag before the query"}}},
-      // Low-rank theory is for IID data, so the rank is offered there only.
+      // The rank is offered only for the data kinds whose theory covers low rank.
       {"model.rank", Type::Integer, "rank $r$ of $W_q, W_k$", "rank r", "columns of $W_q$ and $W_k$; blank is full rank, $d + 1$",
-       "model", &ranges::kRank, {}, {kAttention, kIid}, false, true},
+       "model", &ranges::kRank, {}, {kAttention, factored}, false, true},
       {"model.init", Type::Choice, "initialisation", "initialisation", "", "model", nullptr,
        {{"symmetric", "symmetric: W_k = W_q", "$W_k = W_q$, $w_v = e_D$"},
         {"gaussian", "Gaussian", "every weight Gaussian; can stall at the rank-1 risk"}},
        {kAttention, {"model.rank", {kPresent}}}},
       {"model.lora", Type::Object, "LoRA: adapt a pretrained model", "LoRA",
        "pretrain on one task covariance, freeze, train a low-rank adapter on the data's", "model", nullptr, {},
-       {kAttention, kIid, {"model.rank", {kAbsent}}}, false, true},
+       {kAttention, factored, {"model.rank", {kAbsent}}}, false, true},
       {"model.lora.rank", Type::Integer, "LoRA rank", "LoRA rank", "rank of the adapter $W_k \\mathrel{+}= A B^\\top$", "model",
        &ranges::kRank, {}, {{"model.lora", {kPresent}}}},
       {"model.lora.adapt", Type::Choice, "LoRA adapts", "LoRA adapts", "", "model", nullptr,
@@ -124,12 +125,11 @@ std::vector<Field> schema_fields() {
        {{"model.kind", {"h3"}}, {"model.filter", {"ssm"}}}},
       {"model.init_std", Type::Number, "initialisation scale", "initialisation scale",
        "standard deviation of the initial weights", "model", &ranges::kInitStd, {}, {}, true},
-      // The online theory (paper-spec §3.4) is for isotropic IID data, full-rank attention or H3's free filter.
+      // The online theory (paper-spec §3.4) covers full-rank attention and H3's free filter.
       {"objective", Type::Choice, "objective", "objective", "", "model", nullptr,
        {{"query", "the query's label"},
         {"all_positions", "every position (online)", "each position predicted from the tokens before it",
-         {kIid, {"data.x_spectrum", {"isotropic"}}, {"data.task_spectrum", {"isotropic"}}, {"model.rank", {kAbsent}},
-          {"model.lora", {kAbsent}}, {"model.filter", {"free", kAbsent}}}}}},
+         all_positions_conditions()}}},
       {"training.steps", Type::Integer, "training steps", "training steps", "Adam steps, fresh prompts every step", "training",
        &ranges::kSteps},
       {"seed", Type::Integer, "seed", "seed", "fixes every random number: data, initialisation, evaluation", "training",
@@ -177,6 +177,8 @@ std::vector<Field> schema_fields() {
        "the first prompts of the evaluation set, measured at each checkpoint of the live curve", "training",
        &ranges::kLivePrompts, {}, {}, true},
   };
+  fields.insert(fields.end(), rest.begin(), rest.end());
+  return fields;
 }
 // clang-format on
 
@@ -192,20 +194,20 @@ const char* type_name(Type type) {
   return "";
 }
 
-Json::json_pointer pointer(std::string_view path) {
+OrderedJson::json_pointer pointer(std::string_view path) {
   std::string text = "/";
   for (char c : path) text += c == '.' ? '/' : c;
-  return Json::json_pointer(text);
+  return OrderedJson::json_pointer(text);
 }
 
-Json conditions_json(const std::vector<Condition>& conditions) {
-  Json when = Json::object();
+OrderedJson conditions_json(const std::vector<Condition>& conditions) {
+  OrderedJson when = OrderedJson::object();
   for (const Condition& condition : conditions) when[condition.path] = condition.values;
   return when;
 }
 
-Json range_json(const Range& range) {
-  Json json = {{"min", range.min}, {"minOpen", range.min_open}, {"max", range.max}, {"maxOpen", range.max_open}};
+OrderedJson range_json(const Range& range) {
+  OrderedJson json = {{"min", range.min}, {"minOpen", range.min_open}, {"max", range.max}, {"maxOpen", range.max_open}};
   if (range.max_above_d >= 0) {
     json["max"] = nullptr;
     json["maxAboveD"] = range.max_above_d;
@@ -215,10 +217,10 @@ Json range_json(const Range& range) {
 
 /** The value the validator fills in for `field` once its conditions hold: a config that meets them
  *  (first allowed value of each; a present number at its minimum) is normalised and read back. */
-Json default_of(const Field& field, const std::vector<Field>& fields) {
-  Json config = Json::object();
+OrderedJson default_of(const Field& field, const std::vector<Field>& fields) {
+  OrderedJson config = OrderedJson::object();
   for (const Condition& condition : field.when) {
-    const Json& value = condition.values.front();
+    const OrderedJson& value = condition.values.front();
     if (value.is_null()) continue;
     if (value != kPresent) {
       config[pointer(condition.path)] = value;
@@ -226,28 +228,29 @@ Json default_of(const Field& field, const std::vector<Field>& fields) {
     }
     for (const Field& other : fields) {
       if (std::string_view(other.path) != condition.path) continue;
-      config[pointer(condition.path)] = other.type == Type::Object ? Json::object() : Json(other.range->min);
+      config[pointer(condition.path)] =
+          other.type == Type::Object ? OrderedJson::object() : OrderedJson(other.range->min);
     }
   }
   const auto parsed = parse_config(config.dump());
   if (!parsed.ok()) return nullptr;
-  const Json normalised = Json::parse(config_to_json(parsed.value()));
+  const OrderedJson normalised = OrderedJson::parse(config_to_json(parsed.value()));
   const auto where = pointer(field.path);
   if (field.type == Type::Object || !normalised.contains(where)) return nullptr;
   return normalised.at(where);
 }
 
-Json field_json(const Field& field, const std::vector<Field>& fields) {
-  Json json = {{"path", field.path},
-               {"type", type_name(field.type)},
-               {"label", field.label},
-               {"plainLabel", field.plain_label},
-               {"help", field.help},
-               {"group", field.group},
-               {"advanced", field.advanced},
-               {"optional", field.optional},
-               {"default", default_of(field, fields)},
-               {"when", conditions_json(field.when)}};
+OrderedJson field_json(const Field& field, const std::vector<Field>& fields) {
+  OrderedJson json = {{"path", field.path},
+                      {"type", type_name(field.type)},
+                      {"label", field.label},
+                      {"plainLabel", field.plain_label},
+                      {"help", field.help},
+                      {"group", field.group},
+                      {"advanced", field.advanced},
+                      {"optional", field.optional},
+                      {"default", default_of(field, fields)},
+                      {"when", conditions_json(field.when)}};
   if (field.type == Type::Integer || field.type == Type::Number) json["range"] = range_json(*field.range);
   if (field.type == Type::Spectrum) {
     json["items"] = range_json(*field.range);
@@ -260,7 +263,7 @@ Json field_json(const Field& field, const std::vector<Field>& fields) {
     json["increasing"] = true;
   }
   if (!field.choices.empty()) {
-    Json choices = Json::array();
+    OrderedJson choices = OrderedJson::array();
     for (const Choice& choice : field.choices) {
       choices.push_back({{"value", choice.value},
                          {"label", choice.label},
@@ -276,9 +279,9 @@ Json field_json(const Field& field, const std::vector<Field>& fields) {
 
 std::string config_schema_json() {
   const std::vector<Field> fields = schema_fields();
-  Json list = Json::array();
+  OrderedJson list = OrderedJson::array();
   for (const Field& field : fields) list.push_back(field_json(field, fields));
-  return Json{{"version", Config::kVersion}, {"fields", std::move(list)}}.dump();
+  return OrderedJson{{"version", Config::kVersion}, {"fields", std::move(list)}}.dump();
 }
 
 }  // namespace icl

@@ -297,10 +297,13 @@ std::vector<int> make_checkpoint_schedule(int total_steps) {
   return steps;
 }
 
-// LoRA pretrains on the old task covariance: the same data model with the pretraining task spectrum.
+// LoRA pretrains on the old task covariance: the same IID data with the pretraining task spectrum (the
+// validator allows LoRA on IID data only).
 std::unique_ptr<DataModel> make_pretraining_data(const Config& config) {
   Config pretraining = config;
-  pretraining.data.task_spectrum = config.model.lora.pretrain_task_spectrum;
+  data::Iid section = std::get<data::Iid>(config.data.section);
+  section.task_spectrum = config.model.lora.pretrain_task_spectrum;
+  pretraining.data.section = section;
   return make_data_model(pretraining);
 }
 

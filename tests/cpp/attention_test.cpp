@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "icl/attention.hpp"
-#include "icl/iid_data.hpp"
+#include "data/iid/iid_data.hpp"
 #include "test_prompts.hpp"
 
 namespace icl {

@@ -28,7 +28,8 @@ TEST(Config, EmptyObjectGivesTheDefaults) {
   EXPECT_EQ(c.training.batch_size, 1024);
   EXPECT_DOUBLE_EQ(c.training.learning_rate, 3e-3);
   EXPECT_EQ(c.evaluation.prompts, 100000);
-  EXPECT_EQ(c.data.x_spectrum.kind, SpectrumSpec::Kind::Isotropic);
+  ASSERT_TRUE(c.data.is<data::Iid>());
+  EXPECT_EQ(c.data.as<data::Iid>()->x_spectrum.kind, SpectrumSpec::Kind::Isotropic);
 }
 
 TEST(Config, NormalisedJsonReadsBackUnchanged) {
@@ -42,7 +43,7 @@ TEST(Config, NormalisedJsonReadsBackUnchanged) {
   EXPECT_EQ(config_to_json(second.value()), json);
   EXPECT_EQ(second.value().seed, 4294967295u);
   EXPECT_EQ(second.value().n, std::vector<int>{7});
-  EXPECT_EQ(second.value().data.x_spectrum.values, (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(second.value().data.as<data::Iid>()->x_spectrum.values, (std::vector<double>{1, 2, 3}));
 }
 
 TEST(Config, PowerLawSpectrumHasTraceD) {
@@ -101,7 +102,7 @@ TEST(ConfigErrors, StructureAndKinds) {
   EXPECT_EQ(error_of(R"({"version": 2})"), "version must be 1 (got 2)");
   EXPECT_EQ(error_of(R"({"training": 5})"), "training must be an object (got 5)");
   EXPECT_EQ(error_of(R"({"data": {"kind": "ar"}})"),
-            "data.kind must be \"iid\" or \"rag\" or \"alignment\" or \"drift\" (got \"ar\")");
+            "data.kind must be \"iid\" or \"rag\" or \"alignment\" or \"drift\" or \"label_flip\" (got \"ar\")");
   EXPECT_EQ(error_of(R"({"model": {"kind": "mamba"}})"), "model.kind must be \"attention\" or \"h3\" (got \"mamba\")");
   EXPECT_NE(error_of(R"({"trainig": {}})").find("unknown field trainig"), std::string::npos);
   EXPECT_NE(error_of(R"({"training": {"step": 5}})").find("unknown field training.step (allowed here:"),
@@ -110,7 +111,7 @@ TEST(ConfigErrors, StructureAndKinds) {
 
 TEST(ConfigErrors, FieldsThatDoNotApplyToTheKind) {
   EXPECT_EQ(error_of(R"({"data": {"kind": "rag", "task_spectrum": "power_law"}})"),
-            "data.task_spectrum applies only to data.kind \"iid\"");
+            "data.task_spectrum applies only to data.kind \"iid\" and \"label_flip\"");
   EXPECT_EQ(error_of(R"({"data": {"gamma": 0.5}})"), "data.gamma applies only to data.kind \"drift\"");
   EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "alpha": 0.5}})"),
             "data.alpha applies only to data.kind \"rag\" and \"alignment\"");
@@ -150,7 +151,7 @@ TEST(ConfigErrors, CombinationsWithoutATheoryCurve) {
 TEST(ConfigErrors, TheOnlineObjectiveNeedsItsTheory) {
   EXPECT_EQ(error_of(R"({"objective": "every"})"), "objective must be \"query\" or \"all_positions\" (got \"every\")");
   EXPECT_EQ(error_of(R"({"objective": "all_positions", "data": {"kind": "drift"}})"),
-            "objective \"all_positions\" needs data.kind \"iid\" with isotropic spectra");
+            "objective \"all_positions\" needs data.kind \"iid\"");
   EXPECT_EQ(error_of(R"({"objective": "all_positions", "data": {"task_spectrum": "power_law"}})"),
             "objective \"all_positions\" needs data.kind \"iid\" with isotropic spectra");
   EXPECT_EQ(error_of(R"({"d": 4, "objective": "all_positions", "model": {"rank": 2}})"),
@@ -180,19 +181,43 @@ TEST(Config, DataAndModelKindsRoundTrip) {
   }
 }
 
+TEST(Config, LabelFlipSectionReadsBackAndIsChecked) {
+  const auto config =
+      parse_config(R"({"d": 2, "data": {"kind": "label_flip", "flip_probability": 0.3, "task_spectrum": [1, 2]}})");
+  ASSERT_TRUE(config.ok()) << config.error();
+  const data::LabelFlip* section = config.value().data.as<data::LabelFlip>();
+  ASSERT_NE(section, nullptr);
+  EXPECT_DOUBLE_EQ(section->flip_probability, 0.3);
+  EXPECT_EQ(section->task_spectrum.values, (std::vector<double>{1, 2}));
+  EXPECT_STREQ(config.value().data.kind_name(), "label_flip");
+  const std::string json = config_to_json(config.value());
+  EXPECT_EQ(config_to_json(parse_config(json).value()), json);
+  EXPECT_EQ(error_of(R"({"data": {"kind": "label_flip", "flip_probability": 1.5}})"),
+            "data.flip_probability must be a number in [0, 1] (got 1.5)");
+  EXPECT_EQ(error_of(R"({"data": {"flip_probability": 0.1}})"),
+            "data.flip_probability applies only to data.kind \"label_flip\"");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "drift", "x_spectrum": "power_law"}})"),
+            "data.x_spectrum applies only to data.kind \"iid\" and \"label_flip\"");
+  EXPECT_EQ(error_of(R"({"data": {"kind": "label_flip"}, "model": {"rank": 2}})"),
+            "model.rank below d + 1 needs data.kind \"iid\" (low-rank theory is for IID data)");
+}
+
 TEST(Config, ContextScalesOfEachForm) {
-  DataConfig data;
-  data.kind = DataKind::Rag;
-  data.alpha = 0.6;
-  EXPECT_DOUBLE_EQ(data.scale_a(), 0.6);
-  EXPECT_DOUBLE_EQ(data.scale_b(), 0.8);
-  data.rag_form = RagForm::Unnormalized;
-  EXPECT_DOUBLE_EQ(data.scale_b(), 1.0);
-  data.rag_form = RagForm::General;
-  data.rag_a = 1.0;
-  data.rag_b = 0.25;
-  EXPECT_DOUBLE_EQ(data.scale_a(), 1.0);
-  EXPECT_DOUBLE_EQ(data.scale_b(), 0.25);
+  data::Rag rag;
+  rag.alpha = 0.6;
+  EXPECT_DOUBLE_EQ(rag.scale_a(), 0.6);
+  EXPECT_DOUBLE_EQ(rag.scale_b(), 0.8);
+  rag.form = data::Rag::Form::Unnormalized;
+  EXPECT_DOUBLE_EQ(rag.scale_b(), 1.0);
+  rag.form = data::Rag::Form::General;
+  rag.a = 1.0;
+  rag.b = 0.25;
+  EXPECT_DOUBLE_EQ(rag.scale_a(), 1.0);
+  EXPECT_DOUBLE_EQ(rag.scale_b(), 0.25);
+  data::Alignment alignment;
+  alignment.alpha = 0.6;
+  EXPECT_DOUBLE_EQ(alignment.scale_a(), 0.6);
+  EXPECT_DOUBLE_EQ(alignment.scale_b(), 0.8);
 }
 
 TEST(Config, NormalisedDefaultsStayValidWhenDChanges) {

@@ -6,10 +6,10 @@
 
 #include <gtest/gtest.h>
 
-#include "icl/alignment_data.hpp"
-#include "icl/drift_data.hpp"
-#include "icl/iid_data.hpp"
-#include "icl/rag_data.hpp"
+#include "data/alignment/alignment_data.hpp"
+#include "data/drift/drift_data.hpp"
+#include "data/iid/iid_data.hpp"
+#include "data/rag/rag_data.hpp"
 #include "moments.hpp"
 
 namespace icl {

@@ -11,6 +11,7 @@
 
 #include "icl/experiment.hpp"
 #include "icl/theory.hpp"
+#include "icl/theory_curves.hpp"
 
 namespace icl {
 namespace {
@@ -116,6 +117,19 @@ TEST(Training, AttentionOnRagWithinThreePercent) {
   const Trained trained =
       train(R"({"d": 6, "n": [8], "data": {"kind": "rag", "alpha": 0.5}, "evaluation": {"prompts": 400000}})");
   expect_within(trained, 0.03, "attention, RAG");
+}
+
+// Label-flip noise (the playground's own data model): a fifth of the context labels change sign; both
+// architectures reach the exact optimum of preconditioned GD on that data.
+TEST(Training, AttentionAndH3OnLabelFlipWithinThreePercent) {
+  const char* common = R"("d": 5, "n": [10], "data": {"kind": "label_flip", "flip_probability": 0.2},
+      "evaluation": {"prompts": 400000})";
+  const Trained attention = train(std::string("{") + common + "}");
+  expect_within(attention, 0.03, "attention, label flip");
+  const Trained h3 = train(std::string("{") + common + R"(, "model": {"kind": "h3"}})");
+  expect_within(h3, 0.03, "H3, label flip");
+  // Flips cost risk: the clean reference is below.
+  EXPECT_LT(theory_curves(attention.experiment->config(), {10}).value()[1].risk[0], attention.theory[0]);
 }
 
 // paper-spec §3.4, the online setting: every position predicted from the tokens before it. H3 can

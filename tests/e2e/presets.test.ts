@@ -113,7 +113,7 @@ describe('figure presets', () => {
     const recorded = await freshPage();
     const { page } = recorded;
     // Every preset is offered, the quick run is the default.
-    expect(await page.locator('#preset-id option').count()).toBe(8);
+    expect(await page.locator('#preset-id option').count()).toBe(9);
     expect(await page.locator('#preset-quick').isChecked()).toBe(true);
     expect(await page.locator('#preset-pause').isDisabled()).toBe(true);
     expect(await page.locator('#preset-cancel').isDisabled()).toBe(true);

@@ -33,6 +33,7 @@ const FIGURES = [
   'fig3-alignment',
   'fig3-low-rank',
   'fig3-lora',
+  'label-flip',
 ];
 
 const pages = usePageSession((page) => page.waitForFunction(() => document.body.dataset.tourReady === 'true', null, { timeout: 60_000 }));

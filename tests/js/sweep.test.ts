@@ -189,6 +189,7 @@ describe('presets', () => {
       'fig3-lora',
       'fig3-low-rank',
       'fig3-rag',
+      'label-flip',
     ]);
     for (const preset of presets) {
       expect(preset.seeds, preset.id).toEqual([1, 2, 3]);

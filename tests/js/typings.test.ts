@@ -139,6 +139,7 @@ describe('typings', () => {
       'data.b': true,
       'data.query': true,
       'data.gamma': true,
+      'data.flip_probability': true,
       'model.kind': true,
       'model.init_std': true,
       'model.rank': true,

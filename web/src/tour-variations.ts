@@ -89,6 +89,34 @@ export const VARIATIONS: Record<string, Variation[]> = {
       patch: { axis: { values: [0.999] } },
     },
   ],
+  'label-flip': [
+    {
+      id: 'half',
+      label: 'Flip half of the labels: p = 0.5',
+      change: 'second curve: p = 0.2 → 0.5',
+      expect:
+        'A label is now as likely to lie as not: the context says nothing, the theory stays at d = 8 for every n, and the models stay there with it.',
+      patch: {
+        curves: [
+          curve('p = 0', { data: { kind: 'label_flip', flip_probability: 0 } }),
+          curve('p = 0.5', { data: { kind: 'label_flip', flip_probability: 0.5 } }),
+        ],
+      },
+    },
+    {
+      id: 'more',
+      label: 'More lies: p = 0.4',
+      change: 'second curve: p = 0.2 → 0.4',
+      expect:
+        'With m² = 0.04 a corrupted context is worth a twenty-fifth of a clean one: at n = 16 the risk is still 7.5 of the 8 it starts from.',
+      patch: {
+        curves: [
+          curve('p = 0', { data: { kind: 'label_flip', flip_probability: 0 } }),
+          curve('p = 0.4', { data: { kind: 'label_flip', flip_probability: 0.4 } }),
+        ],
+      },
+    },
+  ],
   'fig3-rag': [
     {
       id: 'stronger',

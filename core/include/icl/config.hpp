@@ -9,42 +9,29 @@
 #include <string_view>
 #include <vector>
 
+#include "icl/data_kinds.hpp"
 #include "icl/result.hpp"
+#include "icl/spectrum.hpp"
 
 namespace icl {
 
-/** A diagonal covariance by its eigenvalues. */
-struct SpectrumSpec {
-  enum class Kind { Isotropic, PowerLaw, Explicit };
-  Kind kind = Kind::Isotropic;
-  std::vector<double> values;  // Explicit only: one positive value per dimension
-
-  /** The d eigenvalues. PowerLaw is paper-spec §1c: lambda_i = d (1/i) / H_d, so the trace is d. */
-  std::vector<double> eigenvalues(int d) const;
-};
-
-/** The data models of paper-spec §1. */
-enum class DataKind { Iid, Rag, Alignment, Drift };
-/** RAG context scales (x_i = a x + b g_i): normalised a = alpha, b = sqrt(1 - alpha^2); unnormalised b = 1; general (a,
- * b). */
-enum class RagForm { Normalized, Unnormalized, General };
-/** Task-feature alignment: variant B (isotropic query, the default) or variant A (aligned query). */
-enum class AlignmentQuery { Isotropic, Aligned };
-
+/** The data a model is trained and evaluated on (paper-spec §1): the label noise every kind has, and the
+ * chosen kind's own section. */
 struct DataConfig {
-  DataKind kind = DataKind::Iid;
   double noise_variance = 0.0;
-  SpectrumSpec x_spectrum;     // iid only
-  SpectrumSpec task_spectrum;  // iid only
-  double alpha = 0.2;          // rag, alignment
-  RagForm rag_form = RagForm::Normalized;
-  double rag_a = 1.0, rag_b = 1.0;                   // rag with the general form
-  AlignmentQuery query = AlignmentQuery::Isotropic;  // alignment
-  double gamma = 0.9;                                // drift: AR(1) correlation of the task along the prompt
+  DataSection section;
 
-  /** The context scales (a, b) of rag and alignment: x_i = a * (x or beta) + b * g_i. */
-  double scale_a() const;
-  double scale_b() const;
+  /** The kind's name in the config ("iid", "rag", ...). */
+  const char* kind_name() const;
+  /** The section when the data is of kind S, else null. */
+  template <class S>
+  const S* as() const {
+    return std::get_if<S>(&section);
+  }
+  template <class S>
+  bool is() const {
+    return std::holds_alternative<S>(section);
+  }
 };
 
 enum class ModelKind { Attention, H3 };
