@@ -6,7 +6,8 @@
 #include <string>
 
 #include "icl/rng.hpp"
-#include "icl/theory_detail.hpp"
+#include "theory_checks.hpp"
+#include "theory_whitening.hpp"
 
 namespace icl::theory {
 namespace {

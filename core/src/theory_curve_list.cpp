@@ -31,8 +31,8 @@ void CurveList::add(Result<TheoryCurve> c) {
 
 Result<TheoryCurve> iid_reference_curve(int d, double noise_variance, const std::vector<int>& n) {
   return curve("iid_reference", "IID context (alpha = 0)", n, [&](int length) {
-    return theory::optimal_pgd_risk_from_spectrum(std::vector<double>(static_cast<std::size_t>(d), 1.0),
-                                                  noise_variance, length);
+    return theory::optimal_pgd_risk_from_spectrum(std::vector<double>(static_cast<std::size_t>(d), 1.0), noise_variance,
+                                                  length);
   });
 }
 

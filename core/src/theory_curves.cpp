@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "data/registry.hpp"
-#include "icl/theory_weighting.hpp"
+#include "theory_online.hpp"
 #include "theory_curve_list.hpp"
 
 namespace icl {

@@ -7,7 +7,8 @@
 #include <string>
 #include <utility>
 
-#include "icl/theory_detail.hpp"
+#include "theory_checks.hpp"
+#include "theory_whitening.hpp"
 
 namespace icl::theory {
 namespace {

@@ -107,7 +107,8 @@ TEST(LabelFlipTheory, MonteCarloOnTheGeneratorsPromptsMatchesTheClosedForm) {
     double between_context = 0.0, query_context = 0.0;
     for (int f = 0; f < d; ++f) {
       between_context += at(layout.slot(0, f)) * at(layout.slot(0, d)) * at(layout.slot(1, f)) * at(layout.slot(1, d));
-      query_context += at(layout.query_slot(f)) * at(layout.query_slot(d)) * at(layout.slot(2, f)) * at(layout.slot(2, d));
+      query_context +=
+          at(layout.query_slot(f)) * at(layout.query_slot(d)) * at(layout.slot(2, f)) * at(layout.slot(2, d));
     }
     context_pair.add(between_context);
     query_pair.add(query_context);
@@ -143,7 +144,8 @@ TEST(LabelFlipData, LongerPromptsStartWithTheShorterOnesAndSimdEqualsScalar) {
       data.fill(scalar, short_group);
       for (int f = 0; f <= d; ++f) {
         EXPECT_EQ(*short_group.slot(short_layout.query_slot(f)), *scalar_group.slot(long_layout.query_slot(f)));
-        for (int t = 0; t < 5; ++t) EXPECT_EQ(*short_group.slot(short_layout.slot(t, f)), *scalar_group.slot(long_layout.slot(t, f)));
+        for (int t = 0; t < 5; ++t)
+          EXPECT_EQ(*short_group.slot(short_layout.slot(t, f)), *scalar_group.slot(long_layout.slot(t, f)));
       }
     }
   }

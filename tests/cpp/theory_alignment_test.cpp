@@ -1,5 +1,7 @@
-// Tests for icl/theory_alignment.hpp (paper-spec §3.5 RAG, §3.6 task–feature alignment).
-#include "icl/theory_alignment.hpp"
+// Tests for data/rag/rag_risk.hpp and data/alignment/alignment_risk.hpp (paper-spec §3.5 RAG, §3.6 task–feature
+// alignment).
+#include "data/alignment/alignment_risk.hpp"
+#include "data/rag/rag_risk.hpp"
 
 #include <gtest/gtest.h>
 

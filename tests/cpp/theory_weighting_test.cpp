@@ -1,6 +1,8 @@
 // Tests for icl/theory_weighting.hpp (paper-spec §3.4): WPGD in the IID model, AR(1) task drift and the
 // online all-positions objective.
+#include "data/drift/drift_risk.hpp"
 #include "icl/theory_weighting.hpp"
+#include "theory_online.hpp"
 
 #include <gtest/gtest.h>
 

@@ -42,14 +42,14 @@ struct TheoryScope {
 }  // namespace icl
 
 // Declares the members every kind defines (see the top of this file) for its section type.
-#define ICL_DATA_KIND_INTERFACE(SectionType)                                                                  \
-  using Section = SectionType;                                                                                \
-  static schema::Choice choice();                                                                             \
-  static std::vector<schema::Field> schema_fields();                                                          \
-  static std::string read(ObjectReader& reader, int d, Section& section);                                     \
-  static void write(const Section& section, OrderedJson& json);                                               \
-  static std::string check(const Section& section, const Config& config);                                     \
-  static std::unique_ptr<DataModel> make_model(const Section& section, const Config& config);                 \
-  static void add_curves(const Section& section, const Config& config, const std::vector<int>& n,             \
-                         const TheoryOptions& options, CurveList& list);                                      \
+#define ICL_DATA_KIND_INTERFACE(SectionType)                                                      \
+  using Section = SectionType;                                                                    \
+  static schema::Choice choice();                                                                 \
+  static std::vector<schema::Field> schema_fields();                                              \
+  static std::string read(ObjectReader& reader, int d, Section& section);                         \
+  static void write(const Section& section, OrderedJson& json);                                   \
+  static std::string check(const Section& section, const Config& config);                         \
+  static std::unique_ptr<DataModel> make_model(const Section& section, const Config& config);     \
+  static void add_curves(const Section& section, const Config& config, const std::vector<int>& n, \
+                         const TheoryOptions& options, CurveList& list);                          \
   static Result<OptimalWeights> optimal_weights(const Section& section, const Config& config, int n);

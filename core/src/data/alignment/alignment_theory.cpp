@@ -1,5 +1,5 @@
 #include "data/alignment/alignment_kind.hpp"
-#include "icl/theory_alignment.hpp"
+#include "data/alignment/alignment_risk.hpp"
 
 namespace icl {
 namespace {

@@ -1,5 +1,5 @@
 #include "data/drift/drift_kind.hpp"
-#include "icl/theory_weighting.hpp"
+#include "data/drift/drift_risk.hpp"
 
 namespace icl {
 
@@ -7,9 +7,8 @@ void DriftKind::add_curves(const Section& section, const Config& config, const s
                            const TheoryOptions&, CurveList& list) {
   const int d = config.d;
   const double noise = config.data.noise_variance, gamma = section.gamma;
-  auto weighted = curve("wpgd_optimum", "optimal sample weights WPGD* (H3 can reach it)", n, [&](int length) {
-    return risk_of(theory::drift_optimal_weights(d, length, gamma, noise));
-  });
+  auto weighted = curve("wpgd_optimum", "optimal sample weights WPGD* (H3 can reach it)", n,
+                        [&](int length) { return risk_of(theory::drift_optimal_weights(d, length, gamma, noise)); });
   auto uniform = curve("uniform_weights", "uniform sample weights (the attention optimum)", n,
                        [&](int length) { return theory::drift_uniform_risk(d, length, gamma, noise); });
   if (config.model.kind == ModelKind::H3) {

@@ -45,8 +45,8 @@ Result<double> label_flip_risk(const std::vector<double>& x, const std::vector<d
   return Result<double>::success(risk);
 }
 
-Result<LabelFlipOptimum> label_flip_optimum(const std::vector<double>& x, const std::vector<double>& task,
-                                            double noise, int n, double p) {
+Result<LabelFlipOptimum> label_flip_optimum(const std::vector<double>& x, const std::vector<double>& task, double noise,
+                                            int n, double p) {
   using Out = Result<LabelFlipOptimum>;
   if (std::string error = check_arguments(x, task, noise, n, p); !error.empty()) return Out::failure(error);
   const double m = 1.0 - 2.0 * p;
@@ -68,8 +68,8 @@ Result<LabelFlipOptimum> label_flip_optimum(const std::vector<double>& x, const 
 namespace {
 
 Result<theory::LabelFlipOptimum> optimum_at(const data::LabelFlip& section, const Config& config, int n) {
-  return theory::label_flip_optimum(section.x_spectrum.eigenvalues(config.d), section.task_spectrum.eigenvalues(config.d),
-                                    config.data.noise_variance, n,
+  return theory::label_flip_optimum(section.x_spectrum.eigenvalues(config.d),
+                                    section.task_spectrum.eigenvalues(config.d), config.data.noise_variance, n,
                                     realised_flip_probability(section.flip_probability));
 }
 

@@ -1,10 +1,10 @@
 #include "data/rag/rag_kind.hpp"
-#include "icl/theory_alignment.hpp"
+#include "data/rag/rag_risk.hpp"
 
 namespace icl {
 
-void RagKind::add_curves(const Section& section, const Config& config, const std::vector<int>& n,
-                         const TheoryOptions&, CurveList& list) {
+void RagKind::add_curves(const Section& section, const Config& config, const std::vector<int>& n, const TheoryOptions&,
+                         CurveList& list) {
   const int d = config.d;
   const double noise = config.data.noise_variance, a = section.scale_a(), b = section.scale_b();
   list.add(curve("rag_exact", "optimal PGD on RAG data (exact)", n,
@@ -18,7 +18,8 @@ void RagKind::add_curves(const Section& section, const Config& config, const std
 }
 
 Result<OptimalWeights> RagKind::optimal_weights(const Section& section, const Config& config, int n) {
-  const auto optimum = theory::rag_optimum(config.d, n, section.scale_a(), section.scale_b(), config.data.noise_variance);
+  const auto optimum =
+      theory::rag_optimum(config.d, n, section.scale_a(), section.scale_b(), config.data.noise_variance);
   if (!optimum.ok()) return Result<OptimalWeights>::failure(optimum.error());
   return Result<OptimalWeights>::success(scaled_identity(optimum.value().c, config.d, n));
 }
