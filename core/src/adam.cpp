@@ -1,4 +1,4 @@
-#include "icl/adam.hpp"
+#include "adam.hpp"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
-#include "icl/bank_model.hpp"
+#include "bank_model.hpp"
 
-#include "icl/rng.hpp"
+#include "rng.hpp"
 
 namespace icl {
 namespace {

@@ -1,4 +1,4 @@
-#include "icl/data_model.hpp"
+#include "data_model.hpp"
 
 #include "data/registry.hpp"
 

@@ -5,12 +5,12 @@
 #include <limits>
 #include <sstream>
 
-#include "icl/bank_model.hpp"
-#include "icl/data_model.hpp"
+#include "bank_model.hpp"
+#include "data_model.hpp"
 #include "icl/model_readout.hpp"
-#include "icl/online.hpp"
-#include "icl/readout.hpp"
-#include "icl/rng.hpp"
+#include "online.hpp"
+#include "readout.hpp"
+#include "rng.hpp"
 #include "icl/theory_curves.hpp"
 
 namespace icl {

@@ -1,4 +1,4 @@
-#include "icl/parameterisation.hpp"
+#include "parameterisation.hpp"
 
 #include <utility>
 

@@ -1,5 +1,5 @@
-// Closed-form PGD theory (paper-spec §3.1–3.2). See icl/theory.hpp for the conventions.
-#include "icl/theory.hpp"
+// Closed-form PGD theory (paper-spec §3.1–3.2). See theory.hpp for the conventions.
+#include "theory.hpp"
 
 #include <cmath>
 #include <string>

@@ -1,11 +1,11 @@
-// Bayes-optimal reference risk (Rao–Blackwellised Monte Carlo). See icl/theory_bayes.hpp.
-#include "icl/theory_bayes.hpp"
+// Bayes-optimal reference risk (Rao–Blackwellised Monte Carlo). See theory_bayes.hpp.
+#include "theory_bayes.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "icl/rng.hpp"
+#include "rng.hpp"
 #include "theory_checks.hpp"
 #include "theory_whitening.hpp"
 

@@ -1,6 +1,6 @@
 #include "theory_curve_list.hpp"
 
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 namespace icl {
 

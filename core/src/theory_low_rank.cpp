@@ -1,5 +1,5 @@
-// Low-rank and LoRA theory (paper-spec §3.7, §3.8). See icl/theory_low_rank.hpp.
-#include "icl/theory_low_rank.hpp"
+// Low-rank and LoRA theory (paper-spec §3.7, §3.8). See theory_low_rank.hpp.
+#include "theory_low_rank.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 // The online objective (paper-spec §3.4): one shared W = cI and lag filter f, trained and scored at every
 // position t, which predicts y_t from the tokens before it (isotropic IID data). Conventions as in
-// icl/theory.hpp.
+// theory.hpp.
 #pragma once
 
 #include <vector>

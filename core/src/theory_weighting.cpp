@@ -1,5 +1,5 @@
-// Sample weighting theory (paper-spec §3.4). See icl/theory_weighting.hpp.
-#include "icl/theory_weighting.hpp"
+// Sample weighting theory (paper-spec §3.4). See theory_weighting.hpp.
+#include "theory_weighting.hpp"
 
 #include <cmath>
 #include <limits>

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "icl/attention.hpp"
+#include "attention.hpp"
 #include "data/iid/iid_data.hpp"
 #include "test_prompts.hpp"
 

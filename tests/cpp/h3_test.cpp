@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "icl/attention.hpp"
-#include "icl/h3.hpp"
-#include "icl/readout.hpp"
+#include "attention.hpp"
+#include "h3.hpp"
+#include "readout.hpp"
 #include "test_prompts.hpp"
 
 namespace icl {

@@ -9,7 +9,7 @@
 #include "data/label_flip/label_flip_data.hpp"
 #include "data/label_flip/label_flip_theory.hpp"
 #include "icl/config.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 #include "icl/theory_curves.hpp"
 #include "moments.hpp"
 

@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "icl/attention.hpp"
-#include "icl/h3.hpp"
-#include "icl/online.hpp"
+#include "attention.hpp"
+#include "h3.hpp"
+#include "online.hpp"
 #include "test_prompts.hpp"
 
 namespace icl {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "icl/parameterisation.hpp"
+#include "parameterisation.hpp"
 
 namespace icl {
 namespace {

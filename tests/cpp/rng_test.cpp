@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "icl/rng.hpp"
+#include "rng.hpp"
 #include "moments.hpp"
 
 namespace icl {

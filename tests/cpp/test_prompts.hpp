@@ -10,9 +10,9 @@
 #include <random>
 #include <vector>
 
-#include "icl/attention.hpp"
-#include "icl/h3.hpp"
-#include "icl/prompt.hpp"
+#include "attention.hpp"
+#include "h3.hpp"
+#include "prompt.hpp"
 
 namespace icl::testing_support {
 

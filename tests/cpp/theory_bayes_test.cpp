@@ -1,6 +1,6 @@
-// Tests for icl/theory_bayes.hpp: the Rao–Blackwellised Bayes-optimal risk against exact cases, an independent
+// Tests for theory_bayes.hpp: the Rao–Blackwellised Bayes-optimal risk against exact cases, an independent
 // brute-force Monte Carlo of the posterior-mean predictor, and optimal one-step PGD (§3.2), which it must beat.
-#include "icl/theory_bayes.hpp"
+#include "theory_bayes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "icl/theory.hpp"
+#include "theory.hpp"
 #include "theory_test_support.hpp"
 
 namespace {

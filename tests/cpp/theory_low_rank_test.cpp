@@ -1,5 +1,5 @@
-// Tests for icl/theory_low_rank.hpp (paper-spec §3.7 low-rank preconditioners, §3.8 LoRA).
-#include "icl/theory_low_rank.hpp"
+// Tests for theory_low_rank.hpp (paper-spec §3.7 low-rank preconditioners, §3.8 LoRA).
+#include "theory_low_rank.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "icl/theory.hpp"
+#include "theory.hpp"
 #include "theory_test_support.hpp"
 
 namespace {

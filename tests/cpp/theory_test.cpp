@@ -1,5 +1,5 @@
 // Tests for icl::theory (paper-spec §3.1, §3.2, §3.4, §3.9).
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 #include <gtest/gtest.h>
 

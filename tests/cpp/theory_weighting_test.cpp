@@ -1,7 +1,7 @@
-// Tests for icl/theory_weighting.hpp (paper-spec §3.4): WPGD in the IID model, AR(1) task drift and the
+// Tests for theory_weighting.hpp (paper-spec §3.4): WPGD in the IID model, AR(1) task drift and the
 // online all-positions objective.
 #include "data/drift/drift_risk.hpp"
-#include "icl/theory_weighting.hpp"
+#include "theory_weighting.hpp"
 #include "theory_online.hpp"
 
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "icl/theory.hpp"
+#include "theory.hpp"
 #include "theory_test_support.hpp"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "icl/experiment.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 #include "icl/theory_curves.hpp"
 
 namespace icl {

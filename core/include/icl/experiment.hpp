@@ -13,12 +13,13 @@
 
 #include "icl/config.hpp"
 #include "icl/convergence.hpp"
-#include "icl/data_model.hpp"
 #include "icl/iterate_average.hpp"
 #include "icl/model_readout.hpp"
 #include "icl/result.hpp"
 
 namespace icl {
+
+class DataModel;  // the core's own (data_model.hpp)
 
 /** Which implementation of the kernels runs: xsimd, or the scalar twin used to test it. */
 enum class Backend { Simd, Scalar };

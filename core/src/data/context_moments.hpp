@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 namespace icl::theory::detail {
 

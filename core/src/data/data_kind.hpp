@@ -24,7 +24,7 @@
 
 #include "config_reader.hpp"
 #include "icl/config.hpp"
-#include "icl/data_model.hpp"
+#include "data_model.hpp"
 #include "icl/theory_curves.hpp"
 #include "schema_field.hpp"
 #include "theory_curve_list.hpp"

@@ -3,10 +3,10 @@
 // isotropic, x ~ N(0, I). Variant A: the query is aligned too, x = a beta + b g_0.
 #pragma once
 
-#include "icl/data_model.hpp"
+#include "data_model.hpp"
 
 #include <cmath>
-#include "icl/token_draw.hpp"
+#include "token_draw.hpp"
 
 namespace icl {
 

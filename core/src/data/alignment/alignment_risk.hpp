@@ -1,10 +1,10 @@
 // The exact task–feature alignment risk (paper-spec §3.6): β ~ N(0, I_d), x_i = a·β + b·g_i, and the query
 // x ~ N(0, I_d) independent of β (variant B, the default) or x = a·β + b·g_0 (variant A, "aligned query").
-// W* = c*·I (data/context_moments.hpp). Conventions as in icl/theory.hpp.
+// W* = c*·I (data/context_moments.hpp). Conventions as in theory.hpp.
 #pragma once
 
 #include "icl/result.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 namespace icl::theory {
 

@@ -5,10 +5,10 @@
 // law for every n of a sweep.
 #pragma once
 
-#include "icl/data_model.hpp"
+#include "data_model.hpp"
 
 #include <cmath>
-#include "icl/token_draw.hpp"
+#include "token_draw.hpp"
 
 namespace icl {
 

@@ -1,12 +1,12 @@
 // Sample weighting under AR(1) task drift (paper-spec §1f, §3.4): β_1, …, β_{n+1} with
 // E[β_iβ_jᵀ] = γ^{|i−j|}·I, Σ_x = I. Recent examples are more informative, so the optimal weights decay
-// with lag and H3 beats attention. Conventions as in icl/theory.hpp.
+// with lag and H3 beats attention. Conventions as in theory.hpp.
 #pragma once
 
 #include <Eigen/Dense>
 
 #include "icl/result.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 #include "theory_sequence.hpp"
 
 namespace icl::theory {

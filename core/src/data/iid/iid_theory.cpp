@@ -2,9 +2,9 @@
 #include <cstdio>
 
 #include "data/iid/iid_kind.hpp"
-#include "icl/theory.hpp"
-#include "icl/theory_bayes.hpp"
-#include "icl/theory_low_rank.hpp"
+#include "theory.hpp"
+#include "theory_bayes.hpp"
+#include "theory_low_rank.hpp"
 
 namespace icl {
 namespace {

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "icl/data_model.hpp"
-#include "icl/token_draw.hpp"
+#include "data_model.hpp"
+#include "token_draw.hpp"
 
 namespace icl {
 

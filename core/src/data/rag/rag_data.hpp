@@ -3,10 +3,10 @@
 // (a, b) = (alpha, sqrt(1 - alpha^2)) by default, so that corr(x_ik, x_k) = alpha.
 #pragma once
 
-#include "icl/data_model.hpp"
+#include "data_model.hpp"
 
 #include <cmath>
-#include "icl/token_draw.hpp"
+#include "token_draw.hpp"
 
 namespace icl {
 

@@ -1,11 +1,11 @@
 // The exact RAG risk (paper-spec §3.5): x ~ N(0, I_d), x_i = a·x + b·g_i, β ~ N(0, I_d), y_i = x_iᵀβ + ξ_i.
 // W* = c*·I (data/context_moments.hpp). The normalised form (the default) is a = α, b = √(1−α²): every
 // x_i is marginally N(0, I). The unnormalised x_i = αx + g_i is (a, b) = (α, 1), and [F-RAG]'s x_q + δ·r_i
-// is (1, δ). Conventions as in icl/theory.hpp.
+// is (1, δ). Conventions as in theory.hpp.
 #pragma once
 
 #include "icl/result.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 namespace icl::theory {
 

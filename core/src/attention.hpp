@@ -48,8 +48,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "icl/lanes.hpp"
-#include "icl/prompt.hpp"
+#include "lanes.hpp"
+#include "prompt.hpp"
 
 namespace icl {
 

@@ -8,8 +8,8 @@
 //
 // Every function validates its input and reports a bad argument as a failed Result; nothing throws.
 //
-// The rest of §3 lives beside this header (icl/theory_weighting.hpp: §3.4 WPGD; icl/theory_low_rank.hpp:
-// §3.7, §3.8; icl/theory_bayes.hpp: the Bayes-optimal reference), with each data model's own theory in its
+// The rest of §3 lives beside this header (theory_weighting.hpp: §3.4 WPGD; theory_low_rank.hpp:
+// §3.7, §3.8; theory_bayes.hpp: the Bayes-optimal reference), with each data model's own theory in its
 // folder (core/src/data/<kind>/) and the online objective's in core/src/theory_online.hpp.
 #pragma once
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "icl/result.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 namespace icl::theory {
 

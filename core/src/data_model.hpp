@@ -9,9 +9,9 @@
 #include <memory>
 
 #include "icl/config.hpp"
-#include "icl/lanes.hpp"
-#include "icl/prompt.hpp"
-#include "icl/rng.hpp"
+#include "lanes.hpp"
+#include "prompt.hpp"
+#include "rng.hpp"
 
 namespace icl {
 

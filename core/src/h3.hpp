@@ -39,8 +39,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "icl/lanes.hpp"
-#include "icl/prompt.hpp"
+#include "lanes.hpp"
+#include "prompt.hpp"
 
 namespace icl {
 

@@ -11,7 +11,7 @@
 #include <array>
 #include <cstdint>
 
-#include "icl/lanes.hpp"
+#include "lanes.hpp"
 
 namespace icl {
 

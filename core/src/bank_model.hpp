@@ -5,11 +5,11 @@
 #include <memory>
 #include <vector>
 
-#include "icl/adam.hpp"
-#include "icl/attention.hpp"
+#include "adam.hpp"
+#include "attention.hpp"
 #include "icl/config.hpp"
-#include "icl/h3.hpp"
-#include "icl/parameterisation.hpp"
+#include "h3.hpp"
+#include "parameterisation.hpp"
 
 namespace icl {
 

@@ -3,14 +3,14 @@
 // In the IID model any ω is worth PGD with n_eff = S1²/S2 <= n examples, so uniform weights are optimal.
 // The weighted optima of the drifting task and of the online objective are beside their concepts
 // (core/src/data/drift/drift_risk.hpp, core/src/theory_online.hpp).
-// Conventions as in icl/theory.hpp (no 1/n factor, the query label carries noise σ²).
+// Conventions as in theory.hpp (no 1/n factor, the query label carries noise σ²).
 #pragma once
 
 #include <Eigen/Dense>
 #include <vector>
 
 #include "icl/result.hpp"
-#include "icl/theory.hpp"
+#include "theory.hpp"
 
 namespace icl::theory {
 

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "icl/attention.hpp"
-#include "icl/h3.hpp"
+#include "attention.hpp"
+#include "h3.hpp"
 
 namespace icl {
 

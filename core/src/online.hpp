@@ -37,10 +37,10 @@
 #include <cstddef>
 #include <vector>
 
-#include "icl/attention.hpp"
-#include "icl/h3.hpp"
-#include "icl/lanes.hpp"
-#include "icl/prompt.hpp"
+#include "attention.hpp"
+#include "h3.hpp"
+#include "lanes.hpp"
+#include "prompt.hpp"
 
 namespace icl {
 
