@@ -1,7 +1,8 @@
-// One model of an experiment's bank: which kernel runs it, its trainable parameters and how they
-// become the kernel's weights, and its optimiser state. Everything is allocated here, once.
+// One model of an experiment's bank: its architecture, its trainable parameters and how they become the
+// kernel's weights, and its optimiser state. Everything is allocated when the bank is made, once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -13,15 +14,15 @@
 
 namespace icl {
 
-enum class KernelKind { Attention, H3 };
+class Architecture;
 
 struct BankModel {
   int n = 0;
-  KernelKind kernel = KernelKind::Attention;
-  AttentionShape attention;  // KernelKind::Attention
-  H3Shape h3;                // KernelKind::H3: parameters [W_q, W_k, W_v, filter parameters]
-  FilterKind filter = FilterKind::Free;
-  int ssm_states = 1;
+  const Architecture* architecture = nullptr;  // arch/architecture.hpp
+  AttentionShape attention;                    // attention
+  H3Shape h3;                                  // h3: parameters [W_q, W_k, W_v, filter parameters]
+  FilterKind filter = FilterKind::Free;        // h3
+  int ssm_states = 1;                          // h3
   std::unique_ptr<Parameterisation> parameterisation;
   std::vector<float> parameters;
   std::vector<float> gradient;
@@ -30,12 +31,15 @@ struct BankModel {
   Adam adam;
 };
 
-/** H3: the lag weights f_0..f_n from the filter parameters, and the chain rule back (adds into the gradient). */
-void h3_lags(const BankModel& model, const float* filter_parameters, float* lags);
-void h3_filter_backward(const BankModel& model, const float* filter_parameters, const float* lag_gradient,
-                        float* filter_gradient);
+/** `count` N(0, 1) draws of the initialisation stream `index` of the config's seed. */
+std::vector<float> gaussian_draws(const Config& config, std::uint64_t index, int count);
 
-/** The bank of a config: one model per context length, all starting from the same initial weights. */
+/** Gives the model its parameterisation and parameters, and sizes its gradient, weights and Adam state. */
+void set_parameters(BankModel& model, std::unique_ptr<Parameterisation> parameterisation, std::vector<float> parameters,
+                    const TrainingConfig& training);
+
+/** The bank of a config: one model per context length, all starting from the same initial weights, built by
+ *  the config's architecture. */
 std::vector<BankModel> make_bank(const Config& config);
 
 /** LoRA: freezes the model's current weights and makes a fresh rank-r adapter the trainable parameters. */

@@ -5,11 +5,10 @@
 #include <limits>
 #include <sstream>
 
+#include "arch/architecture.hpp"
 #include "bank_model.hpp"
 #include "data_model.hpp"
 #include "icl/model_readout.hpp"
-#include "online.hpp"
-#include "readout.hpp"
 #include "rng.hpp"
 #include "icl/theory_curves.hpp"
 
@@ -34,67 +33,6 @@ class Experiment::Engine {
 
 namespace {
 
-/**
- * H3's per-model buffers for one lane type. For the query objective the kernel reads the pair weights C
- * and fills an accumulator; for the online objective it reads W_q, W_k, W_v and writes their gradient.
- */
-template <class V>
-struct H3State {
-  H3State(const BankModel& model, bool online_objective)
-      : online(online_objective),
-        workspace(model.h3),
-        pair_weights(static_cast<std::size_t>(model.h3.pair_weight_count())),
-        lags(static_cast<std::size_t>(model.n + 1)),
-        lane_lags(lags.size()),
-        accumulator(model.h3, model.n),
-        pair_gradient(pair_weights.size()),
-        lag_gradient(lags.size()),
-        lane_weights(online ? static_cast<std::size_t>(model.h3.weight_count()) : 0),
-        lane_weight_gradient(lane_weights.size()),
-        lane_lag_gradient(online ? lags.size() : 0) {}
-
-  /** The kernel's weights from the parameters, broadcast to lanes, and the gradient buffers cleared. */
-  void prepare(const BankModel& model) {
-    h3_lags(model, model.parameters.data() + model.h3.filter_offset(), lags.data());
-    for (std::size_t k = 0; k < lags.size(); ++k) lane_lags[k] = V(lags[k]);
-    if (online) {
-      for (std::size_t i = 0; i < lane_weights.size(); ++i) lane_weights[i] = V(model.parameters[i]);
-      std::fill(lane_weight_gradient.begin(), lane_weight_gradient.end(), V(0));
-      std::fill(lane_lag_gradient.begin(), lane_lag_gradient.end(), V(0));
-    } else {
-      h3_pair_weights(model.h3, model.parameters.data(), workspace, pair_weights.data());
-      accumulator.reset();
-    }
-  }
-
-  /** The gradient of the batch, chained back to W_q, W_k, W_v and the filter parameters. */
-  void finish(BankModel& model) {
-    std::fill(model.gradient.begin(), model.gradient.end(), 0.0f);
-    if (online) {
-      for (std::size_t i = 0; i < lane_weight_gradient.size(); ++i)
-        model.gradient[i] = LaneTraits<V>::sum(lane_weight_gradient[i]);
-      for (std::size_t k = 0; k < lag_gradient.size(); ++k) lag_gradient[k] = LaneTraits<V>::sum(lane_lag_gradient[k]);
-    } else {
-      accumulator.lane_sums(pair_gradient.data(), lag_gradient.data());
-      h3_weight_gradient(model.h3, model.parameters.data(), pair_gradient.data(), workspace, model.gradient.data());
-    }
-    const int filter = model.h3.filter_offset();
-    h3_filter_backward(model, model.parameters.data() + filter, lag_gradient.data(), model.gradient.data() + filter);
-  }
-
-  bool online;
-  H3Workspace<float> workspace;
-  std::vector<float> pair_weights;
-  std::vector<float> lags;
-  std::vector<V> lane_lags;
-  H3Accumulator<V> accumulator;
-  std::vector<float> pair_gradient;
-  std::vector<float> lag_gradient;
-  std::vector<V> lane_weights;          // online only: W_q, W_k, W_v
-  std::vector<V> lane_weight_gradient;  // online only
-  std::vector<V> lane_lag_gradient;     // online only
-};
-
 template <class V>
 class LaneEngine final : public Experiment::Engine {
   using Traits = LaneTraits<V>;
@@ -106,56 +44,19 @@ class LaneEngine final : public Experiment::Engine {
         layout_{config.d, config.max_n()},
         bank_(make_bank(config)),
         group_(layout_, Traits::width),
-        online_(config.objective == Objective::AllPositions),
-        attention_scratch_(bank_.front().attention) {
-    for (const BankModel& model : bank_) {
-      // Attention's lane buffers; H3 models keep theirs in H3State.
-      const std::size_t lane_size = model.kernel == KernelKind::Attention ? model.weights.size() : 0;
-      lane_weights_.emplace_back(lane_size);
-      lane_gradients_.emplace_back(lane_size);
-      h3_states_.push_back(model.kernel == KernelKind::H3 ? std::make_unique<H3State<V>>(model, online_) : nullptr);
-    }
-    const BankModel& first = bank_.front();
-    if (first.kernel == KernelKind::H3) {
-      h3_scratch_ = std::make_unique<H3Scratch<V>>(first.h3, layout_);
-      if (online_) h3_online_scratch_ = std::make_unique<H3OnlineScratch<V>>(first.h3, layout_);
-    } else if (online_) {
-      attention_online_scratch_ = std::make_unique<AttentionOnlineScratch<V>>(first.attention, layout_);
-    }
-  }
+        lanes_(bank_.front().architecture->lanes(bank_, layout_, config.objective == Objective::AllPositions, V{})) {}
 
   void train_step(const DataModel& data, int step, double learning_rate, int batch,
                   std::vector<double>& batch_loss) override {
     for (std::size_t m = 0; m < bank_.size(); ++m) {
-      prepare(m);
-      // The kernel's gradient has the layout of the lane weights prepare() just made (attention_group's product
-      // form can be larger than [W_q, W_k, w_v]). Sizes can change between phases (LoRA); assign() then
-      // reallocates once, not every step.
-      if (!h3_states_[m]) lane_gradients_[m].assign(lane_weights_[m].size(), V(0));
+      lanes_->prepare(m, bank_[m]);
       batch_loss[m] = 0.0;
     }
     const V grad_scale = V(2.0f / static_cast<float>(batch));
     run_prompts(data, Purpose::TrainingData, static_cast<std::uint64_t>(step), batch, grad_scale, batch_loss, true);
     for (std::size_t m = 0; m < bank_.size(); ++m) {
       BankModel& model = bank_[m];
-      if (h3_states_[m]) {
-        h3_states_[m]->finish(model);
-      } else if (online_) {
-        for (std::size_t i = 0; i < model.weight_gradient.size(); ++i) {
-          model.weight_gradient[i] = Traits::sum(lane_gradients_[m][i]);
-        }
-        model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
-      } else {
-        // attention_group's gradient is that of its kernel weights: sum the lanes, then chain back to
-        // [W_q, W_k, w_v] (model.weights still holds this step's weights).
-        kernel_gradient_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
-        for (std::size_t i = 0; i < kernel_gradient_.size(); ++i) {
-          kernel_gradient_[i] = Traits::sum(lane_gradients_[m][i]);
-        }
-        attention_weight_gradient(model.attention, model.weights.data(), kernel_gradient_.data(),
-                                  model.weight_gradient.data());
-        model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
-      }
+      lanes_->finish(m, model);
       model.adam.update(model.parameters, model.gradient, learning_rate);
       batch_loss[m] /= batch;
     }
@@ -164,7 +65,7 @@ class LaneEngine final : public Experiment::Engine {
   void evaluate(const DataModel& data, int prompts, std::vector<double>& loss,
                 std::vector<double>& loss_square) override {
     for (std::size_t m = 0; m < bank_.size(); ++m) {
-      prepare(m);
+      lanes_->prepare(m, bank_[m]);
       loss[m] = 0.0;
       loss_square[m] = 0.0;
     }
@@ -182,26 +83,6 @@ class LaneEngine final : public Experiment::Engine {
   std::vector<BankModel>& bank() override { return bank_; }
 
  private:
-  // The kernel's weights of model m from its parameters, broadcast to lanes (once per step).
-  void prepare(std::size_t m) {
-    BankModel& model = bank_[m];
-    if (h3_states_[m]) {
-      h3_states_[m]->prepare(model);
-      return;
-    }
-    model.parameterisation->materialise(model.parameters, model.weights);
-    // The online kernel reads the factors [W_q, W_k, w_v]; attention_group its kernel weights (attention.hpp:
-    // M = W_q W_k^T and w_v, or the factors at low rank), formed here once per step.
-    const std::vector<float>* weights = &model.weights;
-    if (!online_) {
-      kernel_weights_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
-      attention_kernel_weights(model.attention, model.weights.data(), kernel_weights_.data());
-      weights = &kernel_weights_;
-    }
-    lane_weights_[m].resize(weights->size());
-    for (std::size_t i = 0; i < weights->size(); ++i) lane_weights_[m][i] = V((*weights)[i]);
-  }
-
   void fill_group(const DataModel& data, Purpose purpose, std::uint64_t index, int first_prompt) {
     std::uint64_t keys[kLanes];
     for (int lane = 0; lane < kLanes; ++lane) {
@@ -219,35 +100,8 @@ class LaneEngine final : public Experiment::Engine {
       fill_group(data, purpose, index, first);
       const V lane_mask = lane_mask_for(prompts - first);
       for (std::size_t m = 0; m < bank_.size(); ++m) {
-        const BankModel& model = bank_[m];
         V loss_sum = V(0);
-        V* gradient = with_gradient ? lane_gradients_[m].data() : nullptr;
-        switch (model.kernel) {
-          case KernelKind::Attention:
-            if (online_) {
-              attention_online_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(),
-                                        group_.values.data(), lane_mask, loss_sum, gradient, grad_scale,
-                                        *attention_online_scratch_);
-            } else {
-              attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group_.values.data(),
-                                 lane_mask, loss_sum, gradient, grad_scale, attention_scratch_);
-            }
-            break;
-          case KernelKind::H3: {
-            H3State<V>& state = *h3_states_[m];
-            if (online_) {
-              h3_online_group<V>(
-                  model.h3, layout_, model.n, state.lane_weights.data(), state.lane_lags.data(), group_.values.data(),
-                  lane_mask, loss_sum, with_gradient ? state.lane_weight_gradient.data() : nullptr,
-                  with_gradient ? state.lane_lag_gradient.data() : nullptr, grad_scale, *h3_online_scratch_);
-            } else {
-              h3_group<V>(model.h3, layout_, model.n, state.pair_weights.data(), state.lane_lags.data(),
-                          group_.values.data(), lane_mask, loss_sum, with_gradient ? &state.accumulator : nullptr,
-                          grad_scale, *h3_scratch_);
-            }
-            break;
-          }
-        }
+        lanes_->run(m, bank_[m], group_.values.data(), lane_mask, loss_sum, with_gradient, grad_scale);
         loss[m] += static_cast<double>(Traits::sum(loss_sum));
         if (loss_square != nullptr) (*loss_square)[m] += static_cast<double>(Traits::sum(loss_sum * loss_sum));
       }
@@ -266,19 +120,8 @@ class LaneEngine final : public Experiment::Engine {
   PromptLayout layout_;
   std::vector<BankModel> bank_;
   PromptGroup<float> group_;
-  bool online_;
-  AttentionScratch<V> attention_scratch_;
-  std::unique_ptr<AttentionOnlineScratch<V>> attention_online_scratch_;  // online attention banks only
-  std::unique_ptr<H3Scratch<V>> h3_scratch_;                             // H3 banks only
-  std::unique_ptr<H3OnlineScratch<V>> h3_online_scratch_;                // online H3 banks only
-  std::vector<std::unique_ptr<H3State<V>>> h3_states_;                   // null for attention models
+  std::unique_ptr<LaneArchitecture<V>> lanes_;  // the architecture's kernels and per-model state
   GaussianStream<V> gaussian_;
-  std::vector<std::vector<V>> lane_weights_;
-  std::vector<std::vector<V>> lane_gradients_;
-  // attention_group's kernel weights and lane-summed gradient (attention.hpp) of the model being prepared
-  // or finished; sized at the first step (the same for every model of a bank), so steps do not allocate.
-  std::vector<float> kernel_weights_;
-  std::vector<float> kernel_gradient_;
 };
 
 // Checkpoint steps: 0, about 24 steps evenly spaced on a log scale and 20 on a linear one, merged.
@@ -502,18 +345,14 @@ std::vector<float> Experiment::weights(int model) const {
 std::vector<double> Experiment::effective_weights(int model) const {
   const BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
   const std::vector<float> weights = this->weights(model);
-  const std::vector<float> w_eff = bank_model.kernel == KernelKind::H3
-                                       ? h3_effective_weights(bank_model.h3, weights.data())
-                                       : attention_effective_weights(bank_model.attention, weights.data());
+  const std::vector<float> w_eff = bank_model.architecture->effective_weights(bank_model, weights.data());
   return std::vector<double>(w_eff.begin(), w_eff.end());
 }
 
 std::vector<double> Experiment::sample_weights(int model) const {
   const BankModel& bank_model = engine_->bank()[static_cast<std::size_t>(model)];
-  if (bank_model.kernel != KernelKind::H3) return std::vector<double>(static_cast<std::size_t>(bank_model.n), 1.0);
-  std::vector<float> lags(static_cast<std::size_t>(bank_model.n + 1));
-  h3_lags(bank_model, evaluated_parameters(model).data() + bank_model.h3.filter_offset(), lags.data());
-  const std::vector<float> omega = h3_sample_weights(lags.data(), bank_model.n);
+  const std::vector<float> omega =
+      bank_model.architecture->sample_weights(bank_model, evaluated_parameters(model).data());
   return std::vector<double>(omega.begin(), omega.end());
 }
 

@@ -1,0 +1,60 @@
+// What an architecture provides to the experiment, in its folder core/src/arch/<name>/: how a bank of its
+// models is built (shape, parameterisation, initial weights), the per-bank training code on each lane
+// type (per-model state, the kernels of the query and all-positions objectives, the gradient chained back
+// to the parameters), and the read-outs (W_eff and omega). The experiment dispatches through it; the
+// registry (architecture_for) is the one place that maps a model kind to its architecture.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "icl/config.hpp"
+#include "lanes.hpp"
+#include "prompt.hpp"
+
+namespace icl {
+
+struct BankModel;
+
+/** One bank's training code on one lane type; everything it needs is allocated in its constructor. */
+template <class V>
+class LaneArchitecture {
+ public:
+  virtual ~LaneArchitecture() = default;
+  /** Model m's kernel weights from its parameters, broadcast to lanes, and its gradient buffers cleared. */
+  virtual void prepare(std::size_t m, BankModel& model) = 0;
+  /**
+   * Runs model m on one prompt group: each lane's loss into loss_sum (lanes outside lane_mask count 0)
+   * and, with_gradient, the gradient scaled by grad_scale into its buffers.
+   */
+  virtual void run(std::size_t m, const BankModel& model, const float* group, const V& lane_mask, V& loss_sum,
+                   bool with_gradient, const V& grad_scale) = 0;
+  /** Model m's gradient of the batch, chained back to its parameters (model.gradient). */
+  virtual void finish(std::size_t m, BankModel& model) = 0;
+};
+
+class Architecture {
+ public:
+  virtual ~Architecture() = default;
+  /** Shapes, parameterises and initialises the bank's models (their n already set). */
+  virtual void make_models(const Config& config, std::vector<BankModel>& bank) const = 0;
+  /** The bank's training code for the SIMD lanes and for the scalar twin; `online`: objective all_positions. */
+  virtual std::unique_ptr<LaneArchitecture<FloatBatch>> lanes(const std::vector<BankModel>& bank,
+                                                              const PromptLayout& layout, bool online,
+                                                              FloatBatch) const = 0;
+  virtual std::unique_ptr<LaneArchitecture<float>> lanes(const std::vector<BankModel>& bank, const PromptLayout& layout,
+                                                         bool online, float) const = 0;
+  /** W_eff (d x d, row-major) of the reduced form y_hat = x^T W_eff X^T (omega ⊙ y), from the kernel's weights. */
+  virtual std::vector<float> effective_weights(const BankModel& model, const float* weights) const = 0;
+  /** omega, one weight per context token (t = 0 the most recent), mean 1, from the trainable parameters. */
+  virtual std::vector<float> sample_weights(const BankModel& model, const float* parameters) const = 0;
+};
+
+/** The registry: the architecture of each model kind. */
+const Architecture& architecture_for(ModelKind kind);
+
+const Architecture& attention_architecture();
+const Architecture& h3_architecture();
+
+}  // namespace icl

@@ -1,0 +1,141 @@
+// Linear attention (paper-spec §2): full rank, low rank and LoRA are parameterisations of the same kernel
+// (parameterisation.hpp), which maps the trainable parameters to [W_q, W_k, w_v] and chains the gradient
+// back, so the kernels here do not know about them.
+#include <memory>
+
+#include "arch/architecture.hpp"
+#include "attention.hpp"
+#include "bank_model.hpp"
+#include "online.hpp"
+#include "readout.hpp"
+
+namespace icl {
+namespace {
+
+// paper-spec §4: every weight N(0, init_std^2); or §3.7's symmetric start W_k = W_q, w_v = e_D, which
+// keeps low-rank attention from stalling at the rank-one risk.
+std::vector<float> initial_attention_weights(const Config& config, const AttentionShape& shape) {
+  const float init_std = static_cast<float>(config.model.init_std);
+  const std::vector<float> draws = gaussian_draws(config, 0, shape.parameter_count());
+  std::vector<float> weights(draws.size());
+  for (std::size_t i = 0; i < draws.size(); ++i) weights[i] = draws[i] * init_std;
+  if (config.model.init == InitKind::Symmetric) {
+    const int block = shape.width() * shape.rank;
+    for (int i = 0; i < block; ++i)
+      weights[static_cast<std::size_t>(shape.key_offset() + i)] = weights[static_cast<std::size_t>(i)];
+    for (int f = 0; f < shape.width(); ++f)
+      weights[static_cast<std::size_t>(shape.value_offset() + f)] = f == shape.d ? 1.0f : 0.0f;
+  }
+  return weights;
+}
+
+template <class V>
+class AttentionLanes final : public LaneArchitecture<V> {
+  using Traits = LaneTraits<V>;
+
+ public:
+  AttentionLanes(const std::vector<BankModel>& bank, const PromptLayout& layout, bool online)
+      : layout_(layout), online_(online), scratch_(bank.front().attention) {
+    for (const BankModel& model : bank) {
+      lane_weights_.emplace_back(model.weights.size());
+      lane_gradients_.emplace_back(model.weights.size());
+    }
+    if (online_) online_scratch_ = std::make_unique<AttentionOnlineScratch<V>>(bank.front().attention, layout_);
+  }
+
+  void prepare(std::size_t m, BankModel& model) override {
+    model.parameterisation->materialise(model.parameters, model.weights);
+    // The online kernel reads the factors [W_q, W_k, w_v]; attention_group its kernel weights (attention.hpp:
+    // M = W_q W_k^T and w_v, or the factors at low rank), formed here once per step.
+    const std::vector<float>* weights = &model.weights;
+    if (!online_) {
+      kernel_weights_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
+      attention_kernel_weights(model.attention, model.weights.data(), kernel_weights_.data());
+      weights = &kernel_weights_;
+    }
+    lane_weights_[m].resize(weights->size());
+    for (std::size_t i = 0; i < weights->size(); ++i) lane_weights_[m][i] = V((*weights)[i]);
+    // The kernel's gradient has the layout of the lane weights just made (attention_group's product form
+    // can be larger than [W_q, W_k, w_v]). Sizes can change between phases (LoRA); assign() then
+    // reallocates once, not every step.
+    lane_gradients_[m].assign(lane_weights_[m].size(), V(0));
+  }
+
+  void run(std::size_t m, const BankModel& model, const float* group, const V& lane_mask, V& loss_sum,
+           bool with_gradient, const V& grad_scale) override {
+    V* gradient = with_gradient ? lane_gradients_[m].data() : nullptr;
+    if (online_) {
+      attention_online_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group, lane_mask, loss_sum,
+                                gradient, grad_scale, *online_scratch_);
+    } else {
+      attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group, lane_mask, loss_sum,
+                         gradient, grad_scale, scratch_);
+    }
+  }
+
+  void finish(std::size_t m, BankModel& model) override {
+    if (online_) {
+      for (std::size_t i = 0; i < model.weight_gradient.size(); ++i) {
+        model.weight_gradient[i] = Traits::sum(lane_gradients_[m][i]);
+      }
+    } else {
+      // attention_group's gradient is that of its kernel weights: sum the lanes, then chain back to
+      // [W_q, W_k, w_v] (model.weights still holds this step's weights).
+      kernel_gradient_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
+      for (std::size_t i = 0; i < kernel_gradient_.size(); ++i)
+        kernel_gradient_[i] = Traits::sum(lane_gradients_[m][i]);
+      attention_weight_gradient(model.attention, model.weights.data(), kernel_gradient_.data(),
+                                model.weight_gradient.data());
+    }
+    model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
+  }
+
+ private:
+  PromptLayout layout_;
+  bool online_;
+  AttentionScratch<V> scratch_;
+  std::unique_ptr<AttentionOnlineScratch<V>> online_scratch_;  // the online objective only
+  std::vector<std::vector<V>> lane_weights_;
+  std::vector<std::vector<V>> lane_gradients_;
+  // attention_group's kernel weights and lane-summed gradient (attention.hpp) of the model being prepared
+  // or finished; sized at the first step (the same for every model of a bank), so steps do not allocate.
+  std::vector<float> kernel_weights_;
+  std::vector<float> kernel_gradient_;
+};
+
+class AttentionArchitecture final : public Architecture {
+ public:
+  void make_models(const Config& config, std::vector<BankModel>& bank) const override {
+    const AttentionShape shape{config.d, config.attention_rank()};
+    const std::vector<float> initial = initial_attention_weights(config, shape);
+    for (BankModel& model : bank) {
+      model.architecture = this;
+      model.attention = shape;
+      set_parameters(model, std::make_unique<DirectParameterisation>(shape.parameter_count()), initial,
+                     config.training);
+    }
+  }
+  std::unique_ptr<LaneArchitecture<FloatBatch>> lanes(const std::vector<BankModel>& bank, const PromptLayout& layout,
+                                                      bool online, FloatBatch) const override {
+    return std::make_unique<AttentionLanes<FloatBatch>>(bank, layout, online);
+  }
+  std::unique_ptr<LaneArchitecture<float>> lanes(const std::vector<BankModel>& bank, const PromptLayout& layout,
+                                                 bool online, float) const override {
+    return std::make_unique<AttentionLanes<float>>(bank, layout, online);
+  }
+  std::vector<float> effective_weights(const BankModel& model, const float* weights) const override {
+    return attention_effective_weights(model.attention, weights);
+  }
+  std::vector<float> sample_weights(const BankModel& model, const float*) const override {
+    return std::vector<float>(static_cast<std::size_t>(model.n), 1.0f);
+  }
+};
+
+}  // namespace
+
+const Architecture& attention_architecture() {
+  static const AttentionArchitecture architecture;
+  return architecture;
+}
+
+}  // namespace icl
