@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "adam.hpp"
-#include "attention.hpp"
+#include "arch/attention/attention.hpp"
 #include "icl/config.hpp"
-#include "h3.hpp"
+#include "arch/h3/h3.hpp"
 #include "parameterisation.hpp"
 
 namespace icl {

@@ -3,22 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "arch/architecture.hpp"
 #include "icl/experiment.hpp"
 
 namespace icl {
 namespace {
-
-// Multiply-adds per prompt of one model with context n, forward and backward, in the forms of
-// attention.hpp (M = W_q W_k^T from rank 0.3 d, else factored) and h3.hpp (the pair form).
-double model_multiply_adds(const Config& config, int n) {
-  const double d = config.d, width = config.d + 1;
-  if (config.model.kind == ModelKind::H3) {
-    const double pairs = width * (width + 1) / 2;
-    return 2 * d * pairs + 2 * (n + 1) * pairs;
-  }
-  const double rank = config.attention_rank();
-  return 4 * n * width + std::min(2 * d * width, 5 * width * rank);
-}
 
 // Drawing one prompt of length max n: a few operations per Gaussian of its (max n + 1) tokens.
 double draw_multiply_adds(const Config& config) { return 3.0 * (config.d + 1) * (config.max_n() + 1); }
@@ -47,7 +36,7 @@ RunPlan plan_run(const Config& config) {
   RunPlan plan;
   plan.total_steps = config.training.steps + (config.model.lora.enabled ? config.model.lora.pretrain_steps : 0);
   double per_prompt = draw_multiply_adds(config);
-  for (int n : config.n) per_prompt += model_multiply_adds(config, n);
+  for (int n : config.n) per_prompt += architecture_for(config.model.kind).multiply_adds(config, n);
   plan.step_multiply_adds = per_prompt * config.training.batch_size;
   plan.evaluation_multiply_adds = per_prompt * config.evaluation.prompts;
   const double live = per_prompt * std::min(config.evaluation.prompts, config.evaluation.live_prompts);

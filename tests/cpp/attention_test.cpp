@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "attention.hpp"
+#include "arch/attention/attention.hpp"
 #include "data/iid/iid_data.hpp"
 #include "test_prompts.hpp"
 

@@ -9,9 +9,10 @@
 
 #include <gtest/gtest.h>
 
-#include "attention.hpp"
-#include "h3.hpp"
-#include "readout.hpp"
+#include "arch/attention/attention.hpp"
+#include "arch/h3/h3.hpp"
+#include "arch/attention/attention_readout.hpp"
+#include "arch/h3/h3_readout.hpp"
 #include "test_prompts.hpp"
 
 namespace icl {

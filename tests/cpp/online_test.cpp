@@ -12,9 +12,10 @@
 
 #include <gtest/gtest.h>
 
-#include "attention.hpp"
-#include "h3.hpp"
-#include "online.hpp"
+#include "arch/attention/attention.hpp"
+#include "arch/h3/h3.hpp"
+#include "arch/attention/attention_online.hpp"
+#include "arch/h3/h3_online.hpp"
 #include "test_prompts.hpp"
 
 namespace icl {

@@ -10,8 +10,8 @@
 #include <random>
 #include <vector>
 
-#include "attention.hpp"
-#include "h3.hpp"
+#include "arch/attention/attention.hpp"
+#include "arch/h3/h3.hpp"
 #include "prompt.hpp"
 
 namespace icl::testing_support {

@@ -1,6 +1,7 @@
 // A trained model's reduced form yhat = x^T W X^T (omega ⊙ y) (paper-spec §2) set beside the theory's
 // W* and omega* (paper-spec §3): what the page's read-out view and its exports show. The raw read-outs
-// come from readout.hpp; this header stays free of the kernels so that the bindings can use it.
+// come from each architecture's readout (arch/<name>/); this header stays free of the kernels so that the bindings can
+// use it.
 #pragma once
 
 #include <optional>

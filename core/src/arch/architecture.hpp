@@ -47,6 +47,8 @@ class Architecture {
                                                          bool online, float) const = 0;
   /** W_eff (d x d, row-major) of the reduced form y_hat = x^T W_eff X^T (omega ⊙ y), from the kernel's weights. */
   virtual std::vector<float> effective_weights(const BankModel& model, const float* weights) const = 0;
+  /** Multiply-adds per prompt of one model with context n, forward and backward, in its kernels' forms. */
+  virtual double multiply_adds(const Config& config, int n) const = 0;
   /** omega, one weight per context token (t = 0 the most recent), mean 1, from the trainable parameters. */
   virtual std::vector<float> sample_weights(const BankModel& model, const float* parameters) const = 0;
 };

@@ -1,13 +1,14 @@
 // Linear attention (paper-spec §2): full rank, low rank and LoRA are parameterisations of the same kernel
 // (parameterisation.hpp), which maps the trainable parameters to [W_q, W_k, w_v] and chains the gradient
 // back, so the kernels here do not know about them.
+#include <algorithm>
 #include <memory>
 
 #include "arch/architecture.hpp"
-#include "attention.hpp"
+#include "arch/attention/attention.hpp"
 #include "bank_model.hpp"
-#include "online.hpp"
-#include "readout.hpp"
+#include "arch/attention/attention_online.hpp"
+#include "arch/attention/attention_readout.hpp"
 
 namespace icl {
 namespace {
@@ -125,6 +126,11 @@ class AttentionArchitecture final : public Architecture {
   }
   std::vector<float> effective_weights(const BankModel& model, const float* weights) const override {
     return attention_effective_weights(model.attention, weights);
+  }
+  // attention_group's product form M = W_q W_k^T from rank 0.3 d, else factored (attention.hpp).
+  double multiply_adds(const Config& config, int n) const override {
+    const double d = config.d, width = config.d + 1, rank = config.attention_rank();
+    return 4 * n * width + std::min(2 * d * width, 5 * width * rank);
   }
   std::vector<float> sample_weights(const BankModel& model, const float*) const override {
     return std::vector<float>(static_cast<std::size_t>(model.n), 1.0f);

@@ -6,9 +6,9 @@
 
 #include "arch/architecture.hpp"
 #include "bank_model.hpp"
-#include "h3.hpp"
-#include "online.hpp"
-#include "readout.hpp"
+#include "arch/h3/h3.hpp"
+#include "arch/h3/h3_online.hpp"
+#include "arch/h3/h3_readout.hpp"
 
 namespace icl {
 namespace {
@@ -170,6 +170,12 @@ class H3Architecture final : public Architecture {
   }
   std::vector<float> effective_weights(const BankModel& model, const float* weights) const override {
     return h3_effective_weights(model.h3, weights);
+  }
+  // The pair form of h3.hpp.
+  double multiply_adds(const Config& config, int n) const override {
+    const double d = config.d, width = config.d + 1;
+    const double pairs = width * (width + 1) / 2;
+    return 2 * d * pairs + 2 * (n + 1) * pairs;
   }
   std::vector<float> sample_weights(const BankModel& model, const float* parameters) const override {
     std::vector<float> lags(static_cast<std::size_t>(model.n + 1));

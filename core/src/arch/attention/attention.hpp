@@ -26,7 +26,7 @@
 //   2. broadcast them to lane values, zero the lane gradient (kernel_weight_count entries)
 //   3. attention_group<V>(...) for every group of prompts
 //   4. sum the lane gradient over lanes, then attention_weight_gradient(...) gives d/d[W_q, W_k, w_v]
-// The online objective (online.hpp) reads the factors [W_q, W_k, w_v] directly and skips 1 and 4.
+// The online objective (attention_online.hpp) reads the factors [W_q, W_k, w_v] directly and skips 1 and 4.
 //
 // Instruction-level parallelism: a projection z_s . w is a chain of D dependent adds, so the token loop runs
 // a block of 4 tokens side by side (in_blocks; blocks of 8 spill registers and measured slower), and the small
