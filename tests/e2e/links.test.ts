@@ -79,7 +79,7 @@ describe('links and embedding', () => {
     const { page } = recorded;
     expect(await waitForState(page, ['error', 'training', 'done'])).toBe('error');
     expect(await page.locator('#form-error').textContent()).toMatch(
-      /^Data model must be "iid" or "rag" or "alignment" or "drift" \(got "<img src=x/,
+      /^Data model must be "iid" or "rag" or (?:"\w+" or )*"\w+" \(got "<img src=x/,
     );
     expect(await page.locator(control('data.kind')).getAttribute('aria-invalid')).toBe('true');
     const warnings = await page.locator('#link-warnings').innerText();

@@ -64,6 +64,12 @@ export interface PresetRunOptions {
   recipe?: string;
 }
 
+/**
+ * Partial results reach the listener at most this often: each one is assembled and drawn on the main
+ * thread, and with a report per job per chunk, drawing every one takes a core from the workers.
+ */
+export const PARTIAL_INTERVAL_MS = 250;
+
 export class PresetRun {
   readonly panel: ResolvedPanel;
   readonly quick: boolean;
@@ -72,6 +78,8 @@ export class PresetRun {
   #theory: CurveTheory[] | null = null;
   #buildId = '';
   #listener: RunListener;
+  #partialTimer: number | null = null;
+  #lastPartial = -Infinity;
 
   constructor(panel: Panel, quick: boolean, listener: RunListener, { workers = poolSize(), patch, recipe }: PresetRunOptions = {}) {
     const resolved = resolvePanel(panel, { quick, recipe });
@@ -89,15 +97,17 @@ export class PresetRun {
           this.#theory = theory;
           listener.partial(this.#assemble(this.#pool.reports));
         },
-        report: () => {
-          if (this.#theory && this.#pool.phase !== 'done') listener.partial(this.#assemble(this.#pool.reports));
-        },
+        report: () => this.#schedulePartial(),
         done: (outputs) => {
+          this.#cancelPartial();
           if (this.#theory) listener.done(this.#assemble(outputs));
           else listener.failed('the panel’s theory never arrived');
         },
         warning: (message) => listener.warning(message),
-        failed: (message) => listener.failed(message),
+        failed: (message) => {
+          this.#cancelPartial();
+          listener.failed(message);
+        },
       },
     });
   }
@@ -122,8 +132,27 @@ export class PresetRun {
   cancel(): void {
     if (['done', 'cancelled', 'error'].includes(this.#pool.phase)) return;
     this.#pool.cancel();
+    this.#cancelPartial();
     const finished = this.#pool.outputs.some((output) => output !== undefined);
     this.#listener.cancelled(this.#theory && finished ? this.#assemble(this.#pool.outputs) : null);
+  }
+
+  /** Delivers the result so far now, or when PARTIAL_INTERVAL_MS has passed since the last one. */
+  #schedulePartial(): void {
+    if (this.#partialTimer !== null) return;
+    const deliver = () => {
+      this.#partialTimer = null;
+      this.#lastPartial = performance.now();
+      if (this.#theory && this.#pool.phase !== 'done') this.#listener.partial(this.#assemble(this.#pool.reports));
+    };
+    const wait = this.#lastPartial + PARTIAL_INTERVAL_MS - performance.now();
+    if (wait <= 0) deliver();
+    else this.#partialTimer = window.setTimeout(deliver, wait);
+  }
+
+  #cancelPartial(): void {
+    if (this.#partialTimer !== null) window.clearTimeout(this.#partialTimer);
+    this.#partialTimer = null;
   }
 
   /** Records the module's build id from the first worker that reports it. */
