@@ -10,6 +10,8 @@
 #include "data/drift/drift_data.hpp"
 #include "data/iid/iid_data.hpp"
 #include "data/rag/rag_data.hpp"
+#include "data/registry.hpp"
+#include "data_fill.hpp"
 #include "moments.hpp"
 
 namespace icl {
@@ -68,6 +70,21 @@ TEST(IidData, MomentsMatchTheModel) {
   EXPECT_LT(label_pair.z_score(0.0), 4.0);
 }
 
+// The first 20 context tokens and the query of a prompt drawn for max_n = 40 are those drawn for 20.
+void expect_longer_prompts_extend_shorter(const DataModel& data, int d) {
+  const PromptLayout short_layout{d, 20}, long_layout{d, 40};
+  std::vector<std::vector<float>> short_prompts;
+  for_each_prompt(data, short_layout, 8, [&](const PromptGroup<float>& g) { short_prompts.push_back(g.values); });
+  int p = 0;
+  for_each_prompt(data, long_layout, 8, [&](const PromptGroup<float>& g) {
+    const auto& s = short_prompts[static_cast<std::size_t>(p++)];
+    for (int t = 0; t < 20; ++t) {
+      for (int f = 0; f <= d; ++f) ASSERT_EQ(*g.slot(long_layout.slot(t, f)), s[short_layout.slot(t, f)]);
+    }
+    for (int f = 0; f <= d; ++f) ASSERT_EQ(*g.slot(long_layout.query_slot(f)), s[short_layout.query_slot(f)]);
+  });
+}
+
 TEST(DataModels, LongerPromptsStartWithTheShorterOnes) {
   for (int d : {4, 5}) {  // even and odd d leave a spare normal differently
     const IidData iid(d, std::vector<double>(d, 1.0), std::vector<double>(d, 1.0), 0.5);
@@ -75,19 +92,29 @@ TEST(DataModels, LongerPromptsStartWithTheShorterOnes) {
     const AlignmentData alignment(d, 0.5, 0.8, 0.5, true);
     const DriftData drift(d, 0.9, 0.5);
     for (const DataModel* data : std::vector<const DataModel*>{&iid, &rag, &alignment, &drift}) {
-      const PromptLayout short_layout{d, 20}, long_layout{d, 40};
-      std::vector<std::vector<float>> short_prompts;
-      for_each_prompt(*data, short_layout, 8, [&](const PromptGroup<float>& g) { short_prompts.push_back(g.values); });
-      int p = 0;
-      for_each_prompt(*data, long_layout, 8, [&](const PromptGroup<float>& g) {
-        const auto& s = short_prompts[static_cast<std::size_t>(p++)];
-        for (int t = 0; t < 20; ++t) {
-          for (int f = 0; f <= d; ++f) ASSERT_EQ(*g.slot(long_layout.slot(t, f)), s[short_layout.slot(t, f)]);
-        }
-        for (int f = 0; f <= d; ++f) ASSERT_EQ(*g.slot(long_layout.query_slot(f)), s[short_layout.query_slot(f)]);
-      });
+      expect_longer_prompts_extend_shorter(*data, d);
     }
   }
+}
+
+// Every kind of the registry (a new one included, with nothing to add here), at its defaults with label
+// noise: the prefix property and the SIMD fill against the scalar twin.
+TEST(DataModels, EveryRegisteredKindExtendsItsPromptsAndFillsSimdLikeScalar) {
+  int kinds = 0;
+  for_each_data_kind([&](auto kind) {
+    ++kinds;
+    for (int d : {4, 5}) {
+      Config config;
+      config.d = d;
+      config.data.noise_variance = 0.5;
+      config.data.section = typename decltype(kind)::Section{};
+      const std::unique_ptr<DataModel> data = make_data_model(config);
+      SCOPED_TRACE(std::string(kind.kName) + ", d = " + std::to_string(d));
+      expect_longer_prompts_extend_shorter(*data, d);
+      testing_support::expect_simd_fill_equals_scalar(*data, PromptLayout{d, 9});
+    }
+  });
+  EXPECT_EQ(kinds, static_cast<int>(std::variant_size_v<DataSection>));
 }
 
 // RAG (§1d): x_i = a x + b g_i. Then E[x_ik x_k] = a, E[x_ik^2] = a^2 + b^2, E[x_ik x_jk] = a^2 (i != j),
@@ -167,24 +194,9 @@ TEST(DriftData, TaskCorrelationDecaysAsGammaToTheLag) {
 }
 
 TEST(IidData, SimdFillEqualsScalarFillBitForBit) {
-  constexpr std::size_t lanes = LaneTraits<FloatBatch>::width;
   const int d = 7;
-  const IidData data(d, std::vector<double>(d, 1.5), std::vector<double>(d, 0.7), 0.25);
-  const PromptLayout layout{d, 6};
-  PromptGroup<float> simd_group(layout, lanes), scalar_group(layout, 1);
-  std::uint64_t keys[lanes];
-  for (std::size_t lane = 0; lane < lanes; ++lane) keys[lane] = stream_key(5, Purpose::Test, 2, lane);
-  GaussianStream<FloatBatch> simd;
-  simd.reset(keys);
-  data.fill(simd, simd_group);
-  for (std::size_t lane = 0; lane < lanes; ++lane) {
-    GaussianStream<float> scalar;
-    scalar.reset(&keys[lane]);
-    data.fill(scalar, scalar_group);
-    for (int slot = 0; slot < layout.slots(); ++slot) {
-      ASSERT_EQ(simd_group.slot(slot)[lane], *scalar_group.slot(slot)) << "slot " << slot << " lane " << lane;
-    }
-  }
+  testing_support::expect_simd_fill_equals_scalar(
+      IidData(d, std::vector<double>(d, 1.5), std::vector<double>(d, 0.7), 0.25), PromptLayout{d, 6});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Label-flip data (core/src/data/label_flip/): its exact theory against paper-spec §3.2 at p = 0, its
 // optimum against the risk of nearby preconditioners, and both against Monte Carlo on prompts drawn by
-// the generator itself; the generator's prefix property and SIMD fill.
+// the generator itself (its prefix property and SIMD fill are checked for every registered kind in
+// data_test.cpp).
 #include <cmath>
 #include <vector>
 
@@ -120,35 +121,6 @@ TEST(LabelFlipTheory, MonteCarloOnTheGeneratorsPromptsMatchesTheClosedForm) {
   const double m = 1.0 - 2.0 * p;
   EXPECT_LT(context_pair.z_score(m * m * sigma_x_beta_x), 4.0);
   EXPECT_LT(query_pair.z_score(m * sigma_x_beta_x), 4.0);
-}
-
-TEST(LabelFlipData, LongerPromptsStartWithTheShorterOnesAndSimdEqualsScalar) {
-  constexpr std::size_t lanes = LaneTraits<FloatBatch>::width;
-  for (int d : {4, 5}) {  // even and odd d leave a spare normal differently
-    const LabelFlipData data(d, std::vector<double>(d, 1.5), std::vector<double>(d, 0.7), 0.25, 0.3);
-    const PromptLayout short_layout{d, 5}, long_layout{d, 9};
-    PromptGroup<float> simd_group(long_layout, lanes), scalar_group(long_layout, 1), short_group(short_layout, 1);
-    std::uint64_t keys[lanes];
-    for (std::size_t lane = 0; lane < lanes; ++lane) keys[lane] = stream_key(5, Purpose::Test, 2, lane);
-    GaussianStream<FloatBatch> simd;
-    simd.reset(keys);
-    data.fill(simd, simd_group);
-    for (std::size_t lane = 0; lane < lanes; ++lane) {
-      GaussianStream<float> scalar;
-      scalar.reset(&keys[lane]);
-      data.fill(scalar, scalar_group);
-      for (int slot = 0; slot < long_layout.slots(); ++slot) {
-        ASSERT_EQ(simd_group.slot(slot)[lane], *scalar_group.slot(slot)) << "slot " << slot << " lane " << lane;
-      }
-      scalar.reset(&keys[lane]);
-      data.fill(scalar, short_group);
-      for (int f = 0; f <= d; ++f) {
-        EXPECT_EQ(*short_group.slot(short_layout.query_slot(f)), *scalar_group.slot(long_layout.query_slot(f)));
-        for (int t = 0; t < 5; ++t)
-          EXPECT_EQ(*short_group.slot(short_layout.slot(t, f)), *scalar_group.slot(long_layout.slot(t, f)));
-      }
-    }
-  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "data/iid/iid_data.hpp"
 #include "data/iid/iid_kind.hpp"
+#include "data/spectra.hpp"
 
 namespace icl {
 
@@ -19,26 +20,14 @@ schema::Choice IidKind::choice() {
           "$x_i \\sim \\mathcal N(0, \\Sigma_x)$, $\\beta \\sim \\mathcal N(0, \\Sigma_\\beta)$, independent tokens"};
 }
 
-// clang-format off
-std::vector<schema::Field> IidKind::schema_fields() {
-  using schema::Type;
-  return {
-      {"data.x_spectrum", Type::Spectrum, "feature covariance $\\Sigma_x$", "feature covariance Σx",
-       "its eigenvalues: a named spectrum or d positive numbers", "data", &ranges::kEigenvalue, schema::kSpectrumChoices},
-      {"data.task_spectrum", Type::Spectrum, "task covariance $\\Sigma_\\beta$", "task covariance Σβ",
-       "its eigenvalues: a named spectrum or d positive numbers", "data", &ranges::kEigenvalue, schema::kSpectrumChoices},
-  };
-}
-// clang-format on
+std::vector<schema::Field> IidKind::schema_fields() { return spectra_schema_fields(); }
 
 std::string IidKind::read(ObjectReader& reader, int d, Section& section) {
-  ICL_CHECK(reader.read_spectrum("x_spectrum", d, section.x_spectrum));
-  return reader.read_spectrum("task_spectrum", d, section.task_spectrum);
+  return read_spectra(reader, d, section.x_spectrum, section.task_spectrum);
 }
 
 void IidKind::write(const Section& section, OrderedJson& json) {
-  json["x_spectrum"] = spectrum_to_json(section.x_spectrum);
-  json["task_spectrum"] = spectrum_to_json(section.task_spectrum);
+  write_spectra(section.x_spectrum, section.task_spectrum, json);
 }
 
 std::string IidKind::check(const Section& section, const Config& config) {

@@ -1,5 +1,6 @@
 #include "data/label_flip/label_flip_data.hpp"
 #include "data/label_flip/label_flip_kind.hpp"
+#include "data/spectra.hpp"
 
 namespace icl {
 namespace {
@@ -16,26 +17,21 @@ schema::Choice LabelFlipKind::choice() {
 // clang-format off
 std::vector<schema::Field> LabelFlipKind::schema_fields() {
   using schema::Type;
-  return {
-      {"data.x_spectrum", Type::Spectrum, "feature covariance $\\Sigma_x$", "feature covariance Σx",
-       "its eigenvalues: a named spectrum or d positive numbers", "data", &ranges::kEigenvalue, schema::kSpectrumChoices},
-      {"data.task_spectrum", Type::Spectrum, "task covariance $\\Sigma_\\beta$", "task covariance Σβ",
-       "its eigenvalues: a named spectrum or d positive numbers", "data", &ranges::kEigenvalue, schema::kSpectrumChoices},
+  std::vector<schema::Field> fields = spectra_schema_fields();
+  fields.push_back(
       {"data.flip_probability", Type::Number, "flip probability $p$", "flip probability p",
-       "chance that a context label's sign is flipped; the query's label stays clean", "data", &kFlipProbability},
-  };
+       "chance that a context label's sign is flipped; the query's label stays clean", "data", &kFlipProbability});
+  return fields;
 }
 // clang-format on
 
 std::string LabelFlipKind::read(ObjectReader& reader, int d, Section& section) {
-  ICL_CHECK(reader.read_spectrum("x_spectrum", d, section.x_spectrum));
-  ICL_CHECK(reader.read_spectrum("task_spectrum", d, section.task_spectrum));
+  ICL_CHECK(read_spectra(reader, d, section.x_spectrum, section.task_spectrum));
   return reader.read_number("flip_probability", kFlipProbability, section.flip_probability);
 }
 
 void LabelFlipKind::write(const Section& section, OrderedJson& json) {
-  json["x_spectrum"] = spectrum_to_json(section.x_spectrum);
-  json["task_spectrum"] = spectrum_to_json(section.task_spectrum);
+  write_spectra(section.x_spectrum, section.task_spectrum, json);
   json["flip_probability"] = section.flip_probability;
 }
 
