@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "arch/architecture.hpp"
 #include "config_reader.hpp"
 #include "data/registry.hpp"
 #include "icl/run_plan.hpp"
@@ -236,18 +237,16 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
   return reader.unknown_key_error();
 }
 
-std::string read_lora(ObjectReader& parent, int d, LoraConfig& lora) {
-  const Json* object = nullptr;
-  ICL_CHECK(parent.read_object("lora", object));
-  if (object == nullptr) return {};
-  lora.enabled = true;
-  ObjectReader reader(*object, "model.lora");
-  ICL_CHECK(reader.read_int("rank", ranges::kRank, d, lora.rank));
-  ICL_CHECK(reader.read_choice<LoraTarget>("adapt", {{"key", LoraTarget::Key}, {"key_query", LoraTarget::KeyAndQuery}},
-                                           lora.adapt));
-  ICL_CHECK(reader.read_spectrum("pretrain_task_spectrum", d, lora.pretrain_task_spectrum));
-  ICL_CHECK(reader.read_int("pretrain_steps", ranges::kSteps, d, lora.pretrain_steps));
-  return reader.unknown_key_error();
+// The architectures whose schema has the field model.`key`, as "to model.kind \"attention\"" (empty if none).
+std::string architectures_with_field(const std::string& key) {
+  const std::string path = "model." + key;
+  std::string out;
+  for (const Architecture* architecture : architectures()) {
+    for (const schema::Field& field : architecture->schema_fields(schema::Condition{"data.kind", {}})) {
+      if (field.path == path) out += std::string(out.empty() ? "" : " and ") + "\"" + architecture->name() + "\"";
+    }
+  }
+  return out.empty() ? out : "to model.kind " + out;
 }
 
 std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
@@ -255,29 +254,27 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   ICL_CHECK(parent.read_object("model", object));
   if (object == nullptr) return {};
   ObjectReader reader(*object, "model");
-  ICL_CHECK(
-      reader.read_choice<ModelKind>("kind", {{"attention", ModelKind::Attention}, {"h3", ModelKind::H3}}, model.kind));
-  ICL_CHECK(reader.read_number("init_std", ranges::kInitStd, model.init_std));
-  if (model.kind == ModelKind::Attention) {
-    ICL_CHECK(reader.read_int("rank", ranges::kRank, d, model.rank));
-    const bool low_rank = model.rank > 0 && model.rank < d + 1;
-    model.init = low_rank ? InitKind::Symmetric : InitKind::Gaussian;
-    ICL_CHECK(reader.read_choice<InitKind>(
-        "init", {{"gaussian", InitKind::Gaussian}, {"symmetric", InitKind::Symmetric}}, model.init));
-    ICL_CHECK(read_lora(reader, d, model.lora));
-    if (model.lora.enabled && low_rank)
-      return "model.lora needs a full-rank model (model.rank = d + 1 = " + std::to_string(d + 1) + ")";
-    ICL_CHECK(reader.refuse("filter", "to model.kind \"h3\""));
-    ICL_CHECK(reader.refuse("ssm_states", "to model.kind \"h3\""));
-  } else {
-    ICL_CHECK(
-        reader.read_choice<FilterKind>("filter", {{"free", FilterKind::Free}, {"ssm", FilterKind::Ssm}}, model.filter));
-    if (model.filter == FilterKind::Ssm) {
-      ICL_CHECK(reader.read_int("ssm_states", ranges::kSsmStates, d, model.ssm_states));
-    } else {
-      ICL_CHECK(reader.refuse("ssm_states", "with model.filter \"ssm\""));
+  if (reader.has("kind")) {
+    const Json& value = reader.at("kind");
+    std::string names;
+    bool known = false;
+    for (std::size_t i = 0; i < architectures().size(); ++i) {
+      const char* name = architectures()[i]->name();
+      names += std::string(names.empty() ? "" : " or ") + "\"" + name + "\"";
+      if (!known && value.is_string() && value.get<std::string>() == name) {
+        model.kind = static_cast<ModelKind>(i);
+        known = true;
+      }
     }
-    for (const char* key : {"rank", "init", "lora"}) ICL_CHECK(reader.refuse(key, "to model.kind \"attention\""));
+    if (!known) return "model.kind must be " + names + " (got " + describe(value) + ")";
+  }
+  ICL_CHECK(reader.read_number("init_std", ranges::kInitStd, model.init_std));
+  ICL_CHECK(architecture_for(model.kind).read(reader, d, model));
+  // A field of another architecture is named as such rather than as unknown.
+  if (const std::string key = reader.first_unread_key(); !key.empty()) {
+    if (const std::string kinds = architectures_with_field(key); !kinds.empty()) {
+      return "model." + key + " applies only " + kinds;
+    }
   }
   return reader.unknown_key_error();
 }
@@ -335,7 +332,7 @@ std::string check_theory_exists(const Config& config) {
     if (kind.kTheory.factored_attention) factored += (factored.empty() ? "" : " or ") + name;
     if (kind.kTheory.all_positions) online += (online.empty() ? "" : " or ") + name;
   });
-  if (model.kind == ModelKind::Attention && config.attention_rank() < config.d + 1 && !scope.factored_attention) {
+  if (config.attention_rank() < config.d + 1 && !scope.factored_attention) {  // only attention has a rank
     return "model.rank below d + 1 needs data.kind " + factored + " (low-rank theory is for IID data)";
   }
   if (model.lora.enabled && !scope.factored_attention) {
@@ -345,16 +342,7 @@ std::string check_theory_exists(const Config& config) {
     return "objective \"all_positions\" needs data.kind " + online;
   }
   ICL_CHECK(visit_data_kind(config.data, [&](auto kind, const auto& section) { return kind.check(section, config); }));
-  if (config.objective == Objective::AllPositions) {
-    // The online theory (paper-spec §3.4) is for W = cI with a free lag filter.
-    if (model.kind == ModelKind::Attention && (model.lora.enabled || config.attention_rank() < config.d + 1)) {
-      return "objective \"all_positions\" needs full-rank attention without LoRA";
-    }
-    if (model.kind == ModelKind::H3 && model.filter != FilterKind::Free) {
-      return "objective \"all_positions\" needs model.filter \"free\"";
-    }
-  }
-  return {};
+  return architecture_for(model.kind).check(config);
 }
 
 std::string read_config(const Json& root, Config& config) {
@@ -390,27 +378,9 @@ OrderedJson data_to_json(const DataConfig& data) {
 }
 
 OrderedJson model_to_json(const Config& config) {
-  const ModelConfig& model = config.model;
-  if (model.kind == ModelKind::H3) {
-    OrderedJson json = {
-        {"kind", "h3"}, {"init_std", model.init_std}, {"filter", model.filter == FilterKind::Free ? "free" : "ssm"}};
-    if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
-    return json;
-  }
-  // Full rank and its default initialisation are left implicit, so that a normalised config stays
-  // valid when only d changes (full rank means d + 1). Below full rank both are written.
-  OrderedJson json = {{"kind", "attention"}, {"init_std", model.init_std}};
-  const bool low_rank = config.attention_rank() < config.d + 1;
-  if (low_rank) json["rank"] = config.attention_rank();
-  if (low_rank || model.init != InitKind::Gaussian) {
-    json["init"] = model.init == InitKind::Gaussian ? "gaussian" : "symmetric";
-  }
-  if (model.lora.enabled) {
-    json["lora"] = {{"rank", model.lora.rank},
-                    {"adapt", model.lora.adapt == LoraTarget::Key ? "key" : "key_query"},
-                    {"pretrain_task_spectrum", spectrum_to_json(model.lora.pretrain_task_spectrum)},
-                    {"pretrain_steps", model.lora.pretrain_steps}};
-  }
+  const Architecture& architecture = architecture_for(config.model.kind);
+  OrderedJson json = {{"kind", architecture.name()}, {"init_std", config.model.init_std}};
+  architecture.write(config, json);
   return json;
 }
 

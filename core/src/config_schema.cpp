@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arch/architecture.hpp"
 #include "data/registry.hpp"
 #include "icl/config.hpp"
 #include "schema_field.hpp"
@@ -18,8 +19,6 @@ using schema::kAbsent;
 using schema::kPresent;
 using schema::kSpectrumChoices;
 using schema::Type;
-
-const Condition kAttention{"model.kind", {"attention"}};
 
 // data.kind: one choice per registered kind.
 Field data_kind_field() {
@@ -79,6 +78,16 @@ void append_data_fields(std::vector<Field>& fields) {
   });
 }
 
+// model.kind (one choice per registered architecture), then each architecture's own fields.
+void append_model_fields(std::vector<Field>& fields, const Condition& factored) {
+  Field kind{"model.kind", Type::Choice, "architecture", "architecture", "", "model"};
+  for (const Architecture* architecture : architectures()) kind.choices.push_back(architecture->choice());
+  fields.push_back(std::move(kind));
+  for (const Architecture* architecture : architectures()) {
+    for (Field& field : architecture->schema_fields(factored)) fields.push_back(std::move(field));
+  }
+}
+
 // The order is the form's order; a condition names only fields that come before it. A table laid out
 // by hand, one field per entry, so clang-format leaves it alone.
 // clang-format off
@@ -93,36 +102,13 @@ std::vector<Field> schema_fields() {
        &ranges::kContextLength},
   };
   append_data_fields(fields);
-  const std::vector<Field> rest = {
+  const std::vector<Field> noise = {
       {"data.noise_variance", Type::Number, "noise variance $\\sigma^2$", "noise variance σ²", "variance of the label noise $\\xi_i$",
        "data", &ranges::kNoiseVariance},
-      {"model.kind", Type::Choice, "architecture", "architecture", "", "model", nullptr,
-       {{"attention", "linear attention", "weighs every context token equally"},
-        {"h3", "H3 (gated convolution)", "a learned filter weighs each context token by its lag before the query"}}},
-      // The rank is offered only for the data kinds whose theory covers low rank.
-      {"model.rank", Type::Integer, "rank $r$ of $W_q, W_k$", "rank r", "columns of $W_q$ and $W_k$; blank is full rank, $d + 1$",
-       "model", &ranges::kRank, {}, {kAttention, factored}, false, true},
-      {"model.init", Type::Choice, "initialisation", "initialisation", "", "model", nullptr,
-       {{"symmetric", "symmetric: W_k = W_q", "$W_k = W_q$, $w_v = e_D$"},
-        {"gaussian", "Gaussian", "every weight Gaussian; can stall at the rank-1 risk"}},
-       {kAttention, {"model.rank", {kPresent}}}},
-      {"model.lora", Type::Object, "LoRA: adapt a pretrained model", "LoRA",
-       "pretrain on one task covariance, freeze, train a low-rank adapter on the data's", "model", nullptr, {},
-       {kAttention, factored, {"model.rank", {kAbsent}}}, false, true},
-      {"model.lora.rank", Type::Integer, "LoRA rank", "LoRA rank", "rank of the adapter $W_k \\mathrel{+}= A B^\\top$", "model",
-       &ranges::kRank, {}, {{"model.lora", {kPresent}}}},
-      {"model.lora.adapt", Type::Choice, "LoRA adapts", "LoRA adapts", "", "model", nullptr,
-       {{"key", "W_k only"}, {"key_query", "W_k and W_q", "effective rank $2r$"}}, {{"model.lora", {kPresent}}}},
-      {"model.lora.pretrain_task_spectrum", Type::Spectrum, "pretraining task covariance", "pretraining task covariance",
-       "the task covariance the frozen model was trained on", "model", &ranges::kEigenvalue, kSpectrumChoices,
-       {{"model.lora", {kPresent}}}},
-      {"model.lora.pretrain_steps", Type::Integer, "pretraining steps", "pretraining steps", "", "model", &ranges::kSteps, {},
-       {{"model.lora", {kPresent}}}},
-      {"model.filter", Type::Choice, "filter", "filter", "", "model", nullptr,
-       {{"free", "free: one weight per lag"}, {"ssm", "diagonal SSM", "$f_k = \\sum_j c_j \\rho_j^k$"}},
-       {{"model.kind", {"h3"}}}},
-      {"model.ssm_states", Type::Integer, "SSM states $N$", "SSM states N", "", "model", &ranges::kSsmStates, {},
-       {{"model.kind", {"h3"}}, {"model.filter", {"ssm"}}}},
+  };
+  fields.insert(fields.end(), noise.begin(), noise.end());
+  append_model_fields(fields, factored);
+  const std::vector<Field> rest = {
       {"model.init_std", Type::Number, "initialisation scale", "initialisation scale",
        "standard deviation of the initial weights", "model", &ranges::kInitStd, {}, {}, true},
       // The online theory (paper-spec §3.4) covers full-rank attention and H3's free filter.

@@ -295,7 +295,7 @@ std::vector<ConvergenceVerdict> Experiment::verdicts(const std::vector<double>& 
     input.steps_done = steps_done_;
     input.total_steps = total_steps();
     input.diverged = divergence_.has_value();
-    input.low_rank = config_.model.kind == ModelKind::Attention && config_.attention_rank() < config_.d + 1;
+    input.low_rank = config_.attention_rank() < config_.d + 1;  // only attention has a rank
     input.start_loss_ratio = no_context_risk_ > 0 ? loss_reference_[m] / no_context_risk_ : 0.0;
     verdicts.push_back(judge_convergence(input));
   }

@@ -9,9 +9,11 @@
 #include <memory>
 #include <vector>
 
+#include "config_reader.hpp"
 #include "icl/config.hpp"
 #include "lanes.hpp"
 #include "prompt.hpp"
+#include "schema_field.hpp"
 
 namespace icl {
 
@@ -37,6 +39,23 @@ class LaneArchitecture {
 class Architecture {
  public:
   virtual ~Architecture() = default;
+
+  // Its config: model.kind's choice, its own model.* fields (the kind and init_std are common).
+  /** model.kind in the config. */
+  virtual const char* name() const = 0;
+  virtual schema::Choice choice() const = 0;
+  /**
+   * Its fields in the form's order, each with the conditions under which it applies (model.kind among
+   * them); `factored` is the condition "a data kind whose theory covers factored attention".
+   */
+  virtual std::vector<schema::Field> schema_fields(const schema::Condition& factored) const = 0;
+  /** Reads and checks its fields of the model object. */
+  virtual std::string read(ObjectReader& reader, int d, ModelConfig& model) const = 0;
+  /** Writes them after model.kind and model.init_std. */
+  virtual void write(const Config& config, OrderedJson& json) const = 0;
+  /** Rules across sections (those of the online objective). */
+  virtual std::string check(const Config& config) const = 0;
+
   /** Shapes, parameterises and initialises the bank's models (their n already set). */
   virtual void make_models(const Config& config, std::vector<BankModel>& bank) const = 0;
   /** The bank's training code for the SIMD lanes and for the scalar twin; `online`: objective all_positions. */
@@ -47,6 +66,9 @@ class Architecture {
                                                          bool online, float) const = 0;
   /** W_eff (d x d, row-major) of the reduced form y_hat = x^T W_eff X^T (omega ⊙ y), from the kernel's weights. */
   virtual std::vector<float> effective_weights(const BankModel& model, const float* weights) const = 0;
+  /** Whether it learns a weight per context token (ω, by lag): the theory then scores it against the
+   *  optimally weighted optimum (drift, the online objective) rather than the uniform one. */
+  virtual bool weighs_samples() const = 0;
   /** Multiply-adds per prompt of one model with context n, forward and backward, in its kernels' forms. */
   virtual double multiply_adds(const Config& config, int n) const = 0;
   /** omega, one weight per context token (t = 0 the most recent), mean 1, from the trainable parameters. */
@@ -55,6 +77,8 @@ class Architecture {
 
 /** The registry: the architecture of each model kind. */
 const Architecture& architecture_for(ModelKind kind);
+/** Every architecture, in ModelKind's order. */
+const std::vector<const Architecture*>& architectures();
 
 const Architecture& attention_architecture();
 const Architecture& h3_architecture();

@@ -1,13 +1,13 @@
 #include "arch/architecture.hpp"
 
-#include <array>
-
 namespace icl {
 
-const Architecture& architecture_for(ModelKind kind) {
+const std::vector<const Architecture*>& architectures() {
   // One row per ModelKind, in its order.
-  static const std::array<const Architecture*, 2> kArchitectures = {&attention_architecture(), &h3_architecture()};
-  return *kArchitectures[static_cast<std::size_t>(kind)];
+  static const std::vector<const Architecture*> kArchitectures = {&attention_architecture(), &h3_architecture()};
+  return kArchitectures;
 }
+
+const Architecture& architecture_for(ModelKind kind) { return *architectures()[static_cast<std::size_t>(kind)]; }
 
 }  // namespace icl

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "arch/architecture.hpp"
+#include "arch/attention/attention_config.hpp"
 #include "arch/attention/attention.hpp"
 #include "bank_model.hpp"
 #include "arch/attention/attention_online.hpp"
@@ -106,6 +107,16 @@ class AttentionLanes final : public LaneArchitecture<V> {
 
 class AttentionArchitecture final : public Architecture {
  public:
+  const char* name() const override { return attention_config::choice().value; }
+  schema::Choice choice() const override { return attention_config::choice(); }
+  std::vector<schema::Field> schema_fields(const schema::Condition& factored) const override {
+    return attention_config::schema_fields(factored);
+  }
+  std::string read(ObjectReader& reader, int d, ModelConfig& model) const override {
+    return attention_config::read(reader, d, model);
+  }
+  void write(const Config& config, OrderedJson& json) const override { attention_config::write(config, json); }
+  std::string check(const Config& config) const override { return attention_config::check(config); }
   void make_models(const Config& config, std::vector<BankModel>& bank) const override {
     const AttentionShape shape{config.d, config.attention_rank()};
     const std::vector<float> initial = initial_attention_weights(config, shape);
@@ -132,6 +143,7 @@ class AttentionArchitecture final : public Architecture {
     const double d = config.d, width = config.d + 1, rank = config.attention_rank();
     return 4 * n * width + std::min(2 * d * width, 5 * width * rank);
   }
+  bool weighs_samples() const override { return false; }
   std::vector<float> sample_weights(const BankModel& model, const float*) const override {
     return std::vector<float>(static_cast<std::size_t>(model.n), 1.0f);
   }

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "arch/architecture.hpp"
+#include "arch/h3/h3_config.hpp"
 #include "bank_model.hpp"
 #include "arch/h3/h3.hpp"
 #include "arch/h3/h3_online.hpp"
@@ -149,6 +150,16 @@ class H3Lanes final : public LaneArchitecture<V> {
 
 class H3Architecture final : public Architecture {
  public:
+  const char* name() const override { return h3_config::choice().value; }
+  schema::Choice choice() const override { return h3_config::choice(); }
+  std::vector<schema::Field> schema_fields(const schema::Condition&) const override {
+    return h3_config::schema_fields();
+  }
+  std::string read(ObjectReader& reader, int d, ModelConfig& model) const override {
+    return h3_config::read(reader, d, model);
+  }
+  void write(const Config& config, OrderedJson& json) const override { h3_config::write(config, json); }
+  std::string check(const Config& config) const override { return h3_config::check(config); }
   void make_models(const Config& config, std::vector<BankModel>& bank) const override {
     for (BankModel& model : bank) {
       model.architecture = this;
@@ -177,6 +188,7 @@ class H3Architecture final : public Architecture {
     const double pairs = width * (width + 1) / 2;
     return 2 * d * pairs + 2 * (n + 1) * pairs;
   }
+  bool weighs_samples() const override { return true; }
   std::vector<float> sample_weights(const BankModel& model, const float* parameters) const override {
     std::vector<float> lags(static_cast<std::size_t>(model.n + 1));
     h3_lags(model, parameters + model.h3.filter_offset(), lags.data());

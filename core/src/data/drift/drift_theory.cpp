@@ -1,3 +1,4 @@
+#include "arch/architecture.hpp"
 #include "data/drift/drift_kind.hpp"
 #include "data/drift/drift_risk.hpp"
 
@@ -11,7 +12,7 @@ void DriftKind::add_curves(const Section& section, const Config& config, const s
                         [&](int length) { return risk_of(theory::drift_optimal_weights(d, length, gamma, noise)); });
   auto uniform = curve("uniform_weights", "uniform sample weights (the attention optimum)", n,
                        [&](int length) { return theory::drift_uniform_risk(d, length, gamma, noise); });
-  if (config.model.kind == ModelKind::H3) {
+  if (architecture_for(config.model.kind).weighs_samples()) {
     list.add(std::move(weighted));
     list.add(std::move(uniform));
   } else {
@@ -24,7 +25,7 @@ Result<OptimalWeights> DriftKind::optimal_weights(const Section& section, const 
   using Out = Result<OptimalWeights>;
   const int d = config.d;
   const double noise = config.data.noise_variance;
-  if (config.model.kind != ModelKind::H3) {
+  if (!architecture_for(config.model.kind).weighs_samples()) {
     const auto optimum = theory::drift_uniform_optimum(d, n, section.gamma, noise);
     if (!optimum.ok()) return Out::failure(optimum.error());
     return Out::success(scaled_identity(optimum.value().c, d, n));

@@ -90,7 +90,7 @@ void IidKind::add_curves(const Section& section, const Config& config, const std
   const std::vector<double> signal = signal_spectrum(section, d);
   const auto full_rank = [&](int length) { return theory::optimal_pgd_risk_from_spectrum(signal, noise, length); };
   const ModelConfig& model = config.model;
-  if (model.kind == ModelKind::Attention && model.lora.enabled) {
+  if (model.lora.enabled) {
     const int rank = lora_update_rank(model.lora, d);
     const Eigen::MatrixXd sigma_x = diagonal(section.x_spectrum.eigenvalues(d));
     const Eigen::MatrixXd old_task = diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d));
@@ -101,7 +101,7 @@ void IidKind::add_curves(const Section& section, const Config& config, const std
     list.add(curve("lora", "LoRA rank " + std::to_string(rank) + " optimum L_LoRA(r)", n, lora_at(rank)));
     list.add(curve("pgd_optimum", "full retraining L*(n)", n, full_rank));
     list.add(curve("frozen", "pretrained model, not adapted", n, lora_at(0)));
-  } else if (model.kind == ModelKind::Attention && config.attention_rank() < d + 1) {
+  } else if (config.attention_rank() < d + 1) {  // only attention has a rank
     // A rank above d constrains nothing (W_eff is d x d), so the attention rank r caps at d.
     const int rank = std::min(config.attention_rank(), d);
     list.add(curve("low_rank_optimum", "rank-" + std::to_string(rank) + " optimum L*_r(n)", n, [&](int length) {
@@ -124,11 +124,11 @@ Result<OptimalWeights> IidKind::optimal_weights(const Section& section, const Co
   const auto weights = [&](const auto& optimum) {
     return optimum.ok() ? Out::success(preconditioner_only(optimum.value().W, n)) : Out::failure(optimum.error());
   };
-  if (model.kind == ModelKind::Attention && model.lora.enabled) {
+  if (model.lora.enabled) {
     return weights(theory::lora_optimum(sigma_x, diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d)), task,
                                         noise, n, lora_update_rank(model.lora, d)));
   }
-  if (model.kind == ModelKind::Attention && config.attention_rank() < d + 1) {
+  if (config.attention_rank() < d + 1) {
     return weights(theory::optimal_low_rank_pgd(sigma_x, task, noise, n, std::min(config.attention_rank(), d)));
   }
   return weights(theory::optimal_pgd(sigma_x, task, noise, n));

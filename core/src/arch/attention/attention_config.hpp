@@ -1,0 +1,19 @@
+// Linear attention's part of the config: model.rank, model.init and model.lora (its parameterisations).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config_reader.hpp"
+#include "icl/config.hpp"
+#include "schema_field.hpp"
+
+namespace icl::attention_config {
+
+schema::Choice choice();
+std::vector<schema::Field> schema_fields(const schema::Condition& factored);
+std::string read(ObjectReader& reader, int d, ModelConfig& model);
+void write(const Config& config, OrderedJson& json);
+std::string check(const Config& config);
+
+}  // namespace icl::attention_config

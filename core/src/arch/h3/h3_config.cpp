@@ -1,0 +1,47 @@
+#include "arch/h3/h3_config.hpp"
+
+namespace icl::h3_config {
+namespace {
+
+using schema::Type;
+
+constexpr std::pair<const char*, FilterKind> kFilters[] = {{"free", FilterKind::Free}, {"ssm", FilterKind::Ssm}};
+
+}  // namespace
+
+schema::Choice choice() {
+  return {"h3", "H3 (gated convolution)", "a learned filter weighs each context token by its lag before the query"};
+}
+
+// clang-format off
+std::vector<schema::Field> schema_fields() {
+  return {
+      {"model.filter", Type::Choice, "filter", "filter", "", "model", nullptr,
+       {{"free", "free: one weight per lag"}, {"ssm", "diagonal SSM", "$f_k = \\sum_j c_j \\rho_j^k$"}},
+       {{"model.kind", {"h3"}}}},
+      {"model.ssm_states", Type::Integer, "SSM states $N$", "SSM states N", "", "model", &ranges::kSsmStates, {},
+       {{"model.kind", {"h3"}}, {"model.filter", {"ssm"}}}},
+  };
+}
+// clang-format on
+
+std::string read(ObjectReader& reader, int d, ModelConfig& model) {
+  ICL_CHECK(reader.read_choice<FilterKind>("filter", kFilters, model.filter));
+  if (model.filter == FilterKind::Ssm) return reader.read_int("ssm_states", ranges::kSsmStates, d, model.ssm_states);
+  return reader.refuse("ssm_states", "with model.filter \"ssm\"");
+}
+
+void write(const Config& config, OrderedJson& json) {
+  json["filter"] = choice_name(kFilters, config.model.filter);
+  if (config.model.filter == FilterKind::Ssm) json["ssm_states"] = config.model.ssm_states;
+}
+
+std::string check(const Config& config) {
+  // The online theory (paper-spec §3.4) learns a free lag filter.
+  if (config.objective == Objective::AllPositions && config.model.filter != FilterKind::Free) {
+    return "objective \"all_positions\" needs model.filter \"free\"";
+  }
+  return {};
+}
+
+}  // namespace icl::h3_config
