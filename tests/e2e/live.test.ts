@@ -8,7 +8,10 @@ import { lastResult, waitForState, waitUntilReady } from './page-driver.ts';
 
 const RUN = '#v=1&d=4&n=3,6&seed=5&training.steps=2000&training.batch_size=256&evaluation.prompts=4000';
 
-const pages = usePageSession((page) => waitForState(page, ['idle', 'starting', 'training', 'done', 'error'], 60_000));
+// Any state but none: a short run (the diverging one) can be over before the first poll.
+const pages = usePageSession((page) =>
+  waitForState(page, ['idle', 'starting', 'training', 'paused', 'done', 'stopped', 'diverged', 'error'], 60_000),
+);
 const { freshPage } = pages;
 
 /** Clicks `id` from inside the page at the first progress of the run (a click from the test process
