@@ -1,6 +1,6 @@
 // The command line's input side: exit statuses, the errors that mean bad input, reading a config file
 // (UTF-8 checked, byte named) and checking that an output directory can be written before any work.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { looksLikeLink } from './link.js';
 
@@ -62,7 +62,14 @@ function makeDirectory(dir) {
     missing.push(current);
     if (dirname(current) === current) break;
   }
-  for (const path of missing.reverse()) mkdirSync(path);
+  for (const path of missing.reverse()) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      // Another process (a parallel job writing to the same --out) made it in between: fine.
+      if (error.code !== 'EEXIST' || !statSync(path).isDirectory()) throw error;
+    }
+  }
 }
 
 // Creates `dir` and writes a file into it, so that a reproduction fails before its work, not after.
