@@ -189,19 +189,27 @@ std::string read_context_lengths(ObjectReader& reader, std::vector<int>& out) {
   return {};
 }
 
-// The kinds whose schema has the field `key`, as "to data.kind \"rag\" and \"alignment\"" (empty if none).
-std::string kinds_with_field(const std::string& key) {
-  const std::string path = "data." + key;
+// What owns each field of a config section: the choice of its selector (a data kind, an architecture)
+// and that choice's schema entries.
+using FieldOwners = std::vector<std::pair<const char*, std::vector<schema::Field>>>;
+
+// The first key no read asked for, named as a field of another choice when one owns it
+// ("data.gamma applies only to data.kind \"drift\""), else as unknown.
+std::string unread_field_error(const ObjectReader& reader, const std::string& section, const FieldOwners& owners) {
+  const std::string key = reader.first_unread_key();
+  if (key.empty()) return {};
+  const std::string path = section + "." + key;
   std::vector<std::string> names;
-  for_each_data_kind([&](auto kind) {
-    for (const schema::Field& field : kind.schema_fields()) {
-      if (field.path == path) names.push_back(std::string("\"") + kind.kName + "\"");
+  for (const auto& [name, fields] : owners) {
+    for (const schema::Field& field : fields) {
+      if (field.path == path) names.push_back(std::string("\"") + name + "\"");
     }
-  });
+  }
+  if (names.empty()) return reader.unknown_key_error();
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i)
     out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-  return out.empty() ? out : "to data.kind " + out;
+  return path + " applies only to " + section + ".kind " + out;
 }
 
 std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
@@ -223,30 +231,10 @@ std::string read_data(ObjectReader& parent, int d, DataConfig& data) {
     if (!known) return "data.kind must be " + names + " (got " + describe(value) + ")";
   }
   ICL_CHECK(reader.read_number("noise_variance", ranges::kNoiseVariance, data.noise_variance));
-  ICL_CHECK(std::visit(
-      [&](auto& section) {
-        using Kind = typename registry_detail::KindOf<std::decay_t<decltype(section)>, DataKinds>::type;
-        return Kind::read(reader, d, section);
-      },
-      data.section));
-  // A field of another kind is named as such rather than as unknown.
-  if (const std::string key = reader.first_unread_key(); !key.empty()) {
-    if (const std::string kinds = kinds_with_field(key); !kinds.empty())
-      return "data." + key + " applies only " + kinds;
-  }
-  return reader.unknown_key_error();
-}
-
-// The architectures whose schema has the field model.`key`, as "to model.kind \"attention\"" (empty if none).
-std::string architectures_with_field(const std::string& key) {
-  const std::string path = "model." + key;
-  std::string out;
-  for (const Architecture* architecture : architectures()) {
-    for (const schema::Field& field : architecture->schema_fields(schema::Condition{"data.kind", {}})) {
-      if (field.path == path) out += std::string(out.empty() ? "" : " and ") + "\"" + architecture->name() + "\"";
-    }
-  }
-  return out.empty() ? out : "to model.kind " + out;
+  ICL_CHECK(visit_data_kind(data, [&](auto kind, auto& section) { return kind.read(reader, d, section); }));
+  FieldOwners owners;
+  for_each_data_kind([&](auto kind) { owners.emplace_back(kind.kName, kind.schema_fields()); });
+  return unread_field_error(reader, "data", owners);
 }
 
 std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
@@ -270,13 +258,11 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
   }
   ICL_CHECK(reader.read_number("init_std", ranges::kInitStd, model.init_std));
   ICL_CHECK(architecture_for(model.kind).read(reader, d, model));
-  // A field of another architecture is named as such rather than as unknown.
-  if (const std::string key = reader.first_unread_key(); !key.empty()) {
-    if (const std::string kinds = architectures_with_field(key); !kinds.empty()) {
-      return "model." + key + " applies only " + kinds;
-    }
+  FieldOwners owners;
+  for (const Architecture* architecture : architectures()) {
+    owners.emplace_back(architecture->name(), architecture->schema_fields(schema::Condition{"data.kind", {}}));
   }
-  return reader.unknown_key_error();
+  return unread_field_error(reader, "model", owners);
 }
 
 // The JSON names of the recipe's choices, read and written from here.

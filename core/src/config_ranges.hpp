@@ -1,6 +1,6 @@
-// The allowed range of every numeric config field, in one place: the validator (config.cpp) checks
-// values against these and the schema (config_schema.cpp) publishes them, so a message, a check and
-// the page's form can never disagree.
+// The allowed range of the numeric config fields shared across sections: the validator checks values
+// against these and the schema publishes them, so a message, a check and the page's form can never
+// disagree. A data kind's own ranges sit in its folder (core/src/data/<kind>/), used the same way.
 #pragma once
 
 #include "icl/config.hpp"

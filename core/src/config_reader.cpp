@@ -51,7 +51,6 @@ std::string ObjectReader::first_unread_key() const {
 }
 
 std::string ObjectReader::unknown_key_error() const {
-  if (object_.empty()) return {};
   for (auto it = object_.begin(); it != object_.end(); ++it) {
     if (used_.count(it.key()) == 0) {
       std::string allowed;

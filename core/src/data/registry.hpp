@@ -42,11 +42,11 @@ struct KindOf<Section, std::tuple<First, Rest...>> {
 static_assert(registry_detail::SameSections<DataKinds, DataSection>::value,
               "DataKinds and DataSection must list the same kinds in the same order");
 
-/** Calls f(Kind{}, section) with the kind of the data's section. */
-template <class F>
-decltype(auto) visit_data_kind(const DataConfig& data, F&& f) {
+/** Calls f(Kind{}, section) with the kind of the data's section (const or not, as `data` is). */
+template <class Data, class F>
+decltype(auto) visit_data_kind(Data& data, F&& f) {
   return std::visit(
-      [&](const auto& section) -> decltype(auto) {
+      [&](auto& section) -> decltype(auto) {
         using Section = std::decay_t<decltype(section)>;
         using Kind = typename registry_detail::KindOf<Section, DataKinds>::type;
         return f(Kind{}, section);
