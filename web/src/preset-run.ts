@@ -23,9 +23,10 @@ export type RunPhase = PoolPhase;
 export type RunSnapshot = PoolSnapshot;
 
 export interface RunListener {
-  /** Any change of phase or progress; may be called many times a second. */
+  /** A change of phase at once, and while the run is active every REDRAW_INTERVAL_MS (its progress and
+   *  clock). */
   update(snapshot: RunSnapshot): void;
-  /** The result so far: the theory, then estimates and finished jobs as they come in. */
+  /** The result so far: the theory at once, then estimates and finished jobs with the next update. */
   partial(result: PanelResult): void;
   /** Something worth saying that does not end the run (a silent worker replaced). */
   warning(message: string): void;
@@ -65,10 +66,12 @@ export interface PresetRunOptions {
 }
 
 /**
- * Partial results reach the listener at most this often: each one is assembled and drawn on the main
- * thread, and with a report per job per chunk, drawing every one takes a core from the workers.
+ * How often an active run redraws its listener: progress, clock and the result so far together, in one
+ * task. The pool reports every chunk of every job; each redraw is assembled and drawn on the main thread
+ * (a restyle, layout and repaint of the page), and drawing every report, or every frame, takes from the
+ * workers the cores they train on.
  */
-export const PARTIAL_INTERVAL_MS = 250;
+export const REDRAW_INTERVAL_MS = 250;
 
 export class PresetRun {
   readonly panel: ResolvedPanel;
@@ -78,8 +81,10 @@ export class PresetRun {
   #theory: CurveTheory[] | null = null;
   #buildId = '';
   #listener: RunListener;
-  #partialTimer: number | null = null;
-  #lastPartial = -Infinity;
+  #phase: RunPhase | null = null;
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Whether a job has reported since the listener last got the result so far. */
+  #reported = false;
 
   constructor(panel: Panel, quick: boolean, listener: RunListener, { workers = poolSize(), patch, recipe }: PresetRunOptions = {}) {
     const resolved = resolvePanel(panel, { quick, recipe });
@@ -92,20 +97,20 @@ export class PresetRun {
       size: workers,
       panel: this.panel,
       listener: {
-        update: (snapshot) => listener.update(snapshot),
+        update: (snapshot) => this.#update(snapshot),
         theory: (theory) => {
           this.#theory = theory;
           listener.partial(this.#assemble(this.#pool.reports));
         },
-        report: () => this.#schedulePartial(),
+        report: () => {
+          this.#reported = true;
+        },
         done: (outputs) => {
-          this.#cancelPartial();
           if (this.#theory) listener.done(this.#assemble(outputs));
           else listener.failed('the panel’s theory never arrived');
         },
         warning: (message) => listener.warning(message),
         failed: (message) => {
-          this.#cancelPartial();
           listener.failed(message);
         },
       },
@@ -132,27 +137,26 @@ export class PresetRun {
   cancel(): void {
     if (['done', 'cancelled', 'error'].includes(this.#pool.phase)) return;
     this.#pool.cancel();
-    this.#cancelPartial();
     const finished = this.#pool.outputs.some((output) => output !== undefined);
     this.#listener.cancelled(this.#theory && finished ? this.#assemble(this.#pool.outputs) : null);
   }
 
-  /** Delivers the result so far now, or when PARTIAL_INTERVAL_MS has passed since the last one. */
-  #schedulePartial(): void {
-    if (this.#partialTimer !== null) return;
-    const deliver = () => {
-      this.#partialTimer = null;
-      this.#lastPartial = performance.now();
-      if (this.#theory && this.#pool.phase !== 'done') this.#listener.partial(this.#assemble(this.#pool.reports));
-    };
-    const wait = this.#lastPartial + PARTIAL_INTERVAL_MS - performance.now();
-    if (wait <= 0) deliver();
-    else this.#partialTimer = window.setTimeout(deliver, wait);
+  /** A new phase goes to the listener at once; the heartbeat runs from the first phase to the last. */
+  #update(snapshot: RunSnapshot): void {
+    if (snapshot.phase === this.#phase) return;
+    this.#phase = snapshot.phase;
+    const ended = ['done', 'cancelled', 'error'].includes(snapshot.phase);
+    if (ended && this.#heartbeat !== null) {
+      clearInterval(this.#heartbeat);
+      this.#heartbeat = null;
+    } else if (!ended && this.#heartbeat === null) this.#heartbeat = setInterval(() => this.#redraw(), REDRAW_INTERVAL_MS);
+    this.#listener.update(snapshot);
   }
 
-  #cancelPartial(): void {
-    if (this.#partialTimer !== null) window.clearTimeout(this.#partialTimer);
-    this.#partialTimer = null;
+  #redraw(): void {
+    this.#listener.update(this.#pool.snapshot());
+    if (this.#reported && this.#theory) this.#listener.partial(this.#assemble(this.#pool.reports));
+    this.#reported = false;
   }
 
   /** Records the module's build id from the first worker that reports it. */

@@ -136,9 +136,6 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   const results = new Map<string, PanelResult>();
   let run: PresetRun | null = null;
   let shown: PanelResult | null = null;
-  let latest: RunSnapshot | null = null;
-  let frameRequested = false;
-  let clock: number | null = null;
   /** Whether the run is paused because the tab was hidden (see the visibilitychange listener). */
   let pausedByHiding = false;
   const presetExport = initPresetExport(() => shown);
@@ -229,10 +226,6 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
         ? `${numberText(snapshot.stepsDone)} steps`
         : `${numberText(snapshot.stepsDone)} / ${numberText(snapshot.totalSteps)} steps`;
     counts.textContent = `${snapshot.jobsDone} / ${snapshot.jobs} jobs done · ${steps}`;
-    showElapsed(snapshot);
-  }
-
-  function showElapsed(snapshot: RunSnapshot): void {
     const paused = snapshot.pausedSeconds >= 0.05 ? ` (pauses excluded: ${secondsText(snapshot.pausedSeconds)})` : '';
     const left = snapshot.secondsLeft !== null && snapshot.phase === 'running' ? ` · about ${durationText(snapshot.secondsLeft)} left` : '';
     elapsed.textContent = `elapsed ${secondsText(snapshot.activeSeconds)}${paused}${left}`;
@@ -251,40 +244,17 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     error: () => 'The run failed.',
   };
 
-  function draw(): void {
-    frameRequested = false;
-    if (latest) showProgress(latest);
-  }
-
+  /** A phase change (at once: tests and screen readers follow them), or the progress and clock (a few
+   *  times a second). */
   function onUpdate(snapshot: RunSnapshot): void {
-    latest = snapshot;
     const previous = document.body.dataset.presetState;
     if (previous !== snapshot.phase) {
-      // Phase changes show at once (tests and screen readers follow them); progress once per frame.
       setState(snapshot.phase);
       setControls(snapshot.phase);
       // 'done', 'cancelled' and 'error' keep the text their callbacks write.
       if (!['done', 'cancelled', 'error'].includes(snapshot.phase)) status.textContent = statusText[snapshot.phase](snapshot);
-      showProgress(snapshot);
-      if (['done', 'cancelled', 'error'].includes(snapshot.phase)) stopClock();
-      return;
     }
-    if (!frameRequested) {
-      frameRequested = true;
-      requestAnimationFrame(draw);
-    }
-  }
-
-  function startClock(): void {
-    stopClock();
-    clock = window.setInterval(() => {
-      if (run) showElapsed(run.snapshot());
-    }, 250);
-  }
-
-  function stopClock(): void {
-    if (clock !== null) window.clearInterval(clock);
-    clock = null;
+    showProgress(snapshot);
   }
 
   form.addEventListener('submit', (event) => {
@@ -337,7 +307,6 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
       },
       { recipe },
     );
-    startClock();
   });
 
   pauseButton.addEventListener('click', () => {
