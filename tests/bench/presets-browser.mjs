@@ -2,7 +2,8 @@
 // through the page's "Figure presets" section in headless Chromium, at their default settings, with
 // each training recipe asked for (the panels' own, then paper-spec §4's by default), and prints the wall
 // seconds of each panel and in total with its fidelity line, and each recipe's total as a ratio to the
-// first's. It asserts nothing.
+// first's; beside each panel, the CPU seconds the browser spent outside the workers (the page's drawing,
+// compositing and messaging: time the workers did not get). It asserts nothing.
 //
 //   npx vite build                                          # the bench builds nothing itself
 //   node tests/bench/presets-browser.mjs                    # own recipe, then paper (many minutes)
@@ -12,7 +13,7 @@
 // It serves build-web/ on 127.0.0.1 (a free port) and drives /usr/bin/chromium with playwright-core,
 // with the flags of tests/e2e/browser.ts. Plain JavaScript, so it runs with node alone.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,55 @@ async function serve(directory) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((done) => server.close(done)) };
 }
 
+/**
+ * CPU seconds of every thread of the browser's processes except the Web Workers' (Linux /proc; null
+ * elsewhere). The workers end with their panel, so the difference across a panel is the page's own cost.
+ */
+function browserCpuSeconds(userDataDir) {
+  try {
+    const processes = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return {
+            pid,
+            parent: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1],
+            command: readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
+          };
+        } catch {
+          return null;
+        }
+      })
+      .filter((entry) => entry !== null);
+    const browser = new Set(processes.filter((entry) => entry.command.includes(userDataDir)).map((entry) => entry.pid));
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const entry of processes) {
+        if (browser.has(entry.pid) || !browser.has(entry.parent)) continue;
+        browser.add(entry.pid);
+        grew = true;
+      }
+    }
+    let ticks = 0;
+    for (const pid of browser) {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          if (readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').startsWith('DedicatedWorker')) continue;
+          const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+        } catch {
+          // The thread ended meanwhile.
+        }
+      }
+    }
+    return browser.size > 0 ? ticks / 100 : null; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
 
 function fidelityLine(result) {
@@ -104,7 +154,8 @@ try {
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   await page.goto(server.url);
   await page.waitForFunction(() => document.body.dataset.presetState === 'idle');
-  const workers = await page.evaluate(() => Math.min(navigator.hardwareConcurrency || 2, 4));
+  // The page says how many workers its pool uses ("... on up to N workers.") before the first run.
+  const workers = (await page.locator('#preset-status').textContent())?.match(/up to (\d+) worker/)?.[1] ?? '?';
   console.log(`Figure 2 presets in Chromium (${quick ? 'quick' : 'default'} settings), ${workers} workers`);
   const quickBox = page.locator('#preset-quick');
   const totals = [];
@@ -118,6 +169,7 @@ try {
       if (recipe === 'own') await page.locator('#preset-recipe').selectOption({ index: 0 });
       else await page.locator('#preset-recipe').selectOption(recipe);
       const started = performance.now();
+      const cpuBefore = browserCpuSeconds(userDataDir);
       await page.locator('#preset-run').click();
       const state = await page
         .waitForFunction(
@@ -128,6 +180,8 @@ try {
         )
         .then((handle) => handle.jsonValue());
       const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = browserCpuSeconds(userDataDir);
+      const pageCpu = cpuBefore !== null && cpuAfter !== null ? `page CPU ${(cpuAfter - cpuBefore).toFixed(1)} s` : 'page CPU n/a';
       if (state !== 'done') {
         console.log(`${id.padEnd(26)} ${state}: ${await page.locator('#preset-status').textContent()}`);
         process.exitCode = 1;
@@ -135,7 +189,9 @@ try {
       }
       total += seconds;
       const result = await page.evaluate(() => window.__iclPresetResult);
-      console.log(`${id.padEnd(26)} ${seconds.toFixed(1).padStart(7)} s   ${fidelityLine(result)}   [${result.panel.recipe.name}]`);
+      console.log(
+        `${id.padEnd(26)} ${seconds.toFixed(1).padStart(7)} s   ${fidelityLine(result)}   [${result.panel.recipe.name}]   ${pageCpu}`,
+      );
     }
     console.log(`${'total'.padEnd(26)} ${total.toFixed(1).padStart(7)} s`);
     totals.push({ recipe, total });
