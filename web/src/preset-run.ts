@@ -110,9 +110,7 @@ export class PresetRun {
           else listener.failed('the panel’s theory never arrived');
         },
         warning: (message) => listener.warning(message),
-        failed: (message) => {
-          listener.failed(message);
-        },
+        failed: (message) => listener.failed(message),
       },
     });
   }
