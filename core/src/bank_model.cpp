@@ -28,12 +28,12 @@ void set_parameters(BankModel& model, std::unique_ptr<Parameterisation> paramete
 std::vector<BankModel> make_bank(const Config& config) {
   std::vector<BankModel> bank(config.n.size());
   for (std::size_t m = 0; m < bank.size(); ++m) bank[m].n = config.n[m];
-  architecture_for(config.model.kind).make_models(config, bank);
+  architecture_for(config.model).make_models(config, bank);
   return bank;
 }
 
 void begin_lora_adaptation(const Config& config, BankModel& model) {
-  const LoraConfig& lora = config.model.lora;
+  const LoraConfig& lora = *config.model.lora();
   model.parameterisation->materialise(model.parameters, model.weights);
   auto adapter =
       std::make_unique<LoraParameterisation>(config.d, lora.rank, lora.adapt == LoraTarget::KeyAndQuery, model.weights);

@@ -250,14 +250,14 @@ std::string read_model(ObjectReader& parent, int d, ModelConfig& model) {
       const char* name = architectures()[i]->name();
       names += std::string(names.empty() ? "" : " or ") + "\"" + name + "\"";
       if (!known && value.is_string() && value.get<std::string>() == name) {
-        model.kind = static_cast<ModelKind>(i);
+        model.section = architectures()[i]->section();
         known = true;
       }
     }
     if (!known) return "model.kind must be " + names + " (got " + describe(value) + ")";
   }
   ICL_CHECK(reader.read_number("init_std", ranges::kInitStd, model.init_std));
-  ICL_CHECK(architecture_for(model.kind).read(reader, d, model));
+  ICL_CHECK(architecture_for(model).read(reader, d, model));
   FieldOwners owners;
   for (const Architecture* architecture : architectures()) {
     owners.emplace_back(architecture->name(), architecture->schema_fields(schema::Condition{"data.kind", {}}));
@@ -321,14 +321,14 @@ std::string check_theory_exists(const Config& config) {
   if (config.attention_rank() < config.d + 1 && !scope.factored_attention) {  // only attention has a rank
     return "model.rank below d + 1 needs data.kind " + factored + " (low-rank theory is for IID data)";
   }
-  if (model.lora.enabled && !scope.factored_attention) {
+  if (model.lora() != nullptr && !scope.factored_attention) {
     return "model.lora needs data.kind " + factored + " (LoRA adapts between task covariances)";
   }
   if (config.objective == Objective::AllPositions && !scope.all_positions) {
     return "objective \"all_positions\" needs data.kind " + online;
   }
   ICL_CHECK(visit_data_kind(config.data, [&](auto kind, const auto& section) { return kind.check(section, config); }));
-  return architecture_for(model.kind).check(config);
+  return architecture_for(model).check(config);
 }
 
 std::string read_config(const Json& root, Config& config) {
@@ -364,9 +364,8 @@ OrderedJson data_to_json(const DataConfig& data) {
 }
 
 OrderedJson model_to_json(const Config& config) {
-  const Architecture& architecture = architecture_for(config.model.kind);
-  OrderedJson json = {{"kind", architecture.name()}, {"init_std", config.model.init_std}};
-  architecture.write(config, json);
+  OrderedJson json = {{"kind", config.model.kind_name()}, {"init_std", config.model.init_std}};
+  architecture_for(config.model).write(config, json);
   return json;
 }
 
@@ -375,6 +374,8 @@ OrderedJson model_to_json(const Config& config) {
 const char* DataConfig::kind_name() const {
   return visit_data_kind(*this, [](auto kind, const auto&) { return kind.kName; });
 }
+
+const char* ModelConfig::kind_name() const { return architecture_for(*this).name(); }
 
 namespace {
 

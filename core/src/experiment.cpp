@@ -145,7 +145,7 @@ std::vector<int> make_checkpoint_schedule(int total_steps) {
 std::unique_ptr<DataModel> make_pretraining_data(const Config& config) {
   Config pretraining = config;
   data::Iid section = std::get<data::Iid>(config.data.section);
-  section.task_spectrum = config.model.lora.pretrain_task_spectrum;
+  section.task_spectrum = config.model.lora()->pretrain_task_spectrum;
   pretraining.data.section = section;
   return make_data_model(pretraining);
 }
@@ -154,7 +154,7 @@ std::unique_ptr<DataModel> make_pretraining_data(const Config& config) {
 
 Experiment::Experiment(const Config& config, Backend backend)
     : config_(config),
-      pretrain_steps_(config.model.lora.enabled ? config.model.lora.pretrain_steps : 0),
+      pretrain_steps_(config.model.pretrain_steps()),
       data_(make_data_model(config_)),
       last_train_loss_(config.n.size(), std::numeric_limits<double>::quiet_NaN()),
       first_averaged_step_(config.training.average == Averaging::None ? config.training.steps

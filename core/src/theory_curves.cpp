@@ -40,7 +40,7 @@ void add_online_curves(const Config& config, const std::vector<int>& n, CurveLis
   };
   const char* uniform_label = "mean over positions, best shared W = cI (what attention can reach)";
   const char* weighted_label = "mean over positions, best W = cI and lag filter (what H3 can reach)";
-  if (architecture_for(config.model.kind).weighs_samples()) {
+  if (architecture_for(config.model).weighs_samples()) {
     list.add(curve("online_weighted_optimum", weighted_label, n, weighted));
     list.add(curve("online_uniform_optimum", uniform_label, n, uniform));
   } else {
@@ -91,7 +91,7 @@ Result<OptimalWeights> optimal_weights(const Config& config, int n) {
   if (config.objective == Objective::AllPositions) {
     const int d = config.d;
     const double noise = config.data.noise_variance;
-    const bool h3 = architecture_for(config.model.kind).weighs_samples();
+    const bool h3 = architecture_for(config.model).weighs_samples();
     const auto optimum =
         h3 ? theory::online_weighted_optimum(d, noise, n + 1) : theory::online_uniform_optimum(d, noise, n + 1);
     if (!optimum.ok()) return Out::failure(optimum.error());

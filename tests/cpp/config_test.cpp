@@ -1,11 +1,13 @@
 // Config parsing: defaults, the normalised round trip, and one error per rule, each naming its field.
 #include <random>
 #include <string>
+#include <variant>
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "arch/architecture.hpp"
 #include "icl/config.hpp"
 #include "icl/text.hpp"
 
@@ -229,11 +231,33 @@ TEST(Config, NormalisedDefaultsStayValidWhenDChanges) {
 }
 
 TEST(Config, LowRankAttentionDefaultsToTheSymmetricInitialisation) {
-  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2}})").value().model.init, InitKind::Symmetric);
-  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 7}})").value().model.init, InitKind::Gaussian);
-  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"rank": 2, "init": "gaussian"}})").value().model.init,
-            InitKind::Gaussian);
+  const auto init_of = [](const char* json) { return parse_config(json).value().model.as<arch::Attention>()->init; };
+  EXPECT_EQ(init_of(R"({"d": 6, "model": {"rank": 2}})"), InitKind::Symmetric);
+  EXPECT_EQ(init_of(R"({"d": 6, "model": {"rank": 7}})"), InitKind::Gaussian);
+  EXPECT_EQ(init_of(R"({"d": 6, "model": {"rank": 2, "init": "gaussian"}})"), InitKind::Gaussian);
   EXPECT_EQ(parse_config(R"({"d": 6})").value().attention_rank(), 7);
+  EXPECT_EQ(parse_config(R"({"d": 6, "model": {"kind": "h3"}})").value().attention_rank(), 7);
+}
+
+// The two lists of the architecture registry (ModelSection and architectures()) in the same order: each
+// architecture's section is the alternative at its row, and its name reads back to it.
+TEST(Config, EveryArchitectureOwnsTheSectionAtItsRow) {
+  ASSERT_EQ(architectures().size(), std::variant_size_v<ModelSection>);
+  for (std::size_t i = 0; i < architectures().size(); ++i) {
+    const Architecture& architecture = *architectures()[i];
+    EXPECT_EQ(architecture.section().index(), i) << architecture.name();
+    const auto config = parse_config(std::string(R"({"model": {"kind": ")") + architecture.name() + "\"}}");
+    ASSERT_TRUE(config.ok()) << config.error();
+    EXPECT_EQ(config.value().model.section.index(), i);
+    EXPECT_STREQ(config.value().model.kind_name(), architecture.name());
+    EXPECT_EQ(&architecture_for(config.value().model), &architecture);
+  }
+  const auto h3 = parse_config(R"({"model": {"kind": "h3", "filter": "ssm", "ssm_states": 3}})");
+  ASSERT_TRUE(h3.ok()) << h3.error();
+  ASSERT_NE(h3.value().model.as<arch::H3>(), nullptr);
+  EXPECT_EQ(h3.value().model.as<arch::H3>()->ssm_states, 3);
+  EXPECT_EQ(h3.value().model.lora(), nullptr);
+  EXPECT_EQ(h3.value().model.pretrain_steps(), 0);
 }
 
 // What the bindings need of every message: valid UTF-8 on one line, short, and serialisable by nlohmann's

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "icl/data_kinds.hpp"
+#include "icl/model_kinds.hpp"
 #include "icl/result.hpp"
 #include "icl/spectrum.hpp"
 
@@ -34,31 +35,30 @@ struct DataConfig {
   }
 };
 
-enum class ModelKind { Attention, H3 };
-/** Gaussian: every weight N(0, init_std^2). Symmetric (paper-spec §3.7): W_k = W_q ~ N(0, init_std^2), w_v = e_D. */
-enum class InitKind { Gaussian, Symmetric };
-/** H3 filter: free lag weights f_0..f_n (initialised to ones), or a diagonal SSM with N states. */
-enum class FilterKind { Free, Ssm };
-/** LoRA adapts W_k only (effective rank r), or W_k and W_q (effective rank 2r). */
-enum class LoraTarget { Key, KeyAndQuery };
-
-/** Pretrain full-rank attention on an old task covariance, freeze it, train a rank-r adapter on the data's one. */
-struct LoraConfig {
-  bool enabled = false;
-  int rank = 1;
-  LoraTarget adapt = LoraTarget::Key;
-  SpectrumSpec pretrain_task_spectrum;
-  int pretrain_steps = 4000;
-};
-
+/** The model that is trained (paper-spec §2): the initialisation scale every architecture has, and the
+ * chosen architecture's own section. */
 struct ModelConfig {
-  ModelKind kind = ModelKind::Attention;
   double init_std = 0.1;
-  int rank = 0;  // attention: columns of W_q and W_k; parse_config sets it (default d + 1, full rank)
-  InitKind init = InitKind::Gaussian;    // attention; default symmetric when rank < d + 1
-  FilterKind filter = FilterKind::Free;  // h3
-  int ssm_states = 1;                    // h3 with the ssm filter
-  LoraConfig lora;                       // attention
+  ModelSection section;
+
+  /** The architecture's name in the config ("attention", "h3"). */
+  const char* kind_name() const;
+  /** The section when the model is of architecture S, else null. */
+  template <class S>
+  const S* as() const {
+    return std::get_if<S>(&section);
+  }
+  template <class S>
+  bool is() const {
+    return std::holds_alternative<S>(section);
+  }
+  /** Attention's LoRA when it is on, else null. */
+  const LoraConfig* lora() const {
+    const arch::Attention* attention = as<arch::Attention>();
+    return attention != nullptr && attention->lora.enabled ? &attention->lora : nullptr;
+  }
+  /** Steps of the phase before the training proper (LoRA's pretraining), 0 without one. */
+  int pretrain_steps() const { return lora() != nullptr ? lora()->pretrain_steps : 0; }
 };
 
 /** How the learning rate falls from its peak: cut once (step), or smoothly to the end (cosine, linear). */
@@ -125,8 +125,12 @@ struct Config {
   EvaluationConfig evaluation;
 
   int max_n() const { return n.back(); }
-  /** Columns of W_q and W_k of attention: model.rank, or d + 1 (full rank) when it was not set. */
-  int attention_rank() const { return model.rank > 0 ? model.rank : d + 1; }
+  /** Columns of W_q and W_k of attention: model.rank, or d + 1 (full rank) when it was not set or the
+   *  model is not attention. */
+  int attention_rank() const {
+    const arch::Attention* attention = model.as<arch::Attention>();
+    return attention != nullptr && attention->rank > 0 ? attention->rank : d + 1;
+  }
 };
 
 /** Longest config text parse_config reads (1 MiB), checked before parsing. */

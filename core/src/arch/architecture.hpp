@@ -49,7 +49,9 @@ class Architecture {
    * them); `factored` is the condition "a data kind whose theory covers factored attention".
    */
   virtual std::vector<schema::Field> schema_fields(const schema::Condition& factored) const = 0;
-  /** Reads and checks its fields of the model object. */
+  /** Its section with every field at its default: the reader starts from it. */
+  virtual ModelSection section() const = 0;
+  /** Reads and checks its fields of the model object into its section (model.section holds one). */
   virtual std::string read(ObjectReader& reader, int d, ModelConfig& model) const = 0;
   /** Writes them after model.kind and model.init_std. */
   virtual void write(const Config& config, OrderedJson& json) const = 0;
@@ -75,9 +77,9 @@ class Architecture {
   virtual std::vector<float> sample_weights(const BankModel& model, const float* parameters) const = 0;
 };
 
-/** The registry: the architecture of each model kind. */
-const Architecture& architecture_for(ModelKind kind);
-/** Every architecture, in ModelKind's order. */
+/** The registry: the architecture of the model's section. */
+const Architecture& architecture_for(const ModelConfig& model);
+/** Every architecture, in ModelSection's order. */
 const std::vector<const Architecture*>& architectures();
 
 const Architecture& attention_architecture();

@@ -3,11 +3,11 @@
 namespace icl {
 
 const std::vector<const Architecture*>& architectures() {
-  // One row per ModelKind, in its order.
+  // One row per alternative of ModelSection (icl/model_kinds.hpp), in its order.
   static const std::vector<const Architecture*> kArchitectures = {&attention_architecture(), &h3_architecture()};
   return kArchitectures;
 }
 
-const Architecture& architecture_for(ModelKind kind) { return *architectures()[static_cast<std::size_t>(kind)]; }
+const Architecture& architecture_for(const ModelConfig& model) { return *architectures()[model.section.index()]; }
 
 }  // namespace icl

@@ -21,7 +21,7 @@ std::vector<float> initial_attention_weights(const Config& config, const Attenti
   const std::vector<float> draws = gaussian_draws(config, 0, shape.parameter_count());
   std::vector<float> weights(draws.size());
   for (std::size_t i = 0; i < draws.size(); ++i) weights[i] = draws[i] * init_std;
-  if (config.model.init == InitKind::Symmetric) {
+  if (std::get<arch::Attention>(config.model.section).init == InitKind::Symmetric) {
     const int block = shape.width() * shape.rank;
     for (int i = 0; i < block; ++i)
       weights[static_cast<std::size_t>(shape.key_offset() + i)] = weights[static_cast<std::size_t>(i)];
@@ -112,8 +112,9 @@ class AttentionArchitecture final : public Architecture {
   std::vector<schema::Field> schema_fields(const schema::Condition& factored) const override {
     return attention_config::schema_fields(factored);
   }
+  ModelSection section() const override { return arch::Attention{}; }
   std::string read(ObjectReader& reader, int d, ModelConfig& model) const override {
-    return attention_config::read(reader, d, model);
+    return attention_config::read(reader, d, std::get<arch::Attention>(model.section));
   }
   void write(const Config& config, OrderedJson& json) const override { attention_config::write(config, json); }
   std::string check(const Config& config) const override { return attention_config::check(config); }

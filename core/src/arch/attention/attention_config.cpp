@@ -57,7 +57,7 @@ std::vector<schema::Field> schema_fields(const schema::Condition& factored) {
 }
 // clang-format on
 
-std::string read(ObjectReader& reader, int d, ModelConfig& model) {
+std::string read(ObjectReader& reader, int d, arch::Attention& model) {
   ICL_CHECK(reader.read_int("rank", ranges::kRank, d, model.rank));
   const bool low_rank = model.rank > 0 && model.rank < d + 1;
   model.init = low_rank ? InitKind::Symmetric : InitKind::Gaussian;
@@ -69,7 +69,7 @@ std::string read(ObjectReader& reader, int d, ModelConfig& model) {
 }
 
 void write(const Config& config, OrderedJson& json) {
-  const ModelConfig& model = config.model;
+  const arch::Attention& model = std::get<arch::Attention>(config.model.section);
   // Full rank and its default initialisation are left implicit, so that a normalised config stays
   // valid when only d changes (full rank means d + 1). Below full rank both are written.
   const bool low_rank = config.attention_rank() < config.d + 1;
@@ -86,7 +86,7 @@ void write(const Config& config, OrderedJson& json) {
 std::string check(const Config& config) {
   // The online theory (paper-spec §3.4) is for W = cI, which factored attention cannot reach in general.
   if (config.objective == Objective::AllPositions &&
-      (config.model.lora.enabled || config.attention_rank() < config.d + 1)) {
+      (config.model.lora() != nullptr || config.attention_rank() < config.d + 1)) {
     return "objective \"all_positions\" needs full-rank attention without LoRA";
   }
   return {};

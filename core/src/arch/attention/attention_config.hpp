@@ -12,7 +12,7 @@ namespace icl::attention_config {
 
 schema::Choice choice();
 std::vector<schema::Field> schema_fields(const schema::Condition& factored);
-std::string read(ObjectReader& reader, int d, ModelConfig& model);
+std::string read(ObjectReader& reader, int d, arch::Attention& model);
 void write(const Config& config, OrderedJson& json);
 std::string check(const Config& config);
 

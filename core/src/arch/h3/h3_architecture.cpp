@@ -14,7 +14,7 @@
 namespace icl {
 namespace {
 
-int filter_parameter_count(const ModelConfig& model, int n) {
+int filter_parameter_count(const arch::H3& model, int n) {
   return model.filter == FilterKind::Free ? FreeFilter{n}.parameter_count()
                                           : SsmFilter{n, model.ssm_states}.parameter_count();
 }
@@ -155,17 +155,19 @@ class H3Architecture final : public Architecture {
   std::vector<schema::Field> schema_fields(const schema::Condition&) const override {
     return h3_config::schema_fields();
   }
+  ModelSection section() const override { return arch::H3{}; }
   std::string read(ObjectReader& reader, int d, ModelConfig& model) const override {
-    return h3_config::read(reader, d, model);
+    return h3_config::read(reader, d, std::get<arch::H3>(model.section));
   }
   void write(const Config& config, OrderedJson& json) const override { h3_config::write(config, json); }
   std::string check(const Config& config) const override { return h3_config::check(config); }
   void make_models(const Config& config, std::vector<BankModel>& bank) const override {
+    const arch::H3& section = std::get<arch::H3>(config.model.section);
     for (BankModel& model : bank) {
       model.architecture = this;
-      model.filter = config.model.filter;
-      model.ssm_states = config.model.ssm_states;
-      model.h3 = H3Shape{config.d, config.d + 1, filter_parameter_count(config.model, model.n)};
+      model.filter = section.filter;
+      model.ssm_states = section.ssm_states;
+      model.h3 = H3Shape{config.d, config.d + 1, filter_parameter_count(section, model.n)};
       // The kernel reads the parameters directly (their once-per-step preparation is H3State's).
       set_parameters(model, std::make_unique<DirectParameterisation>(model.h3.parameter_count()),
                      initial_h3_parameters(config, model), config.training);

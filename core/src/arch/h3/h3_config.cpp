@@ -25,20 +25,22 @@ std::vector<schema::Field> schema_fields() {
 }
 // clang-format on
 
-std::string read(ObjectReader& reader, int d, ModelConfig& model) {
+std::string read(ObjectReader& reader, int d, arch::H3& model) {
   ICL_CHECK(reader.read_choice<FilterKind>("filter", kFilters, model.filter));
   if (model.filter == FilterKind::Ssm) return reader.read_int("ssm_states", ranges::kSsmStates, d, model.ssm_states);
   return reader.refuse("ssm_states", "with model.filter \"ssm\"");
 }
 
 void write(const Config& config, OrderedJson& json) {
-  json["filter"] = choice_name(kFilters, config.model.filter);
-  if (config.model.filter == FilterKind::Ssm) json["ssm_states"] = config.model.ssm_states;
+  const arch::H3& model = std::get<arch::H3>(config.model.section);
+  json["filter"] = choice_name(kFilters, model.filter);
+  if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
 }
 
 std::string check(const Config& config) {
   // The online theory (paper-spec §3.4) learns a free lag filter.
-  if (config.objective == Objective::AllPositions && config.model.filter != FilterKind::Free) {
+  if (config.objective == Objective::AllPositions &&
+      std::get<arch::H3>(config.model.section).filter != FilterKind::Free) {
     return "objective \"all_positions\" needs model.filter \"free\"";
   }
   return {};

@@ -12,7 +12,7 @@ namespace icl::h3_config {
 
 schema::Choice choice();
 std::vector<schema::Field> schema_fields();
-std::string read(ObjectReader& reader, int d, ModelConfig& model);
+std::string read(ObjectReader& reader, int d, arch::H3& model);
 void write(const Config& config, OrderedJson& json);
 std::string check(const Config& config);
 

@@ -12,7 +12,7 @@ void DriftKind::add_curves(const Section& section, const Config& config, const s
                         [&](int length) { return risk_of(theory::drift_optimal_weights(d, length, gamma, noise)); });
   auto uniform = curve("uniform_weights", "uniform sample weights (the attention optimum)", n,
                        [&](int length) { return theory::drift_uniform_risk(d, length, gamma, noise); });
-  if (architecture_for(config.model.kind).weighs_samples()) {
+  if (architecture_for(config.model).weighs_samples()) {
     list.add(std::move(weighted));
     list.add(std::move(uniform));
   } else {
@@ -25,7 +25,7 @@ Result<OptimalWeights> DriftKind::optimal_weights(const Section& section, const 
   using Out = Result<OptimalWeights>;
   const int d = config.d;
   const double noise = config.data.noise_variance;
-  if (!architecture_for(config.model.kind).weighs_samples()) {
+  if (!architecture_for(config.model).weighs_samples()) {
     const auto optimum = theory::drift_uniform_optimum(d, n, section.gamma, noise);
     if (!optimum.ok()) return Out::failure(optimum.error());
     return Out::success(scaled_identity(optimum.value().c, d, n));

@@ -89,11 +89,10 @@ void IidKind::add_curves(const Section& section, const Config& config, const std
   const int d = config.d;
   const std::vector<double> signal = signal_spectrum(section, d);
   const auto full_rank = [&](int length) { return theory::optimal_pgd_risk_from_spectrum(signal, noise, length); };
-  const ModelConfig& model = config.model;
-  if (model.lora.enabled) {
-    const int rank = lora_update_rank(model.lora, d);
+  if (const LoraConfig* lora = config.model.lora()) {
+    const int rank = lora_update_rank(*lora, d);
     const Eigen::MatrixXd sigma_x = diagonal(section.x_spectrum.eigenvalues(d));
-    const Eigen::MatrixXd old_task = diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d));
+    const Eigen::MatrixXd old_task = diagonal(lora->pretrain_task_spectrum.eigenvalues(d));
     const Eigen::MatrixXd new_task = diagonal(section.task_spectrum.eigenvalues(d));
     const auto lora_at = [&](int r) {
       return [&, r](int length) { return theory::lora_risk(sigma_x, old_task, new_task, noise, length, r); };
@@ -120,13 +119,12 @@ Result<OptimalWeights> IidKind::optimal_weights(const Section& section, const Co
   const double noise = config.data.noise_variance;
   const Eigen::MatrixXd sigma_x = diagonal(section.x_spectrum.eigenvalues(d));
   const Eigen::MatrixXd task = diagonal(section.task_spectrum.eigenvalues(d));
-  const ModelConfig& model = config.model;
   const auto weights = [&](const auto& optimum) {
     return optimum.ok() ? Out::success(preconditioner_only(optimum.value().W, n)) : Out::failure(optimum.error());
   };
-  if (model.lora.enabled) {
-    return weights(theory::lora_optimum(sigma_x, diagonal(model.lora.pretrain_task_spectrum.eigenvalues(d)), task,
-                                        noise, n, lora_update_rank(model.lora, d)));
+  if (const LoraConfig* lora = config.model.lora()) {
+    return weights(theory::lora_optimum(sigma_x, diagonal(lora->pretrain_task_spectrum.eigenvalues(d)), task, noise, n,
+                                        lora_update_rank(*lora, d)));
   }
   if (config.attention_rank() < d + 1) {
     return weights(theory::optimal_low_rank_pgd(sigma_x, task, noise, n, std::min(config.attention_rank(), d)));
