@@ -15,7 +15,6 @@ using ranges::Range;
 using schema::Choice;
 using schema::Condition;
 using schema::Field;
-using schema::kAbsent;
 using schema::kPresent;
 using schema::kSpectrumChoices;
 using schema::Type;
@@ -39,7 +38,8 @@ Condition kinds_where(bool TheoryScope::*covered) {
 Condition factored_attention_condition() { return kinds_where(&TheoryScope::factored_attention); }
 
 // Where objective "all_positions" is offered: a kind whose theory covers it, under that kind's own
-// conditions, with full-rank attention or H3's free filter.
+// conditions, and under each architecture's (they name its own fields, so they hold vacuously for the
+// others).
 std::vector<Condition> all_positions_conditions() {
   std::vector<Condition> when = {kinds_where(&TheoryScope::all_positions)};
   for_each_data_kind([&](auto kind) {
@@ -47,9 +47,9 @@ std::vector<Condition> all_positions_conditions() {
       for (const Condition& condition : kind.all_positions_when()) when.push_back(condition);
     }
   });
-  when.push_back({"model.rank", {kAbsent}});
-  when.push_back({"model.lora", {kAbsent}});
-  when.push_back({"model.filter", {"free", kAbsent}});
+  for (const Architecture* architecture : architectures()) {
+    for (const Condition& condition : architecture->all_positions_when()) when.push_back(condition);
+  }
   return when;
 }
 
@@ -111,7 +111,6 @@ std::vector<Field> schema_fields() {
   const std::vector<Field> rest = {
       {"model.init_std", Type::Number, "initialisation scale", "initialisation scale",
        "standard deviation of the initial weights", "model", &ranges::kInitStd, {}, {}, true},
-      // The online theory (paper-spec §3.4) covers full-rank attention and H3's free filter.
       {"objective", Type::Choice, "objective", "objective", "", "model", nullptr,
        {{"query", "the query's label"},
         {"all_positions", "every position (online)", "each position predicted from the tokens before it",

@@ -57,6 +57,9 @@ class Architecture {
   virtual void write(const Config& config, OrderedJson& json) const = 0;
   /** Rules across sections (those of the online objective). */
   virtual std::string check(const Config& config) const = 0;
+  /** The form's side of check: the conditions on its own fields under which objective "all_positions" is
+   *  offered (each holds when the field is absent, as it is for another architecture). */
+  virtual std::vector<schema::Condition> all_positions_when() const = 0;
 
   /** Shapes, parameterises and initialises the bank's models (their n already set). */
   virtual void make_models(const Config& config, std::vector<BankModel>& bank) const = 0;

@@ -118,6 +118,7 @@ class AttentionArchitecture final : public Architecture {
   }
   void write(const Config& config, OrderedJson& json) const override { attention_config::write(config, json); }
   std::string check(const Config& config) const override { return attention_config::check(config); }
+  std::vector<schema::Condition> all_positions_when() const override { return attention_config::all_positions_when(); }
   void make_models(const Config& config, std::vector<BankModel>& bank) const override {
     const AttentionShape shape{config.d, config.attention_rank()};
     const std::vector<float> initial = initial_attention_weights(config, shape);

@@ -83,6 +83,8 @@ void write(const Config& config, OrderedJson& json) {
   }
 }
 
+std::vector<schema::Condition> all_positions_when() { return {{"model.rank", {kAbsent}}, {"model.lora", {kAbsent}}}; }
+
 std::string check(const Config& config) {
   // The online theory (paper-spec §3.4) is for W = cI, which factored attention cannot reach in general.
   if (config.objective == Objective::AllPositions &&

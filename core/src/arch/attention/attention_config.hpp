@@ -15,5 +15,7 @@ std::vector<schema::Field> schema_fields(const schema::Condition& factored);
 std::string read(ObjectReader& reader, int d, arch::Attention& model);
 void write(const Config& config, OrderedJson& json);
 std::string check(const Config& config);
+/** Where objective "all_positions" is offered: full rank, no LoRA (what check asks). */
+std::vector<schema::Condition> all_positions_when();
 
 }  // namespace icl::attention_config

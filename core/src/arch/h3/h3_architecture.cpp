@@ -161,6 +161,7 @@ class H3Architecture final : public Architecture {
   }
   void write(const Config& config, OrderedJson& json) const override { h3_config::write(config, json); }
   std::string check(const Config& config) const override { return h3_config::check(config); }
+  std::vector<schema::Condition> all_positions_when() const override { return h3_config::all_positions_when(); }
   void make_models(const Config& config, std::vector<BankModel>& bank) const override {
     const arch::H3& section = std::get<arch::H3>(config.model.section);
     for (BankModel& model : bank) {

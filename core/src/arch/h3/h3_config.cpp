@@ -37,6 +37,8 @@ void write(const Config& config, OrderedJson& json) {
   if (model.filter == FilterKind::Ssm) json["ssm_states"] = model.ssm_states;
 }
 
+std::vector<schema::Condition> all_positions_when() { return {{"model.filter", {"free", schema::kAbsent}}}; }
+
 std::string check(const Config& config) {
   // The online theory (paper-spec §3.4) learns a free lag filter.
   if (config.objective == Objective::AllPositions &&

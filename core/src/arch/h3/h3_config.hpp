@@ -15,5 +15,7 @@ std::vector<schema::Field> schema_fields();
 std::string read(ObjectReader& reader, int d, arch::H3& model);
 void write(const Config& config, OrderedJson& json);
 std::string check(const Config& config);
+/** Where objective "all_positions" is offered: the free filter (what check asks). */
+std::vector<schema::Condition> all_positions_when();
 
 }  // namespace icl::h3_config
