@@ -7,22 +7,23 @@
 #include <vector>
 
 #include "adam.hpp"
-#include "arch/attention/attention.hpp"
 #include "icl/config.hpp"
-#include "arch/h3/h3.hpp"
 #include "parameterisation.hpp"
 
 namespace icl {
 
 class Architecture;
 
+/** What an architecture keeps of each model besides its parameters (the kernel's shape, H3's filter): each
+ *  derives its own in its folder and reads it back there. */
+struct ModelShape {
+  virtual ~ModelShape() = default;
+};
+
 struct BankModel {
   int n = 0;
   const Architecture* architecture = nullptr;  // arch/architecture.hpp
-  AttentionShape attention;                    // attention
-  H3Shape h3;                                  // h3: parameters [W_q, W_k, W_v, filter parameters]
-  FilterKind filter = FilterKind::Free;        // h3
-  int ssm_states = 1;                          // h3
+  std::unique_ptr<const ModelShape> shape;     // the architecture's own
   std::unique_ptr<Parameterisation> parameterisation;
   std::vector<float> parameters;
   std::vector<float> gradient;

@@ -14,6 +14,15 @@
 namespace icl {
 namespace {
 
+struct AttentionModelShape final : ModelShape {
+  explicit AttentionModelShape(const AttentionShape& shape) : attention(shape) {}
+  AttentionShape attention;
+};
+
+const AttentionShape& attention_of(const BankModel& model) {
+  return static_cast<const AttentionModelShape&>(*model.shape).attention;
+}
+
 // paper-spec §4: every weight N(0, init_std^2); or §3.7's symmetric start W_k = W_q, w_v = e_D, which
 // keeps low-rank attention from stalling at the rank-one risk.
 std::vector<float> initial_attention_weights(const Config& config, const AttentionShape& shape) {
@@ -37,12 +46,12 @@ class AttentionLanes final : public LaneArchitecture<V> {
 
  public:
   AttentionLanes(const std::vector<BankModel>& bank, const PromptLayout& layout, bool online)
-      : layout_(layout), online_(online), scratch_(bank.front().attention) {
+      : layout_(layout), online_(online), scratch_(attention_of(bank.front())) {
     for (const BankModel& model : bank) {
       lane_weights_.emplace_back(model.weights.size());
       lane_gradients_.emplace_back(model.weights.size());
     }
-    if (online_) online_scratch_ = std::make_unique<AttentionOnlineScratch<V>>(bank.front().attention, layout_);
+    if (online_) online_scratch_ = std::make_unique<AttentionOnlineScratch<V>>(attention_of(bank.front()), layout_);
   }
 
   void prepare(std::size_t m, BankModel& model) override {
@@ -51,8 +60,8 @@ class AttentionLanes final : public LaneArchitecture<V> {
     // M = W_q W_k^T and w_v, or the factors at low rank), formed here once per step.
     const std::vector<float>* weights = &model.weights;
     if (!online_) {
-      kernel_weights_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
-      attention_kernel_weights(model.attention, model.weights.data(), kernel_weights_.data());
+      kernel_weights_.resize(static_cast<std::size_t>(attention_of(model).kernel_weight_count()));
+      attention_kernel_weights(attention_of(model), model.weights.data(), kernel_weights_.data());
       weights = &kernel_weights_;
     }
     lane_weights_[m].resize(weights->size());
@@ -67,10 +76,10 @@ class AttentionLanes final : public LaneArchitecture<V> {
            bool with_gradient, const V& grad_scale) override {
     V* gradient = with_gradient ? lane_gradients_[m].data() : nullptr;
     if (online_) {
-      attention_online_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group, lane_mask, loss_sum,
-                                gradient, grad_scale, *online_scratch_);
+      attention_online_group<V>(attention_of(model), layout_, model.n, lane_weights_[m].data(), group, lane_mask,
+                                loss_sum, gradient, grad_scale, *online_scratch_);
     } else {
-      attention_group<V>(model.attention, layout_, model.n, lane_weights_[m].data(), group, lane_mask, loss_sum,
+      attention_group<V>(attention_of(model), layout_, model.n, lane_weights_[m].data(), group, lane_mask, loss_sum,
                          gradient, grad_scale, scratch_);
     }
   }
@@ -83,10 +92,10 @@ class AttentionLanes final : public LaneArchitecture<V> {
     } else {
       // attention_group's gradient is that of its kernel weights: sum the lanes, then chain back to
       // [W_q, W_k, w_v] (model.weights still holds this step's weights).
-      kernel_gradient_.resize(static_cast<std::size_t>(model.attention.kernel_weight_count()));
+      kernel_gradient_.resize(static_cast<std::size_t>(attention_of(model).kernel_weight_count()));
       for (std::size_t i = 0; i < kernel_gradient_.size(); ++i)
         kernel_gradient_[i] = Traits::sum(lane_gradients_[m][i]);
-      attention_weight_gradient(model.attention, model.weights.data(), kernel_gradient_.data(),
+      attention_weight_gradient(attention_of(model), model.weights.data(), kernel_gradient_.data(),
                                 model.weight_gradient.data());
     }
     model.parameterisation->pull_back(model.parameters, model.weight_gradient, model.gradient);
@@ -124,7 +133,7 @@ class AttentionArchitecture final : public Architecture {
     const std::vector<float> initial = initial_attention_weights(config, shape);
     for (BankModel& model : bank) {
       model.architecture = this;
-      model.attention = shape;
+      model.shape = std::make_unique<AttentionModelShape>(shape);
       set_parameters(model, std::make_unique<DirectParameterisation>(shape.parameter_count()), initial,
                      config.training);
     }
@@ -138,7 +147,7 @@ class AttentionArchitecture final : public Architecture {
     return std::make_unique<AttentionLanes<float>>(bank, layout, online);
   }
   std::vector<float> effective_weights(const BankModel& model, const float* weights) const override {
-    return attention_effective_weights(model.attention, weights);
+    return attention_effective_weights(attention_of(model), weights);
   }
   // attention_group's product form M = W_q W_k^T from rank 0.3 d, else factored (attention.hpp).
   double multiply_adds(const Config& config, int n) const override {
