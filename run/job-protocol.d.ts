@@ -2,18 +2,18 @@
 // its workers (run/job-server.js, in a Web Worker or a Node worker thread). Both directions are
 // discriminated unions on `type`; everything crosses by structured clone.
 //
-// A run: the pool sends `plan` (and, for a figure panel, `theory`) to the first worker that is ready,
+// A run: the pool sends `plan` (and, for a figure preset, `theory`) to the first worker that is ready,
 // then one `job` at a time to each idle worker, costliest first. A worker trains its job in chunks
 // (run/training-run.js), posting `jobProgress` after each chunk (with the latest checkpoint's live
 // risks when a new one was recorded) and `jobDone` at the end. `pause` makes a worker hold before its
 // next chunk (it answers `holding`); `resume` releases it.
-import type { CurveTheory, Job, JobOutput, Panel } from './sweep.js';
+import type { CurveTheory, Job, JobOutput, Preset } from './preset.js';
 
 export type ToJobWorker =
   /** The steps and cost (multiply-adds) of each config, from the core's runPlan; also validates them. */
   | { type: 'plan'; configs: unknown[] }
-  /** The theory of a resolved panel (sweep.js's panelTheory), drawn before any job ends. */
-  | { type: 'theory'; panel: Panel; jobs: Job[] }
+  /** The theory of a resolved preset (preset.js's presetTheory), drawn before any job ends. */
+  | { type: 'theory'; preset: Preset; jobs: Job[] }
   /** Train job `index` (the pool keeps the job list; the worker needs only its config). */
   | { type: 'job'; index: number; config: unknown }
   /** Hold before the next chunk until `resume`. `generation` counts the pool's pauses, so an answer to

@@ -3,7 +3,7 @@
 // paused. The page's preset workers (web/src/preset-worker.ts) and the command line's threads
 // (run/node-job-worker.mjs) are this file behind their own message port.
 
-import { jobOutput, panelTheory } from './sweep.js';
+import { jobOutput, presetTheory } from './preset.js';
 import { latestCheckpoint, TrainingRun } from './training-run.js';
 
 const errorMessage = (error) => (error instanceof Error ? error.message : String(error));
@@ -59,7 +59,7 @@ export function serveJobs(icl, post) {
         return;
       case 'theory':
         try {
-          post({ type: 'theory', theory: panelTheory(icl, message.panel, message.jobs) });
+          post({ type: 'theory', theory: presetTheory(icl, message.preset, message.jobs) });
         } catch (error) {
           post({ type: 'failed', stage: 'theory', index: null, message: errorMessage(error) });
         }

@@ -1,4 +1,4 @@
-// Deep merge for configs and panels: objects merge key by key, everything else (arrays included) replaces.
+// Deep merge for configs and presets: objects merge key by key, everything else (arrays included) replaces.
 export function merge(base, patch) {
   if (!isObject(base) || !isObject(patch)) return structuredClone(patch);
   const out = structuredClone(base);

@@ -1,5 +1,5 @@
 import type { PoolSnapshot } from './pool.js';
-import type { Job, JobOutput } from './sweep.js';
+import type { Job, JobOutput } from './preset.js';
 
 export function runJobsInPool(
   jobs: Job[],

@@ -1,5 +1,5 @@
-// Runs sweep jobs on a pool of Node worker threads (the command line's pool), each with its own instance
-// of the wasm module, so a sweep uses every core: run/pool.js schedules them, as on the page.
+// Runs presets' jobs on a pool of Node worker threads (the command line's pool), each with its own instance
+// of the wasm module, so a run uses every core: run/pool.js schedules them, as on the page.
 import { Worker } from 'node:worker_threads';
 import { JobPool } from './pool.js';
 

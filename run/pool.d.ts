@@ -1,6 +1,6 @@
 // Typings of run/pool.js (the one pool scheduler of the page and the command line).
 import type { FromJobWorker, ToJobWorker } from './job-protocol.js';
-import type { CurveTheory, Job, JobOutput, JobReport, Panel } from './sweep.js';
+import type { CurveTheory, Job, JobOutput, JobReport, Preset } from './preset.js';
 
 /** How long a worker that owes an answer may stay silent before it is replaced. */
 export const WORKER_SILENCE_MS: number;
@@ -36,7 +36,7 @@ export interface WorkerEndpoint {
 export interface PoolListener {
   /** Any change of phase or progress; may be called many times a second. */
   update?(snapshot: PoolSnapshot): void;
-  /** The panel's theory, once, before any job ends (only with the `panel` option). */
+  /** The preset's theory, once, before any job ends (only with the `preset` option). */
   theory?(theory: CurveTheory[]): void;
   /** Job `index` has a new live estimate, or its output. */
   report?(index: number, report: JobReport): void;
@@ -49,7 +49,7 @@ export interface PoolListener {
 export class JobPool {
   constructor(
     jobs: Job[],
-    options: { spawn: () => WorkerEndpoint; size: number; panel?: Panel | null; listener: PoolListener; silenceMs?: number },
+    options: { spawn: () => WorkerEndpoint; size: number; preset?: Preset | null; listener: PoolListener; silenceMs?: number },
   );
   readonly jobs: Job[];
   readonly phase: PoolPhase;

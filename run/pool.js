@@ -1,8 +1,8 @@
-// One pool scheduler for figure panels and sweeps, shared by the page (Web Workers, web/src/preset-run.ts)
+// One pool scheduler for the jobs of presets, shared by the page (Web Workers, web/src/preset-run.ts)
 // and the command line (worker threads, run/node-pool.mjs); the workers run run/job-server.js. The
 // first worker that is ready is asked for the plan (each job's steps and cost, from the core's
-// runPlan) and, for a panel, its theory; then each idle worker is handed the next job, costliest first
-// (sweep.js's scheduleOrder), so that the last job to start is a short one. Every job is deterministic
+// runPlan) and, for a preset, its theory; then each idle worker is handed the next job, costliest first
+// (preset.js's scheduleOrder), so that the last job to start is a short one. Every job is deterministic
 // on its own, so the outputs equal a serial run's whatever the number of workers or the order they
 // finish in.
 //
@@ -16,7 +16,7 @@
 // the run, with the reason. The workers belong to the pool: it creates them
 // and terminates them when it ends (done, cancelled or failed), which frees their wasm memory.
 
-import { scheduleOrder } from './sweep.js';
+import { scheduleOrder } from './preset.js';
 
 const TERMINAL = ['done', 'cancelled', 'error'];
 
@@ -28,20 +28,20 @@ export const WORKER_SILENCE_MS = 20_000;
 
 export class JobPool {
   /**
-   * @param jobs the jobs ({ config } each; a panel's jobs from sweep.js's panelJobs)
+   * @param jobs the jobs ({ config } each; a preset's jobs from preset.js's presetJobs)
    * @param options.spawn creates a worker endpoint: { post(message), terminate(), onMessage(handler), onError(handler) }
    * @param options.size the number of workers (at most one per job)
-   * @param options.panel a resolved panel whose theory the listener wants before any job ends
+   * @param options.preset a resolved preset whose theory the listener wants before any job ends
    * @param options.listener { update(snapshot), theory?(theory), report?(index, report), warning?(message), done(outputs), failed(message) }
    * @param options.silenceMs how long a worker that owes an answer may stay silent (WORKER_SILENCE_MS)
    */
-  constructor(jobs, { spawn, size, panel = null, listener, silenceMs = WORKER_SILENCE_MS }) {
+  constructor(jobs, { spawn, size, preset = null, listener, silenceMs = WORKER_SILENCE_MS }) {
     this.jobs = jobs;
-    this.panel = panel;
+    this.preset = preset;
     this.listener = listener;
     this.phase = 'starting';
     this.outputs = new Array(jobs.length).fill(undefined);
-    /** Per job: its output, its latest live estimate, or undefined (sweep.js's JobReport). */
+    /** Per job: its output, its latest live estimate, or undefined (preset.js's JobReport). */
     this.reports = new Array(jobs.length).fill(undefined);
     this.stepsDone = new Array(jobs.length).fill(0);
     this.totalSteps = new Array(jobs.length).fill(null);
@@ -187,7 +187,7 @@ export class JobPool {
         if (!this.requested) {
           this.requested = true;
           slot.endpoint.post({ type: 'plan', configs: this.jobs.map((job) => job.config) });
-          if (this.panel) slot.endpoint.post({ type: 'theory', panel: this.panel, jobs: this.jobs });
+          if (this.preset) slot.endpoint.post({ type: 'theory', preset: this.preset, jobs: this.jobs });
         }
         // A pause that came while this worker loaded applies to it too.
         if (this.paused) slot.endpoint.post({ type: 'pause', generation: this.generation });

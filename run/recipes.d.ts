@@ -1,7 +1,7 @@
-// Typings of run/recipes.js (training recipes of figure panels).
+// Typings of run/recipes.js (training recipes of figure presets).
 import type { Config } from '../wasm/icl.js';
 
-/** How a panel's models are trained: config fields laid under every job's config. */
+/** How a preset's models are trained: config fields laid under every job's config. */
 export interface Recipe {
   training: Partial<Config['training']>;
   evaluation?: Partial<Config['evaluation']>;
@@ -14,7 +14,7 @@ export interface Recipe {
   >;
 }
 
-/** A recipe as a resolved panel carries it: with its name. */
+/** A recipe as a resolved preset carries it: with its name. */
 export interface NamedRecipe extends Recipe {
   name: string;
 }

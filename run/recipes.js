@@ -1,10 +1,10 @@
-// Training recipes: how a figure panel's models are trained and measured (steps, batch, learning-rate
+// Training recipes: how a figure preset's models are trained and measured (steps, batch, learning-rate
 // schedule, iterate averaging, the live evaluation set, the initialisation of each architecture). A
-// panel names its recipe (wasm/presets/*.json "recipe"); any recipe can replace it for a run (the page's
+// preset names its recipe (wasm/presets/*.json "recipe"); any recipe can replace it for a run (the page's
 // recipe choice, `reproduce --recipe`, tests/bench/recipes.mjs), so two recipes compare in one run.
 //
 // The recipes are the playground's own choice, chosen by the search of tests/bench/recipes.mjs for the
-// fewest prompts at which every panel stays within its tolerances (README: "Training recipes"). "paper"
+// fewest prompts at which every preset stays within its tolerances (README: "Training recipes"). "paper"
 // is paper-spec §4's: 4000 Adam steps of 1024 prompts.
 
 import { merge } from './merge.js';
@@ -68,7 +68,7 @@ export function recipeNamed(name) {
 
 /**
  * A job's config under a recipe: the recipe's training and evaluation fields, then its patch for the
- * config's architecture (model.kind), then the config over them (a panel's own fields win); LoRA's
+ * config's architecture (model.kind), then the config over them (a preset's own fields win); LoRA's
  * pretraining runs as many steps as the training unless the config sets them.
  */
 export function applyRecipe(recipe, config) {

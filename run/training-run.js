@@ -1,5 +1,5 @@
 // The one chunked training loop, used by the page's trainer (web/src/worker.ts), by every job of a
-// figure panel (job-server.js: the page's preset workers and the command line's threads) and by the
+// figure preset (job-server.js: the page's preset workers and the command line's threads) and by the
 // command line's `train`. It trains while playing, or for the steps a Step asked for, in chunks of
 // about TARGET_CHUNK_MS, and lets the event loop run between chunks so that a Pause, Step or Stop
 // message is seen within one chunk. The numbers never depend on the chunking: the core keys every

@@ -1,4 +1,4 @@
-// The command line's figure commands: `reproduce` runs figure panels (wasm/presets/*.json) on a pool of
+// The command line's figure commands: `reproduce` runs figure presets (wasm/presets/*.json) on a pool of
 // worker threads and writes their CSV, JSON, SVG and fidelity table; with --jobs-out it writes every job
 // as a file instead, `job` runs one such file, and `reproduce --merge` assembles their results into the
 // same reports (run/job-files.mjs).
@@ -8,7 +8,7 @@ import { decodeState, looksLikeLink } from './link.js';
 import { EXIT_FAILED, InputError, UsageError, checkWritableDirectory } from './cli-input.mjs';
 import { JobFileError, readJobResults, runJobFile, writeJobFiles } from '../run/job-files.mjs';
 import { recipeNames } from '../run/recipes.js';
-import { panelJobs, panelResult, resolvePanel } from '../run/sweep.js';
+import { presetJobs, presetResult, resolvePreset } from '../run/preset.js';
 
 const presetDirectory = new URL('./presets/', import.meta.url);
 
@@ -19,15 +19,15 @@ function loadPresets() {
     .map((name) => JSON.parse(readFileSync(new URL(name, presetDirectory), 'utf8')));
 }
 
-/** A reproduce argument: a preset id, or a link of a panel (its id, recipe and quick flag). */
-function panelArgument(icl, name) {
+/** A reproduce argument: a preset id, or a link of a preset (its id, recipe and quick flag). */
+function presetArgument(icl, name) {
   if (!looksLikeLink(name)) return { name, quick: false, recipe: null };
   const state = decodeState(name, icl.configSchema());
-  if (!state.preset) throw new UsageError(`the link '${name.slice(0, 80)}' names no figure panel (preset=...)`);
+  if (!state.preset) throw new UsageError(`the link '${name.slice(0, 80)}' names no figure preset (preset=...)`);
   return { name: state.preset, quick: state.quick, recipe: state.recipe };
 }
 
-/** The options of `reproduce`, and the panels it names (none with --merge). */
+/** The options of `reproduce`, and the presets it names (none with --merge). */
 function reproduceOptions(icl, args) {
   const options = {
     out: undefined,
@@ -60,10 +60,10 @@ function reproduceOptions(icl, args) {
       options[valued[flag]] = flag === '--threads' ? Number(value) : value;
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
     else {
-      const panel = panelArgument(icl, arg);
-      names.push(panel.name);
-      options.quick ||= panel.quick;
-      options.recipe ??= panel.recipe ?? undefined;
+      const preset = presetArgument(icl, arg);
+      names.push(preset.name);
+      options.quick ||= preset.quick;
+      options.recipe ??= preset.recipe ?? undefined;
     }
   }
   if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64)
@@ -71,11 +71,11 @@ function reproduceOptions(icl, args) {
   if (options.recipe !== undefined && !recipeNames.includes(options.recipe)) {
     throw new UsageError(`unknown recipe '${options.recipe}' (known: ${recipeNames.join(', ')})`);
   }
-  // The panel's fragment replaces any the address had, as on the page.
+  // The preset's fragment replaces any the address had, as on the page.
   options.base = options.base.split('#')[0];
   if (options.merge !== undefined) {
     if (names.length > 0 || options.jobsOut !== undefined)
-      throw new UsageError('reproduce --merge takes no preset names and no --jobs-out (the sweep names its panels)');
+      throw new UsageError('reproduce --merge takes no preset names and no --jobs-out (the job manifest names its presets)');
     if (!options.out) throw new UsageError('reproduce --merge needs --out <dir>');
     return { options, chosen: [] };
   }
@@ -93,12 +93,12 @@ function reproduceOptions(icl, args) {
   return { options, chosen };
 }
 
-/** Writes each panel's CSV, JSON and SVG and the fidelity table; the exit status (1 if a panel fails). */
+/** Writes each preset's CSV, JSON and SVG and the fidelity table; the exit status (1 if a preset fails). */
 async function writeReports(results, out, base) {
   // Loaded here, not at the top: the chart library is for the reports only.
-  const { fidelityTable, writePanel } = await import('./report.js');
+  const { fidelityTable, writePreset } = await import('./report.js');
   for (const result of results) {
-    const paths = writePanel(out, result, { base });
+    const paths = writePreset(out, result, { base });
     process.stderr.write(`${result.id}: ${result.seconds.toFixed(1)} s, wrote ${paths.csv}, ${paths.json}, ${paths.svg}\n`);
   }
   const table = fidelityTable(results);
@@ -115,61 +115,61 @@ export async function reproduce(icl, args) {
     checkWritableDirectory(options.jobsOut, '--jobs-out');
     const files = writeJobFiles(
       options.jobsOut,
-      chosen.map((preset) => resolvePanel(preset, { quick, recipe })),
+      chosen.map((preset) => resolvePreset(preset, { quick, recipe })),
       { quick, buildId: icl.buildId },
     );
-    process.stderr.write(`wrote ${files.length} job files and sweep.json into ${options.jobsOut}\n`);
+    process.stderr.write(`wrote ${files.length} job files and jobs.json into ${options.jobsOut}\n`);
     return 0;
   }
   checkWritableDirectory(out);
   const { runJobsInPool } = await import('../run/node-pool.mjs');
-  // The jobs of every chosen panel share one pool, so that no worker idles at the end of one panel while
-  // another finishes it; a panel's time runs from the start until its last job is done.
-  const panels = chosen.map((preset) => {
-    const resolved = resolvePanel(preset, { quick, recipe });
-    const jobs = panelJobs(resolved);
+  // The jobs of every chosen preset share one pool, so that no worker idles at the end of one preset while
+  // another finishes it; a preset's time runs from the start until its last job is done.
+  const presets = chosen.map((preset) => {
+    const resolved = resolvePreset(preset, { quick, recipe });
+    const jobs = presetJobs(resolved);
     return { id: preset.id, resolved, jobs, left: jobs.length, seconds: 0 };
   });
-  const owner = panels.flatMap((panel) => panel.jobs.map(() => panel));
+  const owner = presets.flatMap((preset) => preset.jobs.map(() => preset));
   const started = performance.now();
   const onDone = (j) => {
-    const panel = owner[j];
-    panel.left -= 1;
-    process.stderr.write(`${panel.id}: ${panel.jobs.length - panel.left} of ${panel.jobs.length} jobs done\n`);
-    if (panel.left === 0) panel.seconds = (performance.now() - started) / 1000;
+    const preset = owner[j];
+    preset.left -= 1;
+    process.stderr.write(`${preset.id}: ${preset.jobs.length - preset.left} of ${preset.jobs.length} jobs done\n`);
+    if (preset.left === 0) preset.seconds = (performance.now() - started) / 1000;
   };
   const outputs = await runJobsInPool(
-    panels.flatMap((panel) => panel.jobs),
+    presets.flatMap((preset) => preset.jobs),
     threads,
     { onDone },
   );
   let first = 0;
-  const results = panels.map((panel) => {
-    const panelOutputs = outputs.slice(first, (first += panel.jobs.length));
-    return panelResult(icl, panel.resolved, panel.jobs, panelOutputs, { quick, seconds: panel.seconds });
+  const results = presets.map((preset) => {
+    const presetOutputs = outputs.slice(first, (first += preset.jobs.length));
+    return presetResult(icl, preset.resolved, preset.jobs, presetOutputs, { quick, seconds: preset.seconds });
   });
   const status = await writeReports(results, out, base);
   process.stderr.write(`total ${((performance.now() - started) / 1000).toFixed(1)} s on ${threads} threads\n`);
   return status;
 }
 
-/** `reproduce --merge`: the reports of a sweep run as job files. A panel's time is the sum of its jobs'. */
+/** `reproduce --merge`: the reports of a run written as job files. A preset's time is the sum of its jobs'. */
 async function merge(icl, { merge: jobsDir, results: resultsDir, out, base }) {
   checkWritableDirectory(out);
-  let sweep;
+  let merged;
   try {
-    sweep = readJobResults(jobsDir, resultsDir ?? jobsDir);
+    merged = readJobResults(jobsDir, resultsDir ?? jobsDir);
   } catch (error) {
     if (error instanceof JobFileError) throw new InputError(error.message);
     throw error;
   }
-  for (const build of sweep.otherBuilds) {
+  for (const build of merged.otherBuilds) {
     process.stderr.write(
-      `icl-playground: some results were made by build ${build}, not ${sweep.buildId} which wrote the jobs; their numbers may differ\n`,
+      `icl-playground: some results were made by build ${build}, not ${merged.buildId} which wrote the jobs; their numbers may differ\n`,
     );
   }
-  const results = sweep.panels.map(({ panel, jobs, outputs, seconds }) =>
-    panelResult(icl, panel, jobs, outputs, { quick: sweep.quick, seconds }),
+  const results = merged.presets.map(({ preset, jobs, outputs, seconds }) =>
+    presetResult(icl, preset, jobs, outputs, { quick: merged.quick, seconds }),
   );
   return writeReports(results, out, base);
 }

@@ -2,12 +2,12 @@
 // The command line: runs the same wasm module as the page, headless in Node.
 //   icl-playground theory <config.json | ->   theory curves of the config as JSON
 //   icl-playground train  <config.json | ->   train, then empirical and theoretical risk as JSON
-//   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--recipe NAME]   figure panels as CSV, JSON and SVG
+//   icl-playground reproduce <preset ... | all> --out <dir> [--quick] [--recipe NAME]   figure presets as CSV, JSON and SVG
 //   icl-playground link   <config.json | -> [--base URL]  the page's link of a config
-//   icl-playground job    <job file> --out <dir>            one job of a sweep written by reproduce --jobs-out
+//   icl-playground job    <job file> --out <dir>            one job of a run written by reproduce --jobs-out
 // Wherever a config is read, a link of the page (or its fragment) may stand in its place.
 // Results go to stdout, progress to stderr, and every error is one line on stderr. Exit status: 0 done;
-// 1 a reproduction missed a panel's tolerance or a training run diverged; 2 bad input (usage, a config
+// 1 a reproduction missed a preset's tolerance or a training run diverged; 2 bad input (usage, a config
 // that cannot be read or is invalid, an --out directory that cannot be written); 3 an unexpected error.
 import { ConfigError, loadIcl } from './icl.js';
 import { buildWarning, configLink, decodeState, looksLikeLink } from './link.js';
@@ -29,19 +29,19 @@ commands:
   train      train the config's models, then print their empirical test risk beside the theory
   link       print the playground's link of the config (--base: the page's address, default none,
              which prints the fragment alone)
-  reproduce  run figure panels (wasm/presets/*.json) and write per panel <id>.csv, <id>.json, <id>.svg
-             and fidelity.txt into <dir>; --quick runs each panel's reduced version; --recipe trains
-             every panel with the named training recipe instead of its own (${recipeNames.join(', ')};
+  reproduce  run figure presets (wasm/presets/*.json) and write per preset <id>.csv, <id>.json, <id>.svg
+             and fidelity.txt into <dir>; --quick runs each preset's reduced version; --recipe trains
+             every preset with the named training recipe instead of its own (${recipeNames.join(', ')};
              README: "Training recipes"); the jobs of all
-             the panels run on one pool of N worker threads (default: the number of cores),
-             costliest first; a panel may be named by its link; every file carries its provenance
+             the presets run on one pool of N worker threads (default: the number of cores),
+             costliest first; a preset may be named by its link; every file carries its provenance
              (link, build, date, the config of each curve, seeds), the link being --base URL (the
              page's address; default none, so the link is the bare fragment #v=1&...) followed by the
-             panel's fragment
-             --jobs-out writes every job of the panels as a file (<panel>-<k>.job.json) and the
-             manifest sweep.json into <dir> instead of running them, for a batch engine to fan out
-  job        train one job file and write its <panel>-<k>.result.json into <dir>
-  reproduce --merge   assemble the results (from --results, default the jobs dir) of a sweep written
+             preset's fragment
+             --jobs-out writes every job of the presets as a file (<preset>-<k>.job.json) and the
+             manifest jobs.json into <dir> instead of running them, for a batch engine to fan out
+  job        train one job file and write its <preset>-<k>.result.json into <dir>
+  reproduce --merge   assemble the results (from --results, default the jobs dir) of a run written
              with --jobs-out into the same files as a reproduction run in one process
 
 <config> is a JSON file, '-' for standard input, or a link of the page (or its fragment, quoted for
@@ -56,7 +56,7 @@ function readConfig(icl, text) {
   }
   if (state.config === null) {
     throw new UsageError(
-      `this link is of the figure panel '${state.preset}'; run it with: icl-playground reproduce '${text.trim()}' --out <dir>`,
+      `this link is of the figure preset '${state.preset}'; run it with: icl-playground reproduce '${text.trim()}' --out <dir>`,
     );
   }
   return icl.normalizeConfig(state.config);

@@ -21,12 +21,12 @@ export interface PageStateInput extends LinkFlags {
   /** Needed with `config`. */
   schema?: ConfigSchema;
   preset?: string | null;
-  /** The panel's training recipe by name; written only with `preset`. */
+  /** The preset's training recipe by name; written only with `preset`. */
   recipe?: string | null;
 }
 
 export interface DecodedState {
-  /** The config patch the link names (unvalidated; the core fills in the rest), or null for a link of a panel alone. */
+  /** The config patch the link names (unvalidated; the core fills in the rest), or null for a link of a preset alone. */
   config: Record<string, unknown> | null;
   preset: string | null;
   /** The recipe the link names (unchecked), or null. */
@@ -49,7 +49,7 @@ export function setPath(object: Record<string, unknown>, path: string, value: un
 export function configEntries(config: Config, schema: ConfigSchema): [string, string][];
 export function encodeState(state: PageStateInput): string;
 export function configLink(options: { config: Config; schema: ConfigSchema; buildId: string; base?: string }): string;
-export function panelLink(options: { preset: string; recipe?: string; quick?: boolean; buildId: string; base?: string }): string;
+export function presetLink(options: { preset: string; recipe?: string; quick?: boolean; buildId: string; base?: string }): string;
 export function looksLikeLink(text: string): boolean;
 export function decodeState(link: string, schema: ConfigSchema): DecodedState;
 export function buildWarning(linkBuildId: string | null, buildId: string): string | null;

@@ -4,8 +4,8 @@
 //   <config path>=<value>                  each config field whose value differs from its default in
 //                                          the core's schema (d=7, data.kind=rag, n=5,10,20,
 //                                          model.lora=1 for a field that is present or absent)
-//   preset=<panel id>  quick=1             the chosen figure panel and its reduced run
-//   recipe=<name>                          the panel's training recipe (run/recipes.js)
+//   preset=<id>  quick=1                   the chosen figure preset and its reduced run
+//   recipe=<name>                          the preset's training recipe (run/recipes.js)
 //   log=1  fit=1                           chart options (log n axis, fitted risk axis)
 //   run=1  embed=1  hide=a,b  autoplay=1   what opening the link does
 // Values are typed by the schema and validated by the core: decoding never judges a value, it only
@@ -118,8 +118,8 @@ export function configLink({ config, schema, buildId, base = '' }) {
   return `${base}#${encodeState({ config, schema, buildId })}`;
 }
 
-/** The link of a figure panel: `base` + `#v=1&b=<build>&preset=<id>[&recipe=<name>][&quick=1]`. */
-export function panelLink({ preset, recipe, quick = false, buildId, base = '' }) {
+/** The link of a figure preset: `base` + `#v=1&b=<build>&preset=<id>[&recipe=<name>][&quick=1]`. */
+export function presetLink({ preset, recipe, quick = false, buildId, base = '' }) {
   return `${base}#${encodeState({ preset, recipe, quick, buildId })}`;
 }
 

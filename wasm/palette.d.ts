@@ -13,18 +13,18 @@ export const TEXT: string;
 export const MUTED: string;
 export const FONT_FAMILY: string;
 export function theoryCurveColor(index: number): string;
-export function panelCurveColor(index: number): string;
+export function presetCurveColor(index: number): string;
 export const MODELS: readonly string[];
 export function modelColor(index: number): string;
 export const CURVE_SYMBOLS: readonly string[];
 export const CURVE_DASHES: readonly (string | null)[];
 export const TOLERANCE_BAND: string;
-export interface PanelCurveStyle {
+export interface PresetCurveStyle {
   color: string;
   symbol: string;
   r: number;
   dash: string | null;
 }
-export function panelCurveStyle(index: number): PanelCurveStyle;
+export function presetCurveStyle(index: number): PresetCurveStyle;
 export const REFERENCE_DASHES: readonly string[];
 export function theoryCurveDash(index: number): string;

@@ -1,25 +1,25 @@
 // Typings of wasm/provenance.js: the provenance every exported file carries (page and command line).
-import type { CurveResult, Panel, PanelResult } from '../run/sweep.js';
+import type { CurveResult, Preset, PresetResult } from '../run/preset.js';
 
 export interface Provenance<C = unknown> {
-  /** The link that reproduces the file's content (the page's address with its fragment, or a panel's link). */
+  /** The link that reproduces the file's content (the page's address with its fragment, or a preset's link). */
   link: string;
   buildId: string;
   /** ISO 8601, UTC. */
   date: string;
-  /** The full normalised config of a run, or a panel's PanelConfig. */
+  /** The full normalised config of a run, or a preset's PresetConfig. */
   config: C;
-  /** The run's seed; a panel's seeds. */
+  /** The run's seed; a preset's seeds. */
   seed: number | number[];
-  /** A figure panel's training recipe in words (run/recipes.js describeRecipe). */
+  /** A figure preset's training recipe in words (run/recipes.js describeRecipe). */
   recipe?: string;
 }
 
-/** What fixes a figure panel's run. Each job is a curve's config with `seed` (and, off the n axis, `axis.field`) set. */
-export interface PanelConfig {
-  preset: string;
+/** What fixes a figure preset's run. Each job is a curve's config with `seed` (and, off the n axis, `axis.field`) set. */
+export interface PresetConfig {
+  id: string;
   quick: boolean;
-  panel: Panel;
+  preset: Preset;
   curves: { label: string; config: CurveResult['config'] }[];
 }
 
@@ -36,8 +36,8 @@ export function provenance<C>(options: {
   date?: Date | string;
   recipe?: string;
 }): Provenance<C>;
-export function panelConfig(result: PanelResult): PanelConfig;
-export function panelProvenance(result: PanelResult, options: { link: string; date?: Date | string }): Provenance<PanelConfig>;
+export function presetConfig(result: PresetResult): PresetConfig;
+export function presetProvenance(result: PresetResult, options: { link: string; date?: Date | string }): Provenance<PresetConfig>;
 
 export function csvHeader(record: Provenance): string;
 export function toCsv(record: Provenance, table: Table): string;

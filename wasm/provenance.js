@@ -5,42 +5,42 @@
 //   JSON: a `provenance` field beside the data;
 //   SVG:  a <metadata> element holding the provenance JSON, and a visible caption;
 //   PNG:  the caption in the picture, and the JSON in an iTXt chunk.
-// A figure panel's provenance also names its training recipe in words (CSV: # recipe:; the caption).
+// A figure preset's provenance also names its training recipe in words (CSV: # recipe:; the caption).
 // Each format can be read back (readCsv, readSvgProvenance, readPngProvenance), so tests and users
 // recover the config from a file. Plain JavaScript with no Node-only import: it runs in the page too.
 
 import { describeRecipe } from '../run/recipes.js';
 
 /**
- * The provenance record. `seed` is the run's seed (a panel: its list of seeds); `date` a Date or an
- * ISO string, now by default; `recipe` a figure panel's training recipe in words.
+ * The provenance record. `seed` is the run's seed (a preset: its list of seeds); `date` a Date or an
+ * ISO string, now by default; `recipe` a figure preset's training recipe in words.
  */
 export function provenance({ link, buildId, config, seed = config?.seed, date = new Date(), recipe }) {
   return { link, buildId, date: new Date(date).toISOString(), config, seed, ...(recipe ? { recipe } : {}) };
 }
 
 /**
- * What fixes a figure panel's run: its id, the quick flag, the resolved panel (quick patch applied) and
- * each curve's normalised config (sweep.js panelResult). Each job of the panel is its curve's config
- * with `seed` set to one of the panel's seeds and, off the n axis, `axis.field` to one of `axis.values`.
+ * What fixes a figure preset's run: its id, the quick flag, the resolved preset (quick patch applied) and
+ * each curve's normalised config (preset.js presetResult). Each job of the preset is its curve's config
+ * with `seed` set to one of the preset's seeds and, off the n axis, `axis.field` to one of `axis.values`.
  */
-export function panelConfig(result) {
+export function presetConfig(result) {
   return {
-    preset: result.id,
+    id: result.id,
     quick: result.quick,
-    panel: result.panel,
+    preset: result.preset,
     curves: result.curves.map((curve) => ({ label: curve.label, config: curve.config })),
   };
 }
 
-/** The provenance of a panel's result (sweep.js PanelResult); `link` is its panelLink. */
-export function panelProvenance(result, { link, date }) {
-  const { recipe } = result.panel;
+/** The provenance of a preset's result (preset.js PresetResult); `link` is its presetLink. */
+export function presetProvenance(result, { link, date }) {
+  const { recipe } = result.preset;
   return provenance({
     link,
     buildId: result.buildId,
-    config: panelConfig(result),
-    seed: result.panel.seeds,
+    config: presetConfig(result),
+    seed: result.preset.seeds,
     date,
     recipe: recipe ? describeRecipe(recipe.name, recipe) : undefined,
   });

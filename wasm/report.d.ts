@@ -1,14 +1,14 @@
-// Typings of wasm/report.js (Node only): a panel's result as files with their provenance.
-import type { PanelConfig, Provenance } from './provenance.js';
-import type { PanelResult } from '../run/sweep.js';
+// Typings of wasm/report.js (Node only): a preset's result as files with their provenance.
+import type { PresetConfig, Provenance } from './provenance.js';
+import type { PresetResult } from '../run/preset.js';
 
-export function reportProvenance(result: PanelResult, options?: { base?: string; date?: Date | string }): Provenance<PanelConfig>;
-export function panelCsv(result: PanelResult, record?: Provenance<PanelConfig>): string;
-export function panelJson(result: PanelResult, record?: Provenance<PanelConfig>): string;
-export function panelSvg(result: PanelResult, record?: Provenance<PanelConfig>): string;
-export function writePanel(
+export function reportProvenance(result: PresetResult, options?: { base?: string; date?: Date | string }): Provenance<PresetConfig>;
+export function presetCsv(result: PresetResult, record?: Provenance<PresetConfig>): string;
+export function presetJson(result: PresetResult, record?: Provenance<PresetConfig>): string;
+export function presetSvg(result: PresetResult, record?: Provenance<PresetConfig>): string;
+export function writePreset(
   dir: string,
-  result: PanelResult,
+  result: PresetResult,
   options?: { base?: string; date?: Date | string },
 ): { csv: string; json: string; svg: string };
-export function fidelityTable(results: PanelResult[]): string;
+export function fidelityTable(results: PresetResult[]): string;

@@ -1,5 +1,5 @@
-// The top of a risk axis, shared by the page's chart (web/src/chart.ts) and the panel charts
-// (panel-chart.js): fitted to the sound values, so one runaway point never flattens the rest. The
+// The top of a risk axis, shared by the page's chart (web/src/chart.ts) and the preset charts
+// (preset-chart.js): fitted to the sound values, so one runaway point never flattens the rest. The
 // theory always fits; an empirical value fits up to OUTLIER_FACTOR times the theory's maximum (a live
 // estimate early in training sits about there); a value above is an outlier, drawn as a mark at the
 // top edge with its value in its tooltip instead of stretching the axis.

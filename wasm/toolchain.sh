@@ -16,7 +16,7 @@ case "$purpose" in
   bench) packages+=(g++) ;;
   # clang, its compiler-rt (libFuzzer and the sanitizer runtimes; clang-14 only recommends it) and
   # llvm-symbolizer-14 (file and line in the sanitizers' reports): the ASan/UBSan build and the fuzzer;
-  # GNU parallel: the job-file test fans a sweep out with it; clang-format: the formatting check.
+  # GNU parallel: the job-file test fans job files out with it; clang-format: the formatting check.
   test) packages+=(g++ libgtest-dev chromium clang libclang-rt-14-dev llvm-14 parallel clang-format) ;;
   *) echo "usage: bash wasm/toolchain.sh start|test|bench" >&2; exit 2 ;;
 esac

@@ -3,7 +3,7 @@
 //
 // Draw order inside a prompt is fixed: the task, then the query, then the context tokens in order.
 // Hence a prompt drawn for max_n = 40 starts with exactly the prompt drawn for max_n = 20, and the
-// model trained at n = 20 sees the same data whatever other n share its sweep.
+// model trained at n = 20 sees the same data whatever other n share its bank.
 #pragma once
 
 #include <memory>

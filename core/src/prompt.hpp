@@ -2,7 +2,7 @@
 // [x, y] (the model sees the query with its label masked to 0; y is the target). Context token t is
 // the (t+1)-th most recent token before the query, i.e. at lag t+1: a model with context n reads
 // tokens 0..n-1, the n tokens right before the query. (Reading the most recent tokens, not the first
-// ones, is what keeps a drifting task's law right for every n of a sweep.)
+// ones, is what keeps a drifting task's law right for every n of a bank.)
 // Prompts are stored in groups of `lanes` prompts, lane-interleaved: value (slot, lane) sits at
 // slot * lanes + lane, so one SIMD load reads one slot of every prompt in the group.
 #pragma once

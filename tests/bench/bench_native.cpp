@@ -32,7 +32,7 @@ Timing time_each(int warmup, int repeats, Work work) {
 }  // namespace
 
 // The workloads of issues 2 and 4: d = 20, n = 40, batch 1024, one model each; and banks of 12 models
-// (one per context length, all on the same prompts), as a figure sweep runs them.
+// (one per context length, all on the same prompts), as a preset's job runs them.
 struct Workload {
   const char* name;
   const char* config;

@@ -1,13 +1,13 @@
 // A benchmark, not a test: runs the three Figure 2 presets (fig2a, fig2b, fig2c) one after another
 // through the page's "Figure presets" section in headless Chromium, at their default settings, with
-// each training recipe asked for (the panels' own, then paper-spec §4's by default), and prints the wall
-// seconds of each panel and in total with its fidelity line, and each recipe's total as a ratio to the
-// first's; beside each panel, the CPU seconds the browser spent outside the workers (the page's drawing,
+// each training recipe asked for (the presets' own, then paper-spec §4's by default), and prints the wall
+// seconds of each preset and in total with its fidelity line, and each recipe's total as a ratio to the
+// first's; beside each preset, the CPU seconds the browser spent outside the workers (the page's drawing,
 // compositing and messaging: time the workers did not get). It asserts nothing.
 //
 //   npx vite build                                          # the bench builds nothing itself
 //   node tests/bench/presets-browser.mjs                    # own recipe, then paper (many minutes)
-//   node tests/bench/presets-browser.mjs --recipes own      # the panels' own recipe only
+//   node tests/bench/presets-browser.mjs --recipes own      # the presets' own recipe only
 //   node tests/bench/presets-browser.mjs --quick            # the reduced versions: a smoke run of seconds
 //
 // It serves build-web/ on 127.0.0.1 (a free port) and drives /usr/bin/chromium with playwright-core,
@@ -21,7 +21,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const PANELS = ['fig2a-noiseless-iid', 'fig2b-noisy-labels', 'fig2c-nonisotropic-task'];
+const PRESETS = ['fig2a-noiseless-iid', 'fig2b-noisy-labels', 'fig2c-nonisotropic-task'];
 const BUILD_DIR = fileURLToPath(new URL('../../build-web/', import.meta.url));
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -83,7 +83,7 @@ async function serve(directory) {
 
 /**
  * CPU seconds of every thread of the browser's processes except the Web Workers' (Linux /proc; null
- * elsewhere). The workers end with their panel, so the difference across a panel is the page's own cost.
+ * elsewhere). The workers end with their preset, so the difference across a preset is the page's own cost.
  */
 function browserCpuSeconds(userDataDir) {
   try {
@@ -160,12 +160,12 @@ try {
   const quickBox = page.locator('#preset-quick');
   const totals = [];
   for (const recipe of recipes) {
-    console.log(`\nrecipe ${recipe}${recipe === 'own' ? " (each panel's own)" : ''}`);
+    console.log(`\nrecipe ${recipe}${recipe === 'own' ? " (each preset's own)" : ''}`);
     let total = 0;
-    for (const id of PANELS) {
+    for (const id of PRESETS) {
       await page.locator('#preset-id').selectOption(id);
       if ((await quickBox.isChecked()) !== quick) await quickBox.setChecked(quick);
-      // "own" is the first choice, the panel's own recipe.
+      // "own" is the first choice, the preset's own recipe.
       if (recipe === 'own') await page.locator('#preset-recipe').selectOption({ index: 0 });
       else await page.locator('#preset-recipe').selectOption(recipe);
       const started = performance.now();
@@ -190,7 +190,7 @@ try {
       total += seconds;
       const result = await page.evaluate(() => window.__iclPresetResult);
       console.log(
-        `${id.padEnd(26)} ${seconds.toFixed(1).padStart(7)} s   ${fidelityLine(result)}   [${result.panel.recipe.name}]   ${pageCpu}`,
+        `${id.padEnd(26)} ${seconds.toFixed(1).padStart(7)} s   ${fidelityLine(result)}   [${result.preset.recipe.name}]   ${pageCpu}`,
       );
     }
     console.log(`${'total'.padEnd(26)} ${total.toFixed(1).padStart(7)} s`);

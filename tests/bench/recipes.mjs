@@ -1,17 +1,17 @@
-// A benchmark, not a test: the recipe search. For each recipe, every chosen figure panel at full size
-// (all its points and seeds) runs on one pool of worker threads; it prints each panel's median and
+// A benchmark, not a test: the recipe search. For each recipe, every chosen figure preset at full size
+// (all its points and seeds) runs on one pool of worker threads; it prints each preset's median and
 // largest gap against its tolerance, and the recipe's wall time and CPU time, the CPU time also as a ratio
 // to the first recipe's (the machine's load moves wall time; CPU time moves less).
-//   node tests/bench/recipes.mjs [--recipes own,paper,...] [--panels fig2,...|all] [--threads k] [--list]
-// "own" is each panel's own recipe (wasm/presets/*.json), the other names are run/recipes.js's or the
-// candidates below; --panels takes preset ids, "fig2" (its three panels) or "all" (the default).
+//   node tests/bench/recipes.mjs [--recipes own,paper,...] [--presets fig2,...|all] [--threads k] [--list]
+// "own" is each preset's own recipe (wasm/presets/*.json), the other names are run/recipes.js's or the
+// candidates below; --presets takes preset ids, "fig2" (its three presets) or "all" (the default).
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadIcl } from '../../wasm/icl.js';
 import { runJobsInPool } from '../../run/node-pool.mjs';
 import { merge } from '../../run/merge.js';
 import { describeRecipe, recipeNamed, recipes } from '../../run/recipes.js';
-import { panelJobs, panelResult, resolvePanel } from '../../run/sweep.js';
+import { presetJobs, presetResult, resolvePreset } from '../../run/preset.js';
 
 // Candidates of the search beside the named recipes: each a named recipe with a patch.
 const candidates = {
@@ -58,16 +58,16 @@ if (process.argv.includes('--list')) {
 }
 
 const recipeList = option('recipes', 'own,paper').split(',');
-const panelOption = option('panels', 'all');
+const presetOption = option('presets', 'all');
 const threads = Number(option('threads', availableParallelism()));
 const chosen =
-  panelOption === 'all'
+  presetOption === 'all'
     ? presets
-    : panelOption
+    : presetOption
         .split(',')
         .flatMap((id) => (id === 'fig2' ? presets.filter((p) => p.id.startsWith('fig2')) : presets.filter((p) => p.id === id)));
 if (chosen.length === 0) {
-  console.error(`no panel matches --panels ${panelOption} (known: ${presets.map((p) => p.id).join(', ')}, fig2, all)`);
+  console.error(`no preset matches --presets ${presetOption} (known: ${presets.map((p) => p.id).join(', ')}, fig2, all)`);
   process.exit(2);
 }
 
@@ -75,15 +75,15 @@ const icl = await loadIcl();
 const percent = (x) => (x === null ? '—' : `${(100 * x).toFixed(2)} %`);
 const rows = [];
 for (const name of recipeList) {
-  const panels = chosen.map((preset) => {
-    const resolved = resolvePanel(preset);
+  const runs = chosen.map((preset) => {
+    const resolved = resolvePreset(preset);
     if (name !== 'own') resolved.recipe = { name, ...recipeOf(name) };
-    return { resolved, jobs: panelJobs(resolved) };
+    return { resolved, jobs: presetJobs(resolved) };
   });
   const cpuStart = process.cpuUsage();
   const started = performance.now();
   const outputs = await runJobsInPool(
-    panels.flatMap((panel) => panel.jobs),
+    runs.flatMap((run) => run.jobs),
     threads,
   );
   const seconds = (performance.now() - started) / 1000;
@@ -91,8 +91,8 @@ for (const name of recipeList) {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   let first = 0;
   let passed = 0;
-  for (const { resolved, jobs } of panels) {
-    const { id, fidelity, curves } = panelResult(icl, resolved, jobs, outputs.slice(first, (first += jobs.length)), {
+  for (const { resolved, jobs } of runs) {
+    const { id, fidelity, curves } = presetResult(icl, resolved, jobs, outputs.slice(first, (first += jobs.length)), {
       quick: false,
       seconds,
     });
@@ -114,7 +114,7 @@ for (const name of recipeList) {
   }
   rows.push({ name, seconds, cpuSeconds, passed });
   console.log(
-    `${name}: ${passed} of ${panels.length} panels pass; ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU on ${threads} threads\n`,
+    `${name}: ${passed} of ${runs.length} presets pass; ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU on ${threads} threads\n`,
   );
 }
 const baseline = rows[0];

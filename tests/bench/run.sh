@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench [-- steps | recipes [options]]`: builds both targets, then prints figures (it asserts
 # nothing):
-#   (no argument)  the per-step figures (wasm beside native), then Figure 2 in Node with the panels' own
+#   (no argument)  the per-step figures (wasm beside native), then Figure 2 in Node with the presets' own
 #                  training recipe and with paper-spec §4's, each with its fidelity, and their ratio;
 #   steps          the per-step figures only;
 #   recipes ...    the recipe search, tests/bench/recipes.mjs with the options given (--list names them).
@@ -19,7 +19,7 @@ case "${1:-all}" in
   all)
     node tests/bench/bench.mjs
     echo
-    echo "Figure 2 in Node: the panels' own recipe, then paper-spec §4's (the second takes many minutes)"
-    node tests/bench/recipes.mjs --panels fig2 --recipes own,paper ;;
+    echo "Figure 2 in Node: the presets' own recipe, then paper-spec §4's (the second takes many minutes)"
+    node tests/bench/recipes.mjs --presets fig2 --recipes own,paper ;;
   *) echo "usage: npm run bench [-- steps | recipes [options]]" >&2; exit 2 ;;
 esac

@@ -23,7 +23,7 @@ TEST(AttentionGradient, MatchesCentralFiniteDifferences) {
     for (int rank : {4, 2, 1}) {  // full rank (D = 4) and low rank, each in both forms
       const AttentionShape shape{3, rank, form};
       const PromptLayout layout{3, 6};
-      const int n = 4;  // fewer tokens than stored, as in a sweep
+      const int n = 4;  // fewer tokens than stored, as in a bank
       std::mt19937_64 rng(42);
       const std::vector<double> weights = random_vector(static_cast<std::size_t>(shape.parameter_count()), 0.5, rng);
       const Prompts prompts = random_prompts(layout, 5, rng);

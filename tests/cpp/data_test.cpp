@@ -1,5 +1,5 @@
 // The IID data model (paper-spec §1 a-c): sample moments against the model, the prefix property that
-// lets one prompt serve every n of a sweep, and the SIMD fill against its scalar twin.
+// lets one prompt serve every n of a bank, and the SIMD fill against its scalar twin.
 #include <cmath>
 #include <utility>
 #include <vector>

@@ -1,15 +1,15 @@
 // End-to-end: the export buttons. A small config trained on the page, then each button of the main
 // chart and of the read-outs clicked as a user would, the download captured, and its provenance read
 // back: the same normalised config as the run's (window.__iclResult), the page's link, the build.
-// The same for a quick preset panel (window.__iclPresetResult), whose files must hold the command
+// The same for a quick preset (window.__iclPresetResult), whose files must hold the command
 // line's table and JSON. The files and screenshots land in tests/e2e/output/ for a look.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, test } from 'vitest';
-import { panelLink } from '../../wasm/link.js';
+import { presetLink } from '../../wasm/link.js';
 import { readCsv, readPngProvenance, readSvgProvenance, type Provenance } from '../../wasm/provenance.js';
-import { panelTable, type PanelResult } from '../../run/sweep.js';
+import { presetTable, type PresetResult } from '../../run/preset.js';
 import type { TrainingResult } from '../../web/src/protocol.ts';
 import { requestsElsewhere } from './browser.ts';
 import { choosePreset, fillConfig, lastPresetResult, lastResult, waitForPresetState, waitForState, waitUntilReady } from './page-driver.ts';
@@ -248,28 +248,28 @@ describe('export', () => {
     expectNoErrors(recorded);
   });
 
-  test('a quick preset panel exports the command line’s table and JSON with the panel’s provenance', async () => {
+  test('a quick preset exports the command line’s table and JSON with the preset’s provenance', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
     await choosePreset(page, 'fig3-low-rank');
     expect(await page.locator('#preset-export').isVisible()).toBe(false);
     await page.locator('#preset-run').click();
     expect(await waitForPresetState(page, ['done', 'error', 'cancelled'])).toBe('done');
-    const result = (await lastPresetResult(page)) as PanelResult;
+    const result = (await lastPresetResult(page)) as PresetResult;
     await expectExportBar(page, 'preset-export');
     const files = await downloadAll(page, 'preset-export');
     expect(files.csv.name).toBe('icl-fig3-low-rank-quick.csv');
 
     const base = page.url().split('#')[0] as string;
     const config = {
-      preset: 'fig3-low-rank',
+      id: 'fig3-low-rank',
       quick: true,
-      panel: result.panel,
+      preset: result.preset,
       curves: result.curves.map((curve) => ({ label: curve.label, config: curve.config })),
     };
-    const link = panelLink({ preset: 'fig3-low-rank', recipe: 'low-rank', quick: true, buildId: result.buildId, base });
+    const link = presetLink({ preset: 'fig3-low-rank', recipe: 'low-rank', quick: true, buildId: result.buildId, base });
     expect(link).toBe(`${base}#v=1&b=${encodeURIComponent(result.buildId)}&preset=fig3-low-rank&recipe=low-rank&quick=1`);
-    await expectProvenance(page, files, { link, buildId: result.buildId, config, seed: result.panel.seeds });
+    await expectProvenance(page, files, { link, buildId: result.buildId, config, seed: result.preset.seeds });
     // The files name the recipe in words, as the chart does.
     expect(readCsv(files.csv.text).provenance.recipe).toMatch(/^low-rank: 1500 steps of 512 prompts; /);
     expect(files.svg.text).toContain('recipe low-rank: 1500 steps of 512 prompts');
@@ -279,7 +279,7 @@ describe('export', () => {
     }
 
     // The table and the JSON are those `icl-playground reproduce` writes.
-    const table = panelTable(result);
+    const table = presetTable(result);
     const csv = readCsv(files.csv.text);
     expect(csv.columns).toEqual(table.columns);
     expect(csv.rows).toEqual(table.rows.map((row) => row.map(String)));

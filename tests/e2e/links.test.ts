@@ -1,6 +1,6 @@
 // End-to-end: links and embedding. The address bar follows the form, a link restores the page and
 // runs to the command line's numbers, a bad link marks its field and runs nothing, and a page on
-// another origin embeds a figure panel that sizes itself and runs.
+// another origin embeds a figure preset that sizes itself and runs.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -53,7 +53,7 @@ describe('links and embedding', () => {
 
     // Copy reproducible link shows the address bar's link.
     await reopened.page.locator('#copy-link').click();
-    expect(await reopened.page.locator('#share-panel textarea').inputValue()).toBe(link);
+    expect(await reopened.page.locator('#share-box textarea').inputValue()).toBe(link);
     expectNoErrors(recorded);
     expectNoErrors(reopened);
   });
@@ -111,13 +111,13 @@ describe('links and embedding', () => {
     expectNoErrors(recorded);
   });
 
-  test("a panel's training recipe goes into the link and comes back; an unknown one is named and not used", async () => {
+  test("a preset's training recipe goes into the link and comes back; an unknown one is named and not used", async () => {
     const recorded = await freshPage();
     const { page } = recorded;
     await waitUntilReady(page);
     await page.locator('#preset-id').selectOption('fig2c-nonisotropic-task');
     expect(await page.locator('#preset-recipe').inputValue()).toBe('fast');
-    expect(await page.locator('#preset-recipe option').allTextContents()).toEqual(["fast (this panel's)", 'paper', 'low-rank', 'lora']);
+    expect(await page.locator('#preset-recipe option').allTextContents()).toEqual(["fast (this preset's)", 'paper', 'low-rank', 'lora']);
     await page.locator('#preset-recipe').selectOption('paper');
     await page.locator('#preset-quick').uncheck();
     await expect.poll(() => page.url()).toMatch(/&preset=fig2c-nonisotropic-task&recipe=paper$/);
@@ -125,7 +125,7 @@ describe('links and embedding', () => {
     expect(await page.locator('#preset-recipe-note').textContent()).toBe(
       'Training recipe paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096).',
     );
-    // Another panel starts from its own recipe.
+    // Another preset starts from its own recipe.
     await page.locator('#preset-id').selectOption('fig3-low-rank');
     expect(await page.locator('#preset-recipe').inputValue()).toBe('low-rank');
 
@@ -135,19 +135,19 @@ describe('links and embedding', () => {
     const unknown = await freshPage('#v=1&preset=fig2c-nonisotropic-task&recipe=<b>slow</b>');
     expect(await unknown.page.locator('#preset-recipe').inputValue()).toBe('fast');
     expect(await unknown.page.locator('#link-warnings').textContent()).toContain(
-      'a training recipe this playground does not have, so the panel’s own is chosen: “<b>slow</b>”',
+      'a training recipe this playground does not have, so the preset’s own is chosen: “<b>slow</b>”',
     );
     expect(await unknown.page.locator('#link-warnings b').count()).toBe(0);
     for (const opened of [recorded, reopened, unknown]) expectNoErrors(opened);
   });
 
-  test('a page on another origin embeds a figure panel that sizes itself and runs', async () => {
+  test('a page on another origin embeds a figure preset that sizes itself and runs', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
     await waitUntilReady(page);
     await page.locator('#preset-id').selectOption('fig2a-noiseless-iid');
     await page.locator('#preset-embed-code').click();
-    const snippet = await page.locator('#preset-share-panel textarea').inputValue();
+    const snippet = await page.locator('#preset-share-box textarea').inputValue();
     expect(snippet).toMatch(/^<iframe src="[^"]*#v=1&amp;b=[^"]*&amp;preset=fig2a-noiseless-iid&amp;recipe=fast&amp;quick=1&amp;embed=1"/);
 
     const hostDir = await mkdtemp(join(tmpdir(), 'icl-host-'));
@@ -176,7 +176,7 @@ describe('links and embedding', () => {
         .toBe(reported);
       const scroll = await inner?.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
       expect(scroll).toBe(true);
-      await hostPage.screenshot({ path: `${OUTPUT_DIR}embedded-panel-375.png`, fullPage: true });
+      await hostPage.screenshot({ path: `${OUTPUT_DIR}embedded-preset-375.png`, fullPage: true });
       await hostPage.close();
     } finally {
       await host.close();

@@ -2,7 +2,7 @@
 // path in the core's schema; the other ids are those of web/index.html.
 
 import type { Page } from 'playwright-core';
-import type { PanelResult } from '../../run/sweep.js';
+import type { PresetResult } from '../../run/preset.js';
 import type { ConfigFieldPath } from '../../wasm/icl.js';
 import { controlId } from '../../web/src/form.ts';
 import type { TrainingResult } from '../../web/src/protocol.ts';
@@ -71,7 +71,7 @@ export async function waitForPresetState(page: Page, states: PresetState[], time
   return (await handle.jsonValue()) as PresetState;
 }
 
-/** Picks a panel and the quick or full variant, as a user would. */
+/** Picks a preset and the quick or full variant, as a user would. */
 export async function choosePreset(page: Page, id: string, quick = true): Promise<void> {
   await waitForPresetState(page, ['idle', 'done', 'cancelled', 'error']);
   await page.locator('#preset-id').selectOption(id);
@@ -80,7 +80,7 @@ export async function choosePreset(page: Page, id: string, quick = true): Promis
 
 /**
  * Presses `buttonId` from inside the page as soon as the preset run has trained its first steps. A
- * quick panel trains in a second or two, too little to be sure a click from the test process lands
+ * quick preset trains in a second or two, too little to be sure a click from the test process lands
  * mid-run; the button's own click handler runs all the same. Start it before pressing Run, await it after.
  */
 export function pressOnceTraining(page: Page, buttonId: 'preset-pause' | 'preset-cancel'): Promise<number> {
@@ -125,6 +125,6 @@ export function pressOnceJobsDone(page: Page, buttonId: 'preset-pause' | 'preset
   );
 }
 
-export async function lastPresetResult(page: Page): Promise<PanelResult | undefined> {
+export async function lastPresetResult(page: Page): Promise<PresetResult | undefined> {
   return page.evaluate(() => window.__iclPresetResult);
 }

@@ -1,4 +1,4 @@
-// End-to-end: the "Figure presets" section. Quick panels run on the page's pool of workers and must give
+// End-to-end: the "Figure presets" section. Quick presets run on the page's pool of workers and must give
 // the command line's numbers (the same wasm binary, so equal to 1e-12 relative; in practice bit for
 // bit): the command line runs in this test (`reproduce <id> --quick`) while the browser starts. Pause
 // must hold the workers and Resume finish with the same numbers; Cancel must stop them and leave the
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { PanelResult } from '../../run/sweep.js';
+import type { PresetResult } from '../../run/preset.js';
 import { requestsElsewhere } from './browser.ts';
 import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
 import { choosePreset, lastPresetResult, pressOnceJobsDone, pressOnceTraining, waitForPresetState } from './page-driver.ts';
@@ -29,31 +29,31 @@ const FIG2A = 'fig2a-noiseless-iid';
 const run = promisify(execFile);
 
 /** `icl-playground reproduce <id> --quick`, as a user would run it; its <id>.json. */
-async function cliResult(id: string): Promise<PanelResult> {
+async function cliResult(id: string): Promise<PresetResult> {
   const out = await mkdtemp(join(tmpdir(), 'icl-e2e-cli-'));
   try {
     await run(process.execPath, ['wasm/cli.mjs', 'reproduce', id, '--quick', '--threads', '1', '--out', out], { cwd: ROOT }).catch(
       (error: { code?: unknown }) => {
-        // Status 1 means a panel missed its tolerance: the numbers are written all the same.
+        // Status 1 means a preset missed its tolerance: the numbers are written all the same.
         if (error.code !== 1) throw error;
       },
     );
-    return JSON.parse(await readFile(join(out, `${id}.json`), 'utf8')) as PanelResult;
+    return JSON.parse(await readFile(join(out, `${id}.json`), 'utf8')) as PresetResult;
   } finally {
     await rm(out, { recursive: true, force: true });
   }
 }
 
-const cli = new Map<string, Promise<PanelResult>>();
+const cli = new Map<string, Promise<PresetResult>>();
 
-function fromCli(id: string): Promise<PanelResult> {
+function fromCli(id: string): Promise<PresetResult> {
   const result = cli.get(id);
   if (!result) throw new Error(`no command-line run of ${id}`);
   return result;
 }
 
 /** Every empirical risk (per point and seed) and theory value equal to 1e-12 relative. */
-function expectSameNumbers(browser: PanelResult | undefined, reference: PanelResult): void {
+function expectSameNumbers(browser: PresetResult | undefined, reference: PresetResult): void {
   expect(browser).toBeDefined();
   if (!browser) return;
   expect(browser.id).toBe(reference.id);
@@ -109,7 +109,7 @@ const pages = usePageSession((page) => waitForPresetState(page, ['idle'], 60_000
 const { freshPage, openedPages } = pages;
 
 describe('figure presets', () => {
-  test('a quick panel runs to the end: chart marks per curve, a fidelity verdict, the command line’s numbers', async () => {
+  test('a quick preset runs to the end: chart marks per curve, a fidelity verdict, the command line’s numbers', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
     // Every preset is offered, the quick run is the default.
@@ -135,10 +135,10 @@ describe('figure presets', () => {
     // The chart: per curve the empirical mean (line and one marker per point: a circle, a square, a
     // diamond; the first line solid, the others dashed, so curves drawn over each other still show) and
     // the dotted theory; one seed, so no spread band; the IID data model has no asymptotic
-    // approximation. Under it the gap panel: one marker per point and the tolerance band.
+    // approximation. Under it the gap plot: one marker per point and the tolerance band.
     const chart = page.locator('#preset-chart svg');
     await expect.poll(() => chart.count()).toBe(1);
-    expect(await chart.locator('g[data-panel]').evaluateAll((panels) => panels.map((panel) => panel.getAttribute('data-panel')))).toEqual([
+    expect(await chart.locator('g[data-plot]').evaluateAll((plots) => plots.map((plot) => plot.getAttribute('data-plot')))).toEqual([
       'risk',
       'gap',
     ]);
@@ -177,7 +177,7 @@ describe('figure presets', () => {
     const firstError = curves[0]?.points[0]?.gapStandardError ?? Number.NaN;
     expect(firstError).toBeGreaterThan(0);
     expect(await rows.first().locator('td').last().textContent()).toBe(`± ${(100 * firstError).toFixed(2)} %`);
-    // The chart states the recipe the panel was trained with.
+    // The chart states the recipe the preset was trained with.
     expect(await page.locator('#preset-recipe-note').textContent()).toMatch(/^Training recipe low-rank: 1500 steps of 512 prompts; /);
     const verdict = page.locator('#preset-verdict');
     expect(await verdict.isVisible()).toBe(true);
@@ -259,7 +259,7 @@ describe('figure presets', () => {
     await page.waitForTimeout(300);
     expect(await progress(page)).toEqual(stopped);
 
-    // Run again, another panel: along data.gamma (one value in the quick run), attention against H3.
+    // Run again, another preset: along data.gamma (one value in the quick run), attention against H3.
     await choosePreset(page, DRIFT);
     await page.locator('#preset-run').click();
     expect(await waitForPresetState(page, ['done', 'error', 'cancelled'])).toBe('done');
@@ -276,7 +276,7 @@ describe('figure presets', () => {
     expect(await page.locator('#preset-verdict').getAttribute('data-verdict')).toMatch(/^(pass|fail)$/);
     await page.locator('#preset-chart').screenshot({ path: `${OUTPUT_DIR}preset-drift.png` });
 
-    // Going back to the cancelled panel shows no result; the finished one's result is kept.
+    // Going back to the cancelled preset shows no result; the finished one's result is kept.
     await choosePreset(page, FIG2A);
     expect(await page.locator('#preset-chart-empty').isVisible()).toBe(true);
     await choosePreset(page, DRIFT);
@@ -284,7 +284,7 @@ describe('figure presets', () => {
     expectNoErrors(recorded);
   });
 
-  test('a full panel draws its theory at once and live estimates while its jobs train', async () => {
+  test('a full preset draws its theory at once and live estimates while its jobs train', async () => {
     const recorded = await freshPage();
     const { page } = recorded;
     await choosePreset(page, FIG2A, false);

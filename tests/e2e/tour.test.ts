@@ -1,6 +1,6 @@
 // End-to-end: the article (tour.html). Scrolled through, every figure runs its quick preset on the
 // playground's preset runner, one figure at a time, and passes its tolerance, with the numbers of
-// `icl-playground reproduce <id> --quick` (checked for one panel here; presets.test.ts checks the
+// `icl-playground reproduce <id> --quick` (checked for one preset here; presets.test.ts checks the
 // runner itself); every "try this" variation changes the figure's numbers; every figure's embed link
 // opens that figure alone in the playground; the read-outs draw W_eff beside W* and ω beside ω*; the
 // page has no sideways scroll at 375 px, no critical or serious axe-core violation, and makes no
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, test } from 'vitest';
-import type { PanelResult } from '../../run/sweep.js';
+import type { PresetResult } from '../../run/preset.js';
 import { VARIATIONS } from '../../web/src/tour-variations.ts';
 import { requestsElsewhere } from './browser.ts';
 import { expectNoErrors, OUTPUT_DIR, usePageSession } from './page-session.ts';
@@ -52,26 +52,26 @@ async function waitForFigure(page: Page, id: string, states = ['done', 'error', 
   return (await handle.jsonValue()) as string;
 }
 
-async function tourResult(page: Page, id: string, key: string): Promise<PanelResult | undefined> {
+async function tourResult(page: Page, id: string, key: string): Promise<PresetResult | undefined> {
   return page.evaluate(([preset, run]) => window.__iclTour?.[preset as string]?.[run as string], [id, key] as const);
 }
 
 /** Every point's axis value and theory. */
-const theoryNumbers = (result: PanelResult | undefined) =>
+const theoryNumbers = (result: PresetResult | undefined) =>
   (result?.curves ?? []).flatMap((curve) => curve.points.flatMap((point) => [point.x, point.theory]));
 
 /** Every point's empirical means and theory, as one list of numbers. */
-const numbers = (result: PanelResult | undefined) =>
+const numbers = (result: PresetResult | undefined) =>
   (result?.curves ?? []).flatMap((curve) => curve.points.flatMap((point) => [point.x, point.mean, point.theory]));
 
 /** `icl-playground reproduce <id> --quick`, as a reader would run it; its <id>.json. */
-async function cliResult(id: string): Promise<PanelResult> {
+async function cliResult(id: string): Promise<PresetResult> {
   const out = await mkdtemp(join(tmpdir(), 'icl-e2e-tour-cli-'));
   try {
     await promisify(execFile)(process.execPath, ['wasm/cli.mjs', 'reproduce', id, '--quick', '--threads', '1', '--out', out], {
       cwd: ROOT,
     });
-    return JSON.parse(await readFile(join(out, `${id}.json`), 'utf8')) as PanelResult;
+    return JSON.parse(await readFile(join(out, `${id}.json`), 'utf8')) as PresetResult;
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -117,8 +117,8 @@ describe('the article', () => {
       const result = await tourResult(page, id, 'quick');
       expect(result?.fidelity.pass, `${id}: ${JSON.stringify(result?.fidelity)}`).toBe(true);
       expect(await page.locator(`${figure(id)} .verdict`).getAttribute('data-verdict')).toBe('pass');
-      // The chart: a marker per curve and point, the theory, the gap panel with its tolerance band.
-      const chart = page.locator(`${figure(id)} .chart svg.panel-chart`);
+      // The chart: a marker per curve and point, the theory, the gap plot with its tolerance band.
+      const chart = page.locator(`${figure(id)} .chart svg.preset-chart`);
       for (const [c, curve] of (result?.curves ?? []).entries()) {
         expect(await chart.locator(`g[data-curve="${c}"][data-series="empirical-dots"] > *`).count()).toBe(curve.points.length);
         expect(await chart.locator(`g[data-curve="${c}"][data-series="gap-dots"] > *`).count()).toBe(curve.points.length);
@@ -223,7 +223,7 @@ describe('the article', () => {
     for (const id of FIGURES) {
       const host = page.locator(figure(id));
       await host.locator('.tour-share button', { hasText: 'Embed' }).click();
-      const snippet = (await host.locator('.share-panel textarea').inputValue()) ?? '';
+      const snippet = (await host.locator('.share-box textarea').inputValue()) ?? '';
       const src = /<iframe src="([^"]+)"/.exec(snippet)?.[1]?.replaceAll('&amp;', '&');
       expect(src, id).toBeDefined();
       expect(src).toContain(`preset=${id}`);

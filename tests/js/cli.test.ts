@@ -163,7 +163,7 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     expect(JSON.parse(run(['theory', '-'], `${link}\n`).stdout).config).toEqual(b.config);
   });
 
-  it('warns about what a link holds that it cannot read, and refuses a panel link for train', () => {
+  it('warns about what a link holds that it cannot read, and refuses a preset link for train', () => {
     const warned = run(['theory', '#v=1&b=0.0.1+old&d=4&n=5&colour=red']);
     expect(warned.status).toBe(0);
     expect(warned.stderr).toMatch(/does not know, ignored: “colour”/);
@@ -171,9 +171,9 @@ describe('icl-playground command line', { timeout: 60_000 }, () => {
     const invalid = run(['theory', '#v=1&d=0']);
     expect(invalid.status).toBe(2);
     expect(invalid.stderr).toMatch(/invalid config: d must be an integer in \[1, 64\] \(got 0\)/);
-    const panel = run(['train', '#v=1&preset=fig3-rag&quick=1']);
-    expect(panel.status).toBe(2);
-    expect(panel.stderr).toMatch(/figure panel 'fig3-rag'.*reproduce/);
+    const preset = run(['train', '#v=1&preset=fig3-rag&quick=1']);
+    expect(preset.status).toBe(2);
+    expect(preset.stderr).toMatch(/figure preset 'fig3-rag'.*reproduce/);
   });
 
   it('explains its usage for unknown commands and missing files, in one line each', () => {

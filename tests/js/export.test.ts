@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIcl } from '../../wasm/icl.js';
-import { panelLink } from '../../wasm/link.js';
+import { presetLink } from '../../wasm/link.js';
 import { CURVES } from '../../wasm/palette.js';
 import {
   captionLines,
   csvHeader,
-  panelConfig,
+  presetConfig,
   pngWithProvenance,
   provenance,
   readCsv,
@@ -22,9 +22,9 @@ import {
   svgMetadata,
   toCsv,
 } from '../../wasm/provenance.js';
-import { panelSvg } from '../../wasm/report.js';
+import { presetSvg } from '../../wasm/report.js';
 import { describeRecipe } from '../../run/recipes.js';
-import { panelJobs, panelResult, resolvePanel, runJob, type Panel, type PanelResult } from '../../run/sweep.js';
+import { presetJobs, presetResult, resolvePreset, runJob, type Preset, type PresetResult } from '../../run/preset.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'wasm/cli.mjs');
@@ -144,11 +144,11 @@ function crc32(bytes: Uint8Array): number {
 }
 
 const presetDir = join(root, 'wasm/presets');
-const presets: Panel[] = readdirSync(presetDir).map((name) => JSON.parse(readFileSync(join(presetDir, name), 'utf8')));
-const preset = (id: string) => presets.find((p) => p.id === id) as Panel;
+const presets: Preset[] = readdirSync(presetDir).map((name) => JSON.parse(readFileSync(join(presetDir, name), 'utf8')));
+const presetById = (id: string) => presets.find((p) => p.id === id) as Preset;
 
 describe('reproduce writes provenance', { timeout: 120_000 }, () => {
-  it('its CSV, JSON and SVG carry the panel link, the build, the resolved panel and every curve’s config', async () => {
+  it('its CSV, JSON and SVG carry the preset link, the build, the resolved preset and every curve’s config', async () => {
     const out = mkdtempSync(join(tmpdir(), 'icl-provenance-'));
     const id = 'fig3-low-rank';
     const run = spawnSync(
@@ -162,21 +162,21 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
     const csv = readCsv(readFileSync(join(out, `${id}.csv`), 'utf8'));
     const svg = readFileSync(join(out, `${id}.svg`), 'utf8');
 
-    // The resolved config, rebuilt here from the preset: the quick panel and each curve's first job, normalised.
-    const resolved = resolvePanel(preset(id), { quick: true });
-    const jobs = panelJobs(resolved);
+    // The resolved config, rebuilt here from the preset: the quick preset and each curve's first job, normalised.
+    const resolved = resolvePreset(presetById(id), { quick: true });
+    const jobs = presetJobs(resolved);
     const expectedConfig = {
-      preset: id,
+      id,
       quick: true,
-      panel: resolved,
+      preset: resolved,
       curves: resolved.curves.map((curve, c) => ({
         label: curve.label,
         config: icl.normalizeConfig(jobs.find((job) => job.curveIndex === c)?.config),
       })),
     };
-    // The link names the recipe, so that it reproduces the run even if the panel's own recipe changes.
+    // The link names the recipe, so that it reproduces the run even if the preset's own recipe changes.
     const link = `https://example.org/icl/#v=1&b=${encodeURIComponent(icl.buildId)}&preset=${id}&recipe=low-rank&quick=1`;
-    expect(link).toBe(panelLink({ preset: id, recipe: 'low-rank', quick: true, buildId: icl.buildId, base: 'https://example.org/icl/' }));
+    expect(link).toBe(presetLink({ preset: id, recipe: 'low-rank', quick: true, buildId: icl.buildId, base: 'https://example.org/icl/' }));
     const recipe = describeRecipe('low-rank', resolved.recipe);
     expect(recipe).toMatch(/^low-rank: 1500 steps of 512 prompts; rate 0\.03, /);
     const expected = { link, buildId: icl.buildId, config: expectedConfig, seed: resolved.seeds, recipe };
@@ -185,11 +185,11 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
     expect(json.provenance.config).toEqual(expectedConfig);
     expect(csv.provenance).toEqual(json.provenance);
     expect(readSvgProvenance(svg)).toEqual(json.provenance);
-    expect(panelConfig(json)).toEqual(expectedConfig);
+    expect(presetConfig(json)).toEqual(expectedConfig);
     expect(new Date(json.provenance.date).toISOString()).toBe(json.provenance.date);
 
     // After the comment lines, a clean table: the header row, one row per point and seed plus the mean.
-    expect(csv.columns).toEqual(['panel', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap']);
+    expect(csv.columns).toEqual(['preset', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap']);
     expect(csv.rows).toHaveLength(3 * 2 * 2);
     for (const row of csv.rows) expect(row).toHaveLength(8);
     expect(csv.rows[0]).toEqual([
@@ -203,7 +203,7 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
       expect.any(String),
     ]);
 
-    // The SVG's visible caption: the link, the seeds, the build and the date; the chart in the panel palette.
+    // The SVG's visible caption: the link, the seeds, the build and the date; the chart in the curves' palette.
     expect(svg).toContain(`link: ${link.replaceAll('&', '&amp;')}`);
     expect(svg).toContain(`seed 1 · build ${icl.buildId} · ${json.provenance.date}`);
     expect(svg).toContain(`recipe ${recipe}`);
@@ -231,35 +231,35 @@ describe('reproduce writes provenance', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('report.js on a panel computed here: the SVG metadata equals the provenance given', async () => {
+  it('report.js on a preset computed here: the SVG metadata equals the provenance given', async () => {
     const icl = await loadIcl();
-    const panel: Panel = {
+    const preset: Preset = {
       id: 'tiny',
-      title: 'a tiny panel, alpha = 0.2',
+      title: 'a tiny preset, alpha = 0.2',
       base: { d: 3, data: { kind: 'rag', alpha: 0.2 }, training: { steps: 20, batch_size: 32 }, evaluation: { prompts: 500 } },
       axis: { field: 'n', label: 'context length n', values: [2, 4] },
       curves: [{ label: 'attention', patch: {} }],
       seeds: [3, 4],
       tolerance: { point: 10, median: 10 },
     };
-    const jobs = panelJobs(panel);
-    const result: PanelResult = panelResult(icl, panel, jobs, await Promise.all(jobs.map((job) => runJob(icl, job))), {
+    const jobs = presetJobs(preset);
+    const result: PresetResult = presetResult(icl, preset, jobs, await Promise.all(jobs.map((job) => runJob(icl, job))), {
       quick: false,
       seconds: 0,
     });
-    expect(result.curves[0]?.config).toEqual(icl.normalizeConfig({ ...panel.base, n: [2, 4], seed: 3 }));
+    expect(result.curves[0]?.config).toEqual(icl.normalizeConfig({ ...preset.base, n: [2, 4], seed: 3 }));
     const record = provenance({
       link: '#v=1&preset=tiny',
       buildId: icl.buildId,
-      config: panelConfig(result),
-      seed: panel.seeds,
+      config: presetConfig(result),
+      seed: preset.seeds,
       date: '2026-05-06T07:08:09.000Z',
     });
-    const svg = panelSvg(result, record);
+    const svg = presetSvg(result, record);
     expect(readSvgProvenance(svg)).toEqual(record);
     expect(svg).toContain('seeds 3, 4 · build');
     // Labels with their symbols, as on the page; the seed band of two seeds is drawn.
-    expect(svg).toContain('a tiny panel, α = 0.2');
+    expect(svg).toContain('a tiny preset, α = 0.2');
     expect(svg).toContain('data-series="spread"');
     expect(svg).not.toContain('NaN');
   });

@@ -1,5 +1,5 @@
-// Sweeps past one machine (run/job-files.mjs through the command line): every job of a panel as a file,
-// run by GNU parallel as a batch engine would, merged into the same panel as an in-process run, bit for
+// Runs past one machine (run/job-files.mjs through the command line): every job of a preset as a file,
+// run by GNU parallel as a batch engine would, merged into the same preset as an in-process run, bit for
 // bit; and the package that a worker machine installs instead of the source tree.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,27 +19,27 @@ function run(command: string, args: string[], cwd = root) {
 }
 const icl = (...args: string[]) => run(process.execPath, [cli, ...args]);
 
-/** What a panel's <id>.json holds apart from its provenance and timing. */
+/** What a preset's <id>.json holds apart from its provenance and timing. */
 function numbers(path: string) {
   const { curves, fidelity } = JSON.parse(readFileSync(path, 'utf8'));
   return { curves, fidelity };
 }
 
-const PANEL = 'fig3-low-rank';
+const PRESET = 'fig3-low-rank';
 
 // Each test starts Node processes; the timeout guards against a hang, it is not a speed requirement.
 describe('job files', { timeout: 120_000 }, () => {
   const jobs = join(scratch, 'jobs');
   const results = join(scratch, 'results');
 
-  it('fans a quick panel out over GNU parallel and merges it to the in-process numbers, bit for bit', () => {
-    const written = icl('reproduce', PANEL, '--quick', '--jobs-out', jobs);
+  it('fans a quick preset out over GNU parallel and merges it to the in-process numbers, bit for bit', () => {
+    const written = icl('reproduce', PRESET, '--quick', '--jobs-out', jobs);
     expect(written.status).toBe(0);
     const files = readdirSync(jobs)
       .filter((name) => name.endsWith('.job.json'))
       .sort();
-    expect(files).toEqual([`${PANEL}-0000.job.json`, `${PANEL}-0001.job.json`, `${PANEL}-0002.job.json`]);
-    expect(readdirSync(jobs)).toContain('sweep.json');
+    expect(files).toEqual([`${PRESET}-0000.job.json`, `${PRESET}-0001.job.json`, `${PRESET}-0002.job.json`]);
+    expect(readdirSync(jobs)).toContain('jobs.json');
 
     const fanned = run('parallel', [
       '-j2',
@@ -57,27 +57,27 @@ describe('job files', { timeout: 120_000 }, () => {
 
     const merged = icl('reproduce', '--merge', jobs, '--results', results, '--out', join(scratch, 'merged'));
     expect(merged.status, merged.stderr).toBe(0);
-    expect(merged.stdout).toMatch(new RegExp(`^panel .*\\n${PANEL} `));
-    const direct = icl('reproduce', PANEL, '--quick', '--threads', '1', '--out', join(scratch, 'direct'));
+    expect(merged.stdout).toMatch(new RegExp(`^preset .*\\n${PRESET} `));
+    const direct = icl('reproduce', PRESET, '--quick', '--threads', '1', '--out', join(scratch, 'direct'));
     expect(direct.status).toBe(0);
-    expect(numbers(join(scratch, 'merged', `${PANEL}.json`))).toEqual(numbers(join(scratch, 'direct', `${PANEL}.json`)));
-    for (const name of [`${PANEL}.csv`, `${PANEL}.svg`, 'fidelity.txt']) expect(readdirSync(join(scratch, 'merged'))).toContain(name);
+    expect(numbers(join(scratch, 'merged', `${PRESET}.json`))).toEqual(numbers(join(scratch, 'direct', `${PRESET}.json`)));
+    for (const name of [`${PRESET}.csv`, `${PRESET}.svg`, 'fidelity.txt']) expect(readdirSync(join(scratch, 'merged'))).toContain(name);
   });
 
-  it('refuses to merge a sweep with a result missing or foreign, naming the files', () => {
+  it('refuses to merge a run with a result missing or foreign, naming the files', () => {
     const partial = join(scratch, 'partial');
     mkdirSync(partial);
-    writeFileSync(join(partial, `${PANEL}-0000.result.json`), readFileSync(join(results, `${PANEL}-0000.result.json`)));
+    writeFileSync(join(partial, `${PRESET}-0000.result.json`), readFileSync(join(results, `${PRESET}-0000.result.json`)));
     const missing = icl('reproduce', '--merge', jobs, '--results', partial, '--out', join(scratch, 'nothing'));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(
       new RegExp(
-        `^icl-playground: 2 of the sweep's results are missing from .*partial: ${PANEL}-0001.result.json, ${PANEL}-0002.result.json\\n$`,
+        `^icl-playground: 2 of the run's results are missing from .*partial: ${PRESET}-0001.result.json, ${PRESET}-0002.result.json\\n$`,
       ),
     );
     // A result file under the wrong name (another job's) is refused, not averaged in.
-    writeFileSync(join(partial, `${PANEL}-0001.result.json`), readFileSync(join(results, `${PANEL}-0002.result.json`)));
-    writeFileSync(join(partial, `${PANEL}-0002.result.json`), readFileSync(join(results, `${PANEL}-0002.result.json`)));
+    writeFileSync(join(partial, `${PRESET}-0001.result.json`), readFileSync(join(results, `${PRESET}-0002.result.json`)));
+    writeFileSync(join(partial, `${PRESET}-0002.result.json`), readFileSync(join(results, `${PRESET}-0002.result.json`)));
     const foreign = icl('reproduce', '--merge', jobs, '--results', partial, '--out', join(scratch, 'nothing'));
     expect(foreign.status).toBe(2);
     expect(foreign.stderr).toMatch(/holds job 2 of fig3-low-rank, not job 1 of fig3-low-rank/);
@@ -99,12 +99,12 @@ describe('job files', { timeout: 120_000 }, () => {
     expect(installed.status, installed.stderr).toBe(0);
     const job = run(
       join(machine, 'node_modules/.bin/icl-playground'),
-      ['job', join(jobs, `${PANEL}-0001.job.json`), '--out', join(machine, 'out')],
+      ['job', join(jobs, `${PRESET}-0001.job.json`), '--out', join(machine, 'out')],
       machine,
     );
     expect(job.status, job.stderr).toBe(0);
-    const result = JSON.parse(readFileSync(join(machine, 'out', `${PANEL}-0001.result.json`), 'utf8'));
-    expect(result.output).toEqual(JSON.parse(readFileSync(join(results, `${PANEL}-0001.result.json`), 'utf8')).output);
+    const result = JSON.parse(readFileSync(join(machine, 'out', `${PRESET}-0001.result.json`), 'utf8'));
+    expect(result.output).toEqual(JSON.parse(readFileSync(join(results, `${PRESET}-0001.result.json`), 'utf8')).output);
     // The module and its typings, as an installed dependency.
     const script =
       "import { loadIcl } from 'icl-playground'; const icl = await loadIcl(); process.stdout.write(JSON.stringify(icl.theoryCurves({ d: 4, n: [2] }, [2])[0].values));";

@@ -2,7 +2,7 @@
 // a new field is covered without editing this file); page state, versions and hostile fragments.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadIcl, type ConfigSchema, type FieldSchema, type IclModule } from '../../wasm/icl.js';
-import { buildWarning, configLink, decodeState, encodeState, looksLikeLink, panelLink, setPath } from '../../wasm/link.js';
+import { buildWarning, configLink, decodeState, encodeState, looksLikeLink, presetLink, setPath } from '../../wasm/link.js';
 
 let icl: IclModule;
 let schema: ConfigSchema;
@@ -111,8 +111,8 @@ describe('links', () => {
     expect(icl.normalizeConfig(state.config)).toEqual(config);
   });
 
-  it('of a figure panel name no config', () => {
-    const state = decodeState(panelLink({ preset: 'fig3-rag', quick: true, buildId: 'b' }), schema);
+  it('of a figure preset name no config', () => {
+    const state = decodeState(presetLink({ preset: 'fig3-rag', quick: true, buildId: 'b' }), schema);
     expect(state.config).toBeNull();
     expect(state).toMatchObject({ preset: 'fig3-rag', quick: true });
   });

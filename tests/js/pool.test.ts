@@ -1,10 +1,10 @@
 // The run layer's pool scheduler (run/pool.js) against scripted workers: the order jobs start in, what
 // it reports while they run, pausing, cancelling, and replacing a worker that falls silent. The real
-// workers (job-server.js on the wasm module) are covered by the sweep and end-to-end tests.
+// workers (job-server.js on the wasm module) are covered by the preset and end-to-end tests.
 import { describe, expect, it, vi } from 'vitest';
 import type { FromJobWorker, ToJobWorker } from '../../run/job-protocol.js';
 import { JobPool, type PoolListener, type PoolSnapshot, type WorkerEndpoint } from '../../run/pool.js';
-import type { Job, JobOutput, JobReport } from '../../run/sweep.js';
+import type { Job, JobOutput, JobReport } from '../../run/preset.js';
 
 /** A scripted worker: records what it is sent; the test answers for it. */
 class FakeWorker implements WorkerEndpoint {

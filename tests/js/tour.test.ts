@@ -1,5 +1,5 @@
-// The article's pure parts in Node: every "try this" variation is a valid panel for the core (each job's
-// config normalises, the theory is computed) and changes the figure's theory or its data; the gap panel,
+// The article's pure parts in Node: every "try this" variation is a valid preset for the core (each job's
+// config normalises, the theory is computed) and changes the figure's theory or its data; the gap plot,
 // shared theory lines and coincidence notes of the preset charts; display labels and their scripts; the
 // queue that gives the figures their turns.
 
@@ -8,46 +8,46 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIcl } from '../../wasm/icl.js';
 import { displayLabel, mathRuns } from '../../wasm/labels.js';
-import { coincidentCurves, gapPanelData, panelLegend, sharedTheories } from '../../wasm/panel-chart.js';
-import { panelJobs, panelTheory, resolvePanel, type Panel, type PanelResult } from '../../run/sweep.js';
+import { coincidentCurves, gapPlotData, presetLegend, sharedTheories } from '../../wasm/preset-chart.js';
+import { presetJobs, presetTheory, resolvePreset, type Preset, type PresetResult } from '../../run/preset.js';
 import { RunQueue } from '../../web/src/run-queue.ts';
-import { READOUTS, VARIATIONS, variationPanel } from '../../web/src/tour-variations.ts';
+import { READOUTS, VARIATIONS, variationPreset } from '../../web/src/tour-variations.ts';
 
 const root = join(import.meta.dirname, '../..');
-const presets: Panel[] = readdirSync(join(root, 'wasm/presets')).map((name) =>
+const presets: Preset[] = readdirSync(join(root, 'wasm/presets')).map((name) =>
   JSON.parse(readFileSync(join(root, 'wasm/presets', name), 'utf8')),
 );
-const preset = (id: string) => presets.find((panel) => panel.id === id) as Panel;
+const presetById = (id: string) => presets.find((preset) => preset.id === id) as Preset;
 const tourHtml = readFileSync(join(root, 'web/tour.html'), 'utf8');
 
 describe('the article’s variations', () => {
   it('every preset has a figure in the article and at least two variations; ids are unique', () => {
-    for (const panel of presets) {
-      expect(tourHtml, panel.id).toContain(`data-preset="${panel.id}"`);
-      const variations = VARIATIONS[panel.id] ?? [];
-      expect(variations.length, panel.id).toBeGreaterThanOrEqual(2);
+    for (const preset of presets) {
+      expect(tourHtml, preset.id).toContain(`data-preset="${preset.id}"`);
+      const variations = VARIATIONS[preset.id] ?? [];
+      expect(variations.length, preset.id).toBeGreaterThanOrEqual(2);
       expect(new Set(variations.map((v) => v.id)).size).toBe(variations.length);
     }
-    expect(Object.keys(VARIATIONS).sort()).toEqual(presets.map((panel) => panel.id).sort());
+    expect(Object.keys(VARIATIONS).sort()).toEqual(presets.map((preset) => preset.id).sort());
   });
 
-  it('each variation is a valid panel: its jobs normalise in the core and its theory differs from the preset’s or its data does', async () => {
+  it('each variation is a valid preset: its jobs normalise in the core and its theory differs from the preset’s or its data does', async () => {
     const icl = await loadIcl();
-    for (const panel of presets) {
-      const base = resolvePanel(panel, { quick: true });
-      const baseJobs = panelJobs(base);
-      const baseTheory = panelTheory(icl, base, baseJobs);
-      for (const variation of VARIATIONS[panel.id] ?? []) {
-        const varied = variationPanel(panel, variation);
-        expect(varied.id).toBe(panel.id);
-        const jobs = panelJobs(varied);
-        for (const job of jobs) expect(() => icl.normalizeConfig(job.config), `${panel.id} / ${variation.id}`).not.toThrow();
-        const theory = panelTheory(icl, varied, jobs);
+    for (const preset of presets) {
+      const base = resolvePreset(preset, { quick: true });
+      const baseJobs = presetJobs(base);
+      const baseTheory = presetTheory(icl, base, baseJobs);
+      for (const variation of VARIATIONS[preset.id] ?? []) {
+        const varied = variationPreset(preset, variation);
+        expect(varied.id).toBe(preset.id);
+        const jobs = presetJobs(varied);
+        for (const job of jobs) expect(() => icl.normalizeConfig(job.config), `${preset.id} / ${variation.id}`).not.toThrow();
+        const theory = presetTheory(icl, varied, jobs);
         const sameTheory = JSON.stringify(theory.map((curve) => curve.points)) === JSON.stringify(baseTheory.map((curve) => curve.points));
         const sameConfigs =
           JSON.stringify(jobs.map((job) => icl.normalizeConfig(job.config))) ===
           JSON.stringify(baseJobs.map((job) => icl.normalizeConfig(job.config)));
-        expect(sameTheory && sameConfigs, `${panel.id} / ${variation.id} changes nothing`).toBe(false);
+        expect(sameTheory && sameConfigs, `${preset.id} / ${variation.id} changes nothing`).toBe(false);
         // Each fits the core's budget: a variation is a quick run.
         for (const job of jobs) expect(icl.runPlan(icl.normalizeConfig(job.config)).runMultiplyAdds).toBeLessThan(1e13);
       }
@@ -56,20 +56,20 @@ describe('the article’s variations', () => {
 
   it('the variations that the article says keep the theory do keep it, and the others move it', async () => {
     const icl = await loadIcl();
-    const theoryOf = (panel: Panel) => panelTheory(icl, panel, panelJobs(panel)).map((curve) => curve.points);
-    const quick = (id: string) => resolvePanel(preset(id), { quick: true });
+    const theoryOf = (preset: Preset) => presetTheory(icl, preset, presetJobs(preset)).map((curve) => curve.points);
+    const quick = (id: string) => resolvePreset(presetById(id), { quick: true });
     const variation = (id: string, name: string) => (VARIATIONS[id] ?? []).find((v) => v.id === name);
     // The risk depends only on the spectrum of Σ_x^{1/2} Σ_β Σ_x^{1/2}: moving the power law to the features keeps it.
     const features = variation('fig2c-nonisotropic-task', 'features');
     expect(features).toBeDefined();
-    expect(theoryOf(variationPanel(preset('fig2c-nonisotropic-task'), features!))).toEqual(theoryOf(quick('fig2c-nonisotropic-task')));
+    expect(theoryOf(variationPreset(presetById('fig2c-nonisotropic-task'), features!))).toEqual(theoryOf(quick('fig2c-nonisotropic-task')));
     // So does putting the top directions last: only the eigenvalues count.
     const reversed = variation('fig3-low-rank', 'reversed');
-    expect(theoryOf(variationPanel(preset('fig3-low-rank'), reversed!))).toEqual(theoryOf(quick('fig3-low-rank')));
+    expect(theoryOf(variationPreset(presetById('fig3-low-rank'), reversed!))).toEqual(theoryOf(quick('fig3-low-rank')));
     // A faster drift widens the gap between H3 (WPGD*) and attention (equal weights); no drift closes it.
-    const drift = preset('drift-h3-vs-attention');
+    const drift = presetById('drift-h3-vs-attention');
     const gapAt = (name: string) => {
-      const [attention, h3] = theoryOf(variationPanel(drift, variation('drift-h3-vs-attention', name)!)) as [number[], number[]];
+      const [attention, h3] = theoryOf(variationPreset(drift, variation('drift-h3-vs-attention', name)!)) as [number[], number[]];
       return (attention[0] as number) / (h3[0] as number) - 1;
     };
     const [attention, h3] = theoryOf(quick('drift-h3-vs-attention')) as [number[], number[]];
@@ -80,9 +80,9 @@ describe('the article’s variations', () => {
     expect(gapAt('faster')).toBeGreaterThan(0.05);
     expect(gapAt('faster')).toBeLessThan(baseGap);
     // A shift of rank two: rank 1 stays above the new optimum, ranks 2 and 3 reach it.
-    const lora = variationPanel(preset('fig3-lora'), variation('fig3-lora', 'rank-two-shift')!);
+    const lora = variationPreset(presetById('fig3-lora'), variation('fig3-lora', 'rank-two-shift')!);
     const [ranks] = theoryOf(lora) as [number[]];
-    const optimum = icl.theoryCurves(icl.normalizeConfig(panelJobs(lora)[0]?.config), [10]).find((curve) => curve.name === 'pgd_optimum')
+    const optimum = icl.theoryCurves(icl.normalizeConfig(presetJobs(lora)[0]?.config), [10]).find((curve) => curve.name === 'pgd_optimum')
       ?.values[0];
     expect(ranks[0]).toBeGreaterThan((optimum as number) * 1.01);
     expect(ranks[1]).toBeCloseTo(optimum as number, 10);
@@ -91,9 +91,9 @@ describe('the article’s variations', () => {
 
   it('each read-out names a preset curve and a context length of its quick run', () => {
     for (const spec of READOUTS) {
-      const panel = resolvePanel(preset(spec.preset), { quick: true });
-      expect(panel.curves[spec.curve]).toBeDefined();
-      const job = panelJobs(panel).find((candidate) => candidate.curveIndex === spec.curve);
+      const preset = resolvePreset(presetById(spec.preset), { quick: true });
+      expect(preset.curves[spec.curve]).toBeDefined();
+      const job = presetJobs(preset).find((candidate) => candidate.curveIndex === spec.curve);
       expect((job?.config as { n: number[] }).n).toContain(spec.n);
       expect(tourHtml).toContain(`data-readout="${spec.preset}"`);
     }
@@ -101,7 +101,7 @@ describe('the article’s variations', () => {
 });
 
 /** A finished result of two curves along n, built by hand. */
-function result(means: [number[], number[]], theory: number[], { seeds = 1, spread = 0 } = {}): PanelResult {
+function result(means: [number[], number[]], theory: number[], { seeds = 1, spread = 0 } = {}): PresetResult {
   const xs = theory.map((_, i) => 2 ** (i + 1));
   const line = { x: xs, y: theory };
   const curves = means.map((values, c) => ({
@@ -128,7 +128,7 @@ function result(means: [number[], number[]], theory: number[], { seeds = 1, spre
     quick: true,
     buildId: 'b',
     axis: { field: 'n', label: 'context length n', values: xs },
-    panel: {
+    preset: {
       id: 'test',
       title: 'test',
       base: {},
@@ -149,12 +149,12 @@ function result(means: [number[], number[]], theory: number[], { seeds = 1, spre
       jobs: 2,
       pass: true,
     },
-  } as unknown as PanelResult;
+  } as unknown as PresetResult;
 }
 
 describe('preset chart helpers', () => {
-  it('gapPanelData: the gap in percent per curve and point, the seeds’ range, the tolerance band inside the domain', () => {
-    const data = gapPanelData(
+  it('gapPlotData: the gap in percent per curve and point, the seeds’ range, the tolerance band inside the domain', () => {
+    const data = gapPlotData(
       result(
         [
           [2.2, 1.1],
@@ -177,18 +177,18 @@ describe('preset chart helpers', () => {
     expect(high).toBeGreaterThan(first?.high as number);
   });
 
-  it('gapPanelData skips diverged and pending points', () => {
-    const panel = result(
+  it('gapPlotData skips diverged and pending points', () => {
+    const preset = result(
       [
         [2, 1],
         [2, 1],
       ],
       [2, 1],
     );
-    const points = panel.curves[1]?.points ?? [];
+    const points = preset.curves[1]?.points ?? [];
     Object.assign(points[0] as object, { diverged: 'the loss is not finite', mean: null, min: null, max: null, gap: null });
     Object.assign(points[1] as object, { values: [], empirical: [], mean: null, min: null, max: null, gap: null, pending: 1 });
-    expect(gapPanelData(panel).points.map((p) => p.curve)).toEqual([0, 0]);
+    expect(gapPlotData(preset).points.map((p) => p.curve)).toEqual([0, 0]);
   });
 
   it('curves on the same theory line are found, and so are curves that coincide within the tolerance', () => {
@@ -204,9 +204,9 @@ describe('preset chart helpers', () => {
       [0, 1],
     ]);
     expect(coincidentCurves(same).map((pair) => pair.curves)).toEqual([[0, 1]]);
-    const legend = panelLegend(same).map((entry) => entry.key);
+    const legend = presetLegend(same).map((entry) => entry.key);
     expect(legend).toContain('coincide-0-1');
-    expect(panelLegend(same).find((entry) => entry.key === 'theory')?.label).toContain('share one theory line');
+    expect(presetLegend(same).find((entry) => entry.key === 'theory')?.label).toContain('share one theory line');
     const apart = result(
       [
         [2.5, 1.4],
@@ -215,7 +215,7 @@ describe('preset chart helpers', () => {
       [2, 1],
     );
     expect(coincidentCurves(apart)).toEqual([]);
-    expect(panelLegend(apart).map((entry) => entry.key)).not.toContain('coincide-0-1');
+    expect(presetLegend(apart).map((entry) => entry.key)).not.toContain('coincide-0-1');
   });
 });
 

@@ -11,7 +11,7 @@
 import * as Plot from '@observablehq/plot';
 import { displayLabel, RISK_AXIS_LABEL } from '../../wasm/labels.js';
 import { EMPIRICAL, FRAME, THEORY, theoryCurveColor, theoryCurveDash } from '../../wasm/palette.js';
-import { roleNamedParts } from '../../wasm/panel-chart.js';
+import { roleNamedParts } from '../../wasm/preset-chart.js';
 import { riskAxis } from '../../wasm/risk-axis.js';
 import type { DenseTheoryCurve } from './protocol.ts';
 

@@ -4,16 +4,16 @@
 //                   and the relative gap; the dense theory curves in JSON;
 //   W_eff and W*    the chosen model's learned and optimal preconditioner, entry by entry;
 //   sample weights  the chosen model's learned and optimal weight per lag;
-//   preset panel    the panel's provenance (its id, quick flag, resolved panel and each curve's config),
+//   preset chart    the preset's provenance (its id, quick flag, resolved preset and each curve's config),
 //                   the table and JSON of `icl-playground reproduce`.
 // The page keeps its whole state in the URL fragment, so the link of the page's own run is
-// location.href at the time of the export; a panel's link is panelLink on the page's address.
+// location.href at the time of the export; a preset's link is presetLink on the page's address.
 
 import { displayLabel } from '../../wasm/labels.js';
-import { panelLink } from '../../wasm/link.js';
-import { fidelityText, panelLegend } from '../../wasm/panel-chart.js';
-import { panelProvenance, provenance } from '../../wasm/provenance.js';
-import { panelTable, type PanelResult } from '../../run/sweep.js';
+import { presetLink } from '../../wasm/link.js';
+import { fidelityText, presetLegend } from '../../wasm/preset-chart.js';
+import { presetProvenance, provenance } from '../../wasm/provenance.js';
+import { presetTable, type PresetResult } from '../../run/preset.js';
 import { attachExportBar, legendEntries, plainText, standaloneSvg } from './export.ts';
 import type { ModelReadout, TrainingResult } from './protocol.ts';
 
@@ -202,23 +202,23 @@ export function initPageExports(sources: { result: () => TrainingResult | null; 
   return { refresh: () => bars.forEach((bar) => bar.refresh()) };
 }
 
-/** The export buttons of the preset panel on show (`shown`: null while none is); refresh() on change. */
-export function initPresetExport(shown: () => PanelResult | null): { refresh(): void } {
+/** The export buttons of the preset result on show (`shown`: null while none is); refresh() on change. */
+export function initPresetExport(shown: () => PresetResult | null): { refresh(): void } {
   return attachExportBar(byId('preset-export', HTMLElement), {
     available: () => shown() !== null,
     build: () => {
-      const result = shown() as PanelResult;
-      const link = panelLink({
+      const result = shown() as PresetResult;
+      const link = presetLink({
         preset: result.id,
-        recipe: result.panel.recipe?.name,
+        recipe: result.preset.recipe?.name,
         quick: result.quick,
         buildId: result.buildId,
         base: location.href.split('#')[0],
       });
       return {
         fileStem: `icl-${result.id}${result.quick ? '-quick' : ''}`,
-        provenance: panelProvenance(result, { link }),
-        table: panelTable(result),
+        provenance: presetProvenance(result, { link }),
+        table: presetTable(result),
         // As the command line's <id>.json: the provenance beside the whole result.
         data: { ...result },
         figure: () => {
@@ -226,7 +226,7 @@ export function initPresetExport(shown: () => PanelResult | null): { refresh(): 
           return {
             title: displayLabel(result.title),
             intro: result.note ? [displayLabel(result.note)] : [],
-            legend: panelLegend(result),
+            legend: presetLegend(result),
             rows: svg ? [[standaloneSvg(svg)]] : [],
             notes: [fidelityText(result)],
           };

@@ -75,10 +75,10 @@ const readoutElements: ReadoutElements = {
 const buildIdLabel = byId('build-id', HTMLElement);
 const copyLinkButton = byId('copy-link', HTMLButtonElement);
 const embedButton = byId('embed-code', HTMLButtonElement);
-const sharePanel = byId('share-panel', HTMLElement);
+const shareBox = byId('share-box', HTMLElement);
 const presetCopyLinkButton = byId('preset-copy-link', HTMLButtonElement);
 const presetEmbedButton = byId('preset-embed-code', HTMLButtonElement);
-const presetSharePanel = byId('preset-share-panel', HTMLElement);
+const presetShareBox = byId('preset-share-box', HTMLElement);
 const linkWarnings = byId('link-warnings', HTMLElement);
 
 /** What the chart and table show: the current (or last) run. */
@@ -373,17 +373,17 @@ function openLink(link: DecodedState): void {
   fitRiskToggle.checked = link.fit;
   const chosen = link.preset ? presets.choose(link.preset, link.quick, link.recipe) : true;
   if (chosen === false) {
-    warnings.push(`The link names a figure panel this playground does not have, ignored: “${link.preset?.slice(0, 60)}”.`);
+    warnings.push(`The link names a figure preset this playground does not have, ignored: “${link.preset?.slice(0, 60)}”.`);
   } else if (chosen === 'unknown recipe') {
     warnings.push(
-      `The link names a training recipe this playground does not have, so the panel’s own is chosen: “${link.recipe?.slice(0, 60)}” (it has ${recipeNames.join(', ')}).`,
+      `The link names a training recipe this playground does not have, so the preset’s own is chosen: “${link.recipe?.slice(0, 60)}” (it has ${recipeNames.join(', ')}).`,
     );
   }
-  const panelOnly = link.preset !== null && !namesConfig && presets.selection().preset === link.preset;
+  const presetOnly = link.preset !== null && !namesConfig && presets.selection().preset === link.preset;
   hideParts(link.hide);
   if (link.embed) {
     const full = { ...pageState(), embed: false, hide: [] };
-    enterEmbedMode(panelOnly ? 'preset' : 'experiment', linkFor(full));
+    enterEmbedMode(presetOnly ? 'preset' : 'experiment', linkFor(full));
   }
   showLinkWarnings(warnings);
   const start = link.run || link.autoplay;
@@ -391,7 +391,7 @@ function openLink(link: DecodedState): void {
     // The link's config goes to the core as the link has it: an invalid value is refused by name.
     afterValidation = start ? 'run' : 'check';
     send({ type: 'validate', config: link.config });
-  } else if (start && panelOnly) {
+  } else if (start && presetOnly) {
     presets.run();
   } else if (start) {
     form.requestSubmit();
@@ -645,27 +645,27 @@ new ResizeObserver(scheduleChart).observe(chartContainer);
 copyLinkButton.addEventListener('click', () => {
   if (!schema) return;
   writePageLinkNow(pageState());
-  showShare(sharePanel, 'Reproducible link: the settings, the chart options and the build', location.href);
+  showShare(shareBox, 'Reproducible link: the settings, the chart options and the build', location.href);
 });
 embedButton.addEventListener('click', () => {
   if (!schema) return;
   const url = linkFor({ ...pageState(), preset: null, embed: true, hide: [] });
   showShare(
-    sharePanel,
+    shareBox,
     'Embed this experiment: paste into a web page',
     embedSnippet(url, 'In-context linear regression: trained models against theory'),
   );
 });
 presetCopyLinkButton.addEventListener('click', () => {
   const { preset, quick, recipe } = presets.selection();
-  showShare(presetSharePanel, 'Link to this figure panel', linkFor({ buildId, preset, recipe, quick }));
+  showShare(presetShareBox, 'Link to this figure preset', linkFor({ buildId, preset, recipe, quick }));
 });
 presetEmbedButton.addEventListener('click', () => {
   const { preset, quick, recipe } = presets.selection();
   showShare(
-    presetSharePanel,
-    'Embed this figure panel: paste into a web page',
-    embedSnippet(linkFor({ buildId, preset, recipe, quick, embed: true }), `Figure panel ${preset}`),
+    presetShareBox,
+    'Embed this figure preset: paste into a web page',
+    embedSnippet(linkFor({ buildId, preset, recipe, quick, embed: true }), `Figure preset ${preset}`),
   );
 });
 

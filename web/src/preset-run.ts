@@ -1,23 +1,23 @@
 // One run of a figure preset on the page: the run layer's pool (run/pool.js) on Web Workers
-// (preset-worker.ts), and the panel's result assembled on this thread from what the jobs have reported
-// (sweep.js's assemblePanel). The theory arrives first, then a live estimate of each job at its
-// checkpoints, then each job's final output, so the chart fills in while the panel trains; every job
+// (preset-worker.ts), and the preset's result assembled on this thread from what the jobs have reported
+// (preset.js's assemblePreset). The theory arrives first, then a live estimate of each job at its
+// checkpoints, then each job's final output, so the chart fills in while the preset trains; every job
 // is deterministic on its own, so the final result equals a serial run's and the command line's.
 
 import { JobPool, type PoolPhase, type PoolSnapshot, type WorkerEndpoint } from '../../run/pool.js';
 import type { FromJobWorker } from '../../run/job-protocol.js';
 import {
-  assemblePanel,
+  assemblePreset,
   merge,
-  panelJobs,
-  resolvePanel,
+  presetJobs,
+  resolvePreset,
   type CurveTheory,
   type Job,
   type JobReport,
-  type Panel,
-  type PanelResult,
-  type ResolvedPanel,
-} from '../../run/sweep.js';
+  type Preset,
+  type PresetResult,
+  type ResolvedPreset,
+} from '../../run/preset.js';
 
 export type RunPhase = PoolPhase;
 export type RunSnapshot = PoolSnapshot;
@@ -27,13 +27,13 @@ export interface RunListener {
    *  clock). */
   update(snapshot: RunSnapshot): void;
   /** The result so far: the theory at once, then estimates and finished jobs with the next update. */
-  partial(result: PanelResult): void;
+  partial(result: PresetResult): void;
   /** Something worth saying that does not end the run (a silent worker replaced). */
   warning(message: string): void;
   /** Every job is done. */
-  done(result: PanelResult): void;
+  done(result: PresetResult): void;
   /** Cancel: the result of the jobs that had finished (estimates dropped). */
-  cancelled(result: PanelResult | null): void;
+  cancelled(result: PresetResult | null): void;
   failed(message: string): void;
 }
 
@@ -58,10 +58,10 @@ function spawnWebWorker(): WorkerEndpoint {
 export interface PresetRunOptions {
   /** Workers of the pool; poolSize() by default. */
   workers?: number;
-  /** A patch of the resolved panel (sweep.js merge: objects merge, arrays replace), for a variation
+  /** A patch of the resolved preset (preset.js merge: objects merge, arrays replace), for a variation
    *  of the preset such as the article's "try this" runs; the preset's id stays. */
   patch?: Record<string, unknown>;
-  /** The training recipe by name (run/recipes.js); the panel's own by default. */
+  /** The training recipe by name (run/recipes.js); the preset's own by default. */
   recipe?: string;
 }
 
@@ -74,7 +74,7 @@ export interface PresetRunOptions {
 export const REDRAW_INTERVAL_MS = 250;
 
 export class PresetRun {
-  readonly panel: ResolvedPanel;
+  readonly preset: ResolvedPreset;
   readonly quick: boolean;
   readonly jobs: Job[];
   #pool: JobPool;
@@ -86,16 +86,16 @@ export class PresetRun {
   /** Whether a job has reported since the listener last got the result so far. */
   #reported = false;
 
-  constructor(panel: Panel, quick: boolean, listener: RunListener, { workers = poolSize(), patch, recipe }: PresetRunOptions = {}) {
-    const resolved = resolvePanel(panel, { quick, recipe });
-    this.panel = patch ? merge(resolved, patch) : resolved;
+  constructor(preset: Preset, quick: boolean, listener: RunListener, { workers = poolSize(), patch, recipe }: PresetRunOptions = {}) {
+    const resolved = resolvePreset(preset, { quick, recipe });
+    this.preset = patch ? merge(resolved, patch) : resolved;
     this.quick = quick;
-    this.jobs = panelJobs(this.panel);
+    this.jobs = presetJobs(this.preset);
     this.#listener = listener;
     this.#pool = new JobPool(this.jobs, {
       spawn: () => this.#watchBuild(spawnWebWorker()),
       size: workers,
-      panel: this.panel,
+      preset: this.preset,
       listener: {
         update: (snapshot) => this.#update(snapshot),
         theory: (theory) => {
@@ -107,7 +107,7 @@ export class PresetRun {
         },
         done: (outputs) => {
           if (this.#theory) listener.done(this.#assemble(outputs));
-          else listener.failed('the panel’s theory never arrived');
+          else listener.failed('the preset’s theory never arrived');
         },
         warning: (message) => listener.warning(message),
         failed: (message) => listener.failed(message),
@@ -165,8 +165,8 @@ export class PresetRun {
     return endpoint;
   }
 
-  #assemble(reports: readonly JobReport[]): PanelResult {
-    return assemblePanel(this.panel, this.jobs, reports, this.#theory as CurveTheory[], {
+  #assemble(reports: readonly JobReport[]): PresetResult {
+    return assemblePreset(this.preset, this.jobs, reports, this.#theory as CurveTheory[], {
       quick: this.quick,
       seconds: this.#pool.snapshot().activeSeconds,
       buildId: this.#buildId,

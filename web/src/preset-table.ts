@@ -1,9 +1,9 @@
 // The fidelity of a figure preset's result: one table row per curve and axis point (empirical mean,
 // seed range, theory, relative gap mean / theory − 1 and its standard error from the evaluation sets),
-// and the panel's verdict: its median and largest |gap| against the tolerance. Rows whose |gap| exceeds the per-point tolerance are marked
+// and the preset's verdict: its median and largest |gap| against the tolerance. Rows whose |gap| exceeds the per-point tolerance are marked
 // (data-over="true"); the verdict element carries data-verdict="pass" or "fail".
 
-import type { PanelResult, Point } from '../../run/sweep.js';
+import type { PresetResult, Point } from '../../run/preset.js';
 import { displayLabel } from './chart.ts';
 import { presetCurveColor } from './preset-chart.ts';
 
@@ -29,9 +29,9 @@ function cell(tag: 'td' | 'th', text: string): HTMLTableCellElement {
   return element;
 }
 
-/** Fills the table's head and body; the seed-range column only when the panel has several seeds. */
-export function renderFidelityTable(table: HTMLTableElement, result: PanelResult): void {
-  const seeds = result.panel.seeds.length;
+/** Fills the table's head and body; the seed-range column only when the preset has several seeds. */
+export function renderFidelityTable(table: HTMLTableElement, result: PresetResult): void {
+  const seeds = result.preset.seeds.length;
   const tolerance = result.fidelity.tolerance;
   const head = document.createElement('tr');
   const headings = [
@@ -84,9 +84,9 @@ export function renderFidelityTable(table: HTMLTableElement, result: PanelResult
   body.replaceChildren(...rows);
 }
 
-/** The panel's verdict in one line, e.g. "pass: median |gap| 1.45 % (tolerance 2.50 %), …"; while the
- *  panel trains (or after a Cancel), "incomplete" with what is in so far. */
-export function renderVerdict(element: HTMLElement, result: PanelResult): void {
+/** The preset's verdict in one line, e.g. "pass: median |gap| 1.45 % (tolerance 2.50 %), …"; while the
+ *  preset trains (or after a Cancel), "incomplete" with what is in so far. */
+export function renderVerdict(element: HTMLElement, result: PresetResult): void {
   const { medianGap, maxGap, tolerance, pass, complete, jobsDone, jobs } = result.fidelity;
   const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
   const badge = document.createElement('strong');

@@ -1,14 +1,14 @@
-// The "Figure presets" section: choose a panel of the paper's figures (wasm/presets/*.json, bundled),
+// The "Figure presets" section: choose a preset of the paper's figures (wasm/presets/*.json, bundled),
 // run it on a pool of workers (preset-run.ts) with Pause/Resume and Cancel, and show its chart and
-// fidelity table. Results are kept per panel and variant (quick or full) for the page's lifetime, so
-// switching back to a panel that has run shows its result again.
+// fidelity table. Results are kept per preset and variant (quick or full) for the page's lifetime, so
+// switching back to a preset that has run shows its result again.
 //
 // For tests: document.body.dataset.presetState is 'idle' | 'starting' | 'running' | 'pausing' |
 // 'paused' | 'finishing' | 'done' | 'cancelled' | 'error', and window.__iclPresetResult holds the
-// last finished result (sweep.js's PanelResult, as the command line writes it to <id>.json).
+// last finished result (preset.js's PresetResult, as the command line writes it to <id>.json).
 
 import { recipeNames } from '../../run/recipes.js';
-import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../run/sweep.js';
+import { presetJobs, resolvePreset, type Preset, type PresetResult } from '../../run/preset.js';
 import { displayLabel } from './chart.ts';
 import { initPresetExport } from './export-views.ts';
 import { setLabel } from './math-text.ts';
@@ -22,15 +22,15 @@ export type PresetState = 'idle' | RunPhase;
 declare global {
   interface Window {
     /** The last finished preset run, for tests and for the curious in the console. */
-    __iclPresetResult?: PanelResult;
+    __iclPresetResult?: PresetResult;
   }
 }
 
-const modules = import.meta.glob<Panel>('../../wasm/presets/*.json', { eager: true, import: 'default' });
+const modules = import.meta.glob<Preset>('../../wasm/presets/*.json', { eager: true, import: 'default' });
 
-/** The figure panels in reading order: Figure 2, then Figure 3, then the rest, by id within each. */
-export const PRESETS: Panel[] = Object.values(modules).sort((a, b) => {
-  const rank = (panel: Panel) => (panel.id.startsWith('fig') ? 0 : 1);
+/** The figure presets in reading order: Figure 2, then Figure 3, then the rest, by id within each. */
+export const PRESETS: Preset[] = Object.values(modules).sort((a, b) => {
+  const rank = (preset: Preset) => (preset.id.startsWith('fig') ? 0 : 1);
   return rank(a) - rank(b) || a.id.localeCompare(b.id);
 });
 
@@ -52,7 +52,7 @@ function durationText(seconds: number): string {
 }
 
 /** What a cancelled run lacks, e.g. "H3: seeds 2, 3 (all n)". */
-function missingText(result: PanelResult): string {
+function missingText(result: PresetResult): string {
   const parts = result.curves.map((curve) => {
     const missing = curve.points.filter((point) => point.pending > 0 || point.estimate);
     if (missing.length === 0) return null;
@@ -65,10 +65,10 @@ function missingText(result: PanelResult): string {
   return parts.filter((part) => part !== null).join('; ');
 }
 
-/** What a run of the panel involves, from its JSON alone (no module needed). */
-function planText(panel: Panel, quick: boolean, recipe: string): string {
-  const resolved = resolvePanel(panel, { quick, recipe });
-  const jobs = panelJobs(resolved).length;
+/** What a run of the preset involves, from its JSON alone (no module needed). */
+function planText(preset: Preset, quick: boolean, recipe: string): string {
+  const resolved = resolvePreset(preset, { quick, recipe });
+  const jobs = presetJobs(resolved).length;
   const curves = resolved.curves.length;
   const seeds = resolved.seeds.length;
   const factors = [`${curves} curve${curves === 1 ? '' : 's'}`, `${seeds} seed${seeds === 1 ? '' : 's'}`];
@@ -90,18 +90,18 @@ function planText(panel: Panel, quick: boolean, recipe: string): string {
 export interface PresetSelection {
   preset: string;
   quick: boolean;
-  /** The training recipe's name: the panel's own unless another is chosen. */
+  /** The training recipe's name: the preset's own unless another is chosen. */
   recipe: string;
 }
 
 export interface PresetsController {
-  /** The chosen panel, whether its quick run is chosen, and its recipe. */
+  /** The chosen preset, whether its quick run is chosen, and its recipe. */
   selection(): PresetSelection;
   /** The default selection (what a link without preset= means). */
   readonly defaultSelection: PresetSelection;
   /**
-   * Chooses a panel (with its own recipe when `recipe` is null); false (and nothing changes) when no
-   * panel has that id. An unknown recipe name leaves the panel's own chosen and returns 'unknown recipe'.
+   * Chooses a preset (with its own recipe when `recipe` is null); false (and nothing changes) when no
+   * preset has that id. An unknown recipe name leaves the preset's own chosen and returns 'unknown recipe'.
    */
   choose(preset: string, quick: boolean, recipe?: string | null): boolean | 'unknown recipe';
   /** Presses Run. */
@@ -133,22 +133,22 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   const verdict = byId('preset-verdict', HTMLElement);
   const table = byId('preset-table', HTMLTableElement);
 
-  const results = new Map<string, PanelResult>();
+  const results = new Map<string, PresetResult>();
   let run: PresetRun | null = null;
-  let shown: PanelResult | null = null;
+  let shown: PresetResult | null = null;
   /** Whether the run is paused because the tab was hidden (see the visibilitychange listener). */
   let pausedByHiding = false;
   const presetExport = initPresetExport(() => shown);
 
   const key = (id: string, quick: boolean, recipe: string) => `${id}|${quick ? 'quick' : 'full'}|${recipe}`;
-  const selected = () => PRESETS.find((panel) => panel.id === select.value) ?? (PRESETS[0] as Panel);
+  const selected = () => PRESETS.find((preset) => preset.id === select.value) ?? (PRESETS[0] as Preset);
   const chosenRecipe = () => recipeSelect.value || ownRecipe(selected());
 
-  /** The recipe choices for the chosen panel, its own first and marked, and `recipe` chosen. */
+  /** The recipe choices for the chosen preset, its own first and marked, and `recipe` chosen. */
   function fillRecipes(recipe: string): void {
     const own = ownRecipe(selected());
     const names = [own, ...recipeNames.filter((name) => name !== own)];
-    recipeSelect.replaceChildren(...names.map((name) => new Option(name === own ? `${name} (this panel's)` : name, name)));
+    recipeSelect.replaceChildren(...names.map((name) => new Option(name === own ? `${name} (this preset's)` : name, name)));
     recipeSelect.value = recipe;
   }
 
@@ -157,20 +157,20 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   };
 
   select.replaceChildren(
-    ...PRESETS.map((panel) => {
-      const option = new Option(panel.id, panel.id);
-      option.title = displayLabel(panel.title);
+    ...PRESETS.map((preset) => {
+      const option = new Option(preset.id, preset.id);
+      option.title = displayLabel(preset.title);
       return option;
     }),
   );
 
-  function drawChart(result: PanelResult): void {
+  function drawChart(result: PresetResult): void {
     const logAxis = canUseLogX(result);
     (logToggle.closest('label') as HTMLElement).hidden = !logAxis;
     renderPresetChart(chart, result, { logX: logAxis && logToggle.checked });
   }
 
-  function showResult(result: PanelResult | null): void {
+  function showResult(result: PresetResult | null): void {
     shown = result;
     presetExport.refresh();
     chartEmpty.hidden = result !== null;
@@ -188,18 +188,18 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     renderFidelityTable(table, result);
   }
 
-  /** The chosen panel's title, note and plan, and its last result if it has one. */
+  /** The chosen preset's title, note and plan, and its last result if it has one. */
   function showSelection(): void {
-    const panel = selected();
-    setLabel(title, panel.title);
-    setLabel(note, panel.note ?? '');
+    const preset = selected();
+    setLabel(title, preset.title);
+    setLabel(note, preset.note ?? '');
     const recipe = chosenRecipe();
-    plan.textContent = planText(panel, quickBox.checked, recipe);
-    recipeNote.textContent = recipeLine(resolvePanel(panel, { quick: quickBox.checked, recipe }));
-    const result = results.get(key(panel.id, quickBox.checked, recipe)) ?? null;
+    plan.textContent = planText(preset, quickBox.checked, recipe);
+    recipeNote.textContent = recipeLine(resolvePreset(preset, { quick: quickBox.checked, recipe }));
+    const result = results.get(key(preset.id, quickBox.checked, recipe)) ?? null;
     chartEmpty.textContent = quickBox.checked
-      ? 'Press Run to train this panel (a quick run takes seconds).'
-      : 'Press Run to train this panel at its full settings (half a minute to a few minutes).';
+      ? 'Press Run to train this preset (a quick run takes seconds).'
+      : 'Press Run to train this preset at its full settings (half a minute to a few minutes).';
     showResult(result);
   }
 
@@ -260,7 +260,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (run && !['done', 'cancelled', 'error'].includes(run.phase)) return;
-    const panel = selected();
+    const preset = selected();
     const quick = quickBox.checked;
     const recipe = chosenRecipe();
     showResult(null);
@@ -268,9 +268,9 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     status.textContent = '';
     warning.hidden = true;
     pausedByHiding = false;
-    const belongsHere = () => selected().id === panel.id && quickBox.checked === quick && chosenRecipe() === recipe;
+    const belongsHere = () => selected().id === preset.id && quickBox.checked === quick && chosenRecipe() === recipe;
     run = new PresetRun(
-      panel,
+      preset,
       quick,
       {
         update: onUpdate,
@@ -278,18 +278,18 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
           if (belongsHere()) showResult(result);
         },
         done(result) {
-          results.set(key(panel.id, quick, recipe), result);
+          results.set(key(preset.id, quick, recipe), result);
           window.__iclPresetResult = result;
-          // The user may have picked another panel meanwhile; show the result only where it belongs.
+          // The user may have picked another preset meanwhile; show the result only where it belongs.
           if (belongsHere()) showResult(result);
-          // The status outlives a change of panel or recipe, so it names what it is about.
-          status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)} (${panel.id}, recipe ${recipe}${quick ? ', quick' : ''}): fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
+          // The status outlives a change of preset or recipe, so it names what it is about.
+          status.textContent = `Done in ${secondsText(run?.snapshot().activeSeconds ?? result.seconds)} (${preset.id}, recipe ${recipe}${quick ? ', quick' : ''}): fidelity ${result.fidelity.pass ? 'pass' : 'fail'}.`;
         },
         cancelled(result) {
           const snapshot = run?.snapshot();
           const counted = snapshot ? `${snapshot.jobsDone} of ${snapshot.jobs} jobs` : 'some jobs';
           if (result) {
-            results.set(key(panel.id, quick, recipe), result);
+            results.set(key(preset.id, quick, recipe), result);
             if (belongsHere()) showResult(result);
             status.textContent = `Cancelled with ${counted} done: their points are kept. Missing: ${missingText(result)}.`;
           } else {
@@ -346,7 +346,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
   }).observe(chart);
 
   const size = poolSize();
-  status.textContent = `Choose a panel and press Run; its jobs run in parallel on up to ${size} worker${size === 1 ? '' : 's'}.`;
+  status.textContent = `Choose a preset and press Run; its jobs run in parallel on up to ${size} worker${size === 1 ? '' : 's'}.`;
   fillRecipes(ownRecipe(selected()));
   const defaultSelection = { preset: selected().id, quick: quickBox.checked, recipe: chosenRecipe() };
   showSelection();
@@ -356,7 +356,7 @@ export function initPresets(onSelectionChange: () => void = () => {}): PresetsCo
     selection: () => ({ preset: selected().id, quick: quickBox.checked, recipe: chosenRecipe() }),
     defaultSelection,
     choose(preset, quick, recipe = null) {
-      if (!PRESETS.some((panel) => panel.id === preset)) return false;
+      if (!PRESETS.some((candidate) => candidate.id === preset)) return false;
       select.value = preset;
       quickBox.checked = quick;
       const known = recipe === null || recipeNames.includes(recipe);

@@ -4,7 +4,7 @@
 // .heatmap-cells (finite entries), .heatmap-nonfinite, .series-learned-weights, .series-optimal-weights.
 
 import * as Plot from '@observablehq/plot';
-import { roleNamedParts } from '../../wasm/panel-chart.js';
+import { roleNamedParts } from '../../wasm/preset-chart.js';
 import { EMPIRICAL, FRAME, GUIDE, HEATMAP_SCHEME, NONFINITE, THEORY } from '../../wasm/palette.js';
 import type { ModelReadout } from './protocol.ts';
 

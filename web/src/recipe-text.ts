@@ -1,13 +1,13 @@
-// The training recipe of a figure panel as the page states it (run/recipes.js owns the recipes).
+// The training recipe of a figure preset as the page states it (run/recipes.js owns the recipes).
 import { describeRecipe } from '../../run/recipes.js';
-import type { Panel, ResolvedPanel } from '../../run/sweep.js';
+import type { Preset, ResolvedPreset } from '../../run/preset.js';
 
-/** The recipe a panel names for itself, "paper" when it names none. */
-export function ownRecipe(panel: Panel): string {
-  return typeof panel.recipe === 'string' ? panel.recipe : (panel.recipe?.name ?? 'paper');
+/** The recipe a preset names for itself, "paper" when it names none. */
+export function ownRecipe(preset: Preset): string {
+  return typeof preset.recipe === 'string' ? preset.recipe : (preset.recipe?.name ?? 'paper');
 }
 
-/** The training recipe of a resolved panel in words, for the line under its chart. */
-export function recipeLine(resolved: ResolvedPanel): string {
+/** The training recipe of a resolved preset in words, for the line under its chart. */
+export function recipeLine(resolved: ResolvedPreset): string {
   return `Training recipe ${describeRecipe(resolved.recipe.name, resolved.recipe)}.`;
 }

@@ -25,8 +25,8 @@ async function copyText(text: string, field: HTMLTextAreaElement): Promise<boole
   }
 }
 
-/** Shows `text` in `panel` (a readonly box with a Copy button) and copies it. */
-export function showShare(panel: HTMLElement, heading: string, text: string): void {
+/** Shows `text` in `box` (a readonly box with a Copy button) and copies it. */
+export function showShare(box: HTMLElement, heading: string, text: string): void {
   const title = document.createElement('p');
   title.className = 'share-title';
   title.textContent = heading;
@@ -49,14 +49,14 @@ export function showShare(panel: HTMLElement, heading: string, text: string): vo
   const row = document.createElement('div');
   row.className = 'share-actions';
   row.append(copy, close, note);
-  panel.replaceChildren(title, field, row);
-  panel.hidden = false;
+  box.replaceChildren(title, field, row);
+  box.hidden = false;
   const doCopy = async () => {
     note.textContent = (await copyText(text, field)) ? 'Copied.' : 'Selected: press Ctrl+C (⌘C) to copy.';
   };
   copy.addEventListener('click', () => void doCopy());
   close.addEventListener('click', () => {
-    panel.hidden = true;
+    box.hidden = true;
   });
   void doCopy();
 }

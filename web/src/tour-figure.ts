@@ -1,5 +1,5 @@
 // One live figure of the article: a figure preset run by the playground's own preset runner
-// (preset-run.ts, a pool of workers), drawn by the playground's chart (preset-chart.ts, wasm/panel-chart.js)
+// (preset-run.ts, a pool of workers), drawn by the playground's chart (preset-chart.ts, wasm/preset-chart.js)
 // with its fidelity verdict and table (preset-table.ts). Its quick run starts when the figure scrolls
 // into view (tour.ts asks; the article's RunQueue runs one figure at a time); the full run and the
 // "try this" variations (tour-variations.ts) run on demand. Results are kept per run for the page's
@@ -9,8 +9,8 @@
 // 'cancelled' | 'error') and data-showing (the run on show: 'quick', 'full' or 'variation:<id>');
 // window.__iclTour[preset][run] holds each finished result.
 
-import { encodeState, panelLink } from '../../wasm/link.js';
-import { panelJobs, resolvePanel, type Panel, type PanelResult } from '../../run/sweep.js';
+import { encodeState, presetLink } from '../../wasm/link.js';
+import { presetJobs, resolvePreset, type Preset, type PresetResult } from '../../run/preset.js';
 import { displayLabel } from './chart.ts';
 import { setLabel } from './math-text.ts';
 import { canUseLogX, renderPresetChart, renderPresetLegend } from './preset-chart.ts';
@@ -19,14 +19,14 @@ import { renderFidelityTable, renderVerdict } from './preset-table.ts';
 import { ownRecipe, recipeLine } from './recipe-text.ts';
 import type { RunQueue } from './run-queue.ts';
 import { embedSnippet, showShare } from './share.ts';
-import { variationPanel, type Variation } from './tour-variations.ts';
+import { variationPreset, type Variation } from './tour-variations.ts';
 
 declare global {
   interface Window {
     /** Finished results of the article's figures: preset id -> run key -> result. */
-    __iclTour?: Record<string, Record<string, PanelResult>>;
+    __iclTour?: Record<string, Record<string, PresetResult>>;
     /** What each figure shows now (a partial result while it trains): preset id -> its run key and result. */
-    __iclTourShown?: Record<string, { run: string; result: PanelResult }>;
+    __iclTourShown?: Record<string, { run: string; result: PresetResult }>;
   }
 }
 
@@ -66,10 +66,10 @@ function durationText(seconds: number): string {
 
 export class TourFigure {
   readonly host: HTMLElement;
-  readonly panel: Panel;
+  readonly preset: Preset;
   readonly variations: Variation[];
   #context: FigureContext;
-  #results = new Map<RunKey, PanelResult>();
+  #results = new Map<RunKey, PresetResult>();
   #showing: RunKey = 'quick';
   #run: PresetRun | null = null;
   #runKey: RunKey | null = null;
@@ -77,7 +77,7 @@ export class TourFigure {
   /** The queue key of this figure's request that has not started yet. */
   #waitingKey: string | null = null;
   #pausedByHiding = false;
-  #shown: PanelResult | null = null;
+  #shown: PresetResult | null = null;
 
   #status: HTMLElement;
   #progress: HTMLProgressElement;
@@ -95,24 +95,24 @@ export class TourFigure {
   #quickButton: HTMLButtonElement;
   #fullButton: HTMLButtonElement;
   #stopButton: HTMLButtonElement;
-  #sharePanel: HTMLElement;
+  #shareBox: HTMLElement;
   #linkNote: HTMLElement;
   #openLink: HTMLAnchorElement;
   #command: HTMLElement;
   #recipeLine: HTMLElement;
 
-  constructor(host: HTMLElement, panel: Panel, variations: Variation[], context: FigureContext) {
+  constructor(host: HTMLElement, preset: Preset, variations: Variation[], context: FigureContext) {
     this.host = host;
-    this.panel = panel;
+    this.preset = preset;
     this.variations = variations;
     this.#context = context;
-    const id = panel.id;
+    const id = preset.id;
 
     const head = element('figcaption', 'tour-figure-head');
     const title = element('h3', 'tour-figure-title');
-    setLabel(title, panel.title);
+    setLabel(title, preset.title);
     const note = element('p', 'note');
-    setLabel(note, panel.note ?? '');
+    setLabel(note, preset.note ?? '');
     head.append(title, note);
 
     this.#showingLine = element('p', 'tour-showing');
@@ -125,7 +125,7 @@ export class TourFigure {
     this.#logToggle = element('input');
     this.#logToggle.type = 'checkbox';
     logLabel.append(this.#logToggle, ' logarithmic n axis');
-    logLabel.hidden = !(panel.axis.field === 'n');
+    logLabel.hidden = !(preset.axis.field === 'n');
     const fitLabel = element('label', 'log-toggle');
     this.#fitToggle = element('input');
     this.#fitToggle.type = 'checkbox';
@@ -151,8 +151,8 @@ export class TourFigure {
     controls.setAttribute('role', 'group');
     controls.setAttribute('aria-label', `runs of ${id}`);
     this.#quickButton = button('Run the quick version');
-    const full = resolvePanel(panel, { quick: false });
-    const fullJobs = panelJobs(full).length;
+    const full = resolvePreset(preset, { quick: false });
+    const fullJobs = presetJobs(full).length;
     this.#fullButton = button(`Full run (${fullJobs} jobs, ${full.seeds.length} seeds: a minute or more)`);
     this.#stopButton = button('Stop');
     this.#stopButton.disabled = true;
@@ -199,9 +199,9 @@ export class TourFigure {
     this.#linkNote = element('p', 'hint tour-link-note');
     this.#command = element('p', 'hint tour-command');
     this.#recipeLine = element('p', 'note tour-recipe');
-    this.#sharePanel = element('div', 'share-panel');
-    this.#sharePanel.hidden = true;
-    share.append(shareButtons, this.#linkNote, this.#command, this.#sharePanel);
+    this.#shareBox = element('div', 'share-box');
+    this.#shareBox.hidden = true;
+    share.append(shareButtons, this.#linkNote, this.#command, this.#shareBox);
 
     host.replaceChildren(
       head,
@@ -225,11 +225,11 @@ export class TourFigure {
     this.#logToggle.addEventListener('change', () => this.#draw());
     this.#fitToggle.addEventListener('change', () => this.#draw());
     copyLink.addEventListener('click', async () =>
-      showShare(this.#sharePanel, `Link to ${id}${this.#showing === 'full' ? '' : ' (quick run)'}`, await this.#link()),
+      showShare(this.#shareBox, `Link to ${id}${this.#showing === 'full' ? '' : ' (quick run)'}`, await this.#link()),
     );
     embed.addEventListener('click', async () => {
       const url = await this.#link({ embed: true });
-      showShare(this.#sharePanel, `Embed ${id}: paste into a web page`, embedSnippet(url, displayLabel(panel.title)));
+      showShare(this.#shareBox, `Embed ${id}: paste into a web page`, embedSnippet(url, displayLabel(preset.title)));
     });
     new ResizeObserver(() => this.#draw()).observe(this.#chart);
     document.addEventListener('visibilitychange', () => this.#onVisibility());
@@ -255,7 +255,7 @@ export class TourFigure {
   }
 
   #taskKey(key: RunKey): string {
-    return `${this.panel.id}|${key}`;
+    return `${this.preset.id}|${key}`;
   }
 
   #variation(key: RunKey): Variation | null {
@@ -356,7 +356,7 @@ export class TourFigure {
     let run: PresetRun | null = null;
     const mine = () => run !== null && this.#run === run;
     run = new PresetRun(
-      this.panel,
+      this.preset,
       quick,
       {
         update: (snapshot) => {
@@ -369,7 +369,7 @@ export class TourFigure {
           if (!mine()) return;
           this.#results.set(key, result);
           const store = (window.__iclTour ??= {});
-          (store[this.panel.id] ??= {})[key] = result;
+          (store[this.preset.id] ??= {})[key] = result;
           this.#run = null;
           this.#runKey = null;
           this.#showResult(result);
@@ -427,11 +427,11 @@ export class TourFigure {
     this.#status.textContent = `Training: ${snapshot.jobsDone} / ${snapshot.jobs} jobs done · ${numberText(snapshot.stepsDone)} steps${left}`;
   }
 
-  #showResult(result: PanelResult | null): void {
+  #showResult(result: PresetResult | null): void {
     this.#shown = result;
     const shown = (window.__iclTourShown ??= {});
-    if (result) shown[this.panel.id] = { run: this.#showing, result };
-    else delete shown[this.panel.id];
+    if (result) shown[this.preset.id] = { run: this.#showing, result };
+    else delete shown[this.preset.id];
     this.#empty.hidden = result !== null;
     this.#legend.hidden = result === null;
     this.#verdict.hidden = result === null;
@@ -459,7 +459,7 @@ export class TourFigure {
     for (const [key, choice] of this.#variationButtons)
       choice.setAttribute('aria-pressed', String(key === this.#showing || (key === 'quick' && this.#showing === 'full')));
     const variation = this.#variation(this.#showing);
-    const id = this.panel.id;
+    const id = this.preset.id;
     if (variation) {
       this.#showingLine.replaceChildren(
         element('strong', undefined, 'Variation: '),
@@ -472,15 +472,15 @@ export class TourFigure {
       this.#showingLine.replaceChildren(
         element('strong', undefined, full ? 'The preset, full run: ' : 'The preset, quick run: '),
         full
-          ? 'the paper-scale panel with its training recipe.'
+          ? 'the paper-scale preset with its training recipe.'
           : 'reduced settings (smaller d, fewer points, one seed), the looser quick tolerance.',
       );
       this.#expectLine.textContent = '';
       this.#linkNote.textContent = 'The link and the embed open this figure in the playground, with the same numbers.';
     }
     const quick = this.#showing !== 'full';
-    const shownPanel = variation ? variationPanel(this.panel, variation) : resolvePanel(this.panel, { quick });
-    this.#recipeLine.textContent = recipeLine(shownPanel);
+    const shownPreset = variation ? variationPreset(this.preset, variation) : resolvePreset(this.preset, { quick });
+    this.#recipeLine.textContent = recipeLine(shownPreset);
     this.#command.replaceChildren(
       'Command line: ',
       element('code', undefined, `npx icl-playground reproduce ${id}${quick ? ' --quick' : ''} --out results/`),
@@ -493,8 +493,8 @@ export class TourFigure {
   async #link({ embed = false } = {}): Promise<string> {
     const buildId = await this.#context.buildId();
     const quick = this.#showing !== 'full';
-    const recipe = ownRecipe(this.panel);
-    if (!embed) return panelLink({ preset: this.panel.id, recipe, quick, buildId, base: this.#context.playground });
-    return `${this.#context.playground}#${encodeState({ buildId, preset: this.panel.id, recipe, quick, embed: true })}`;
+    const recipe = ownRecipe(this.preset);
+    if (!embed) return presetLink({ preset: this.preset.id, recipe, quick, buildId, base: this.#context.playground });
+    return `${this.#context.playground}#${encodeState({ buildId, preset: this.preset.id, recipe, quick, embed: true })}`;
   }
 }

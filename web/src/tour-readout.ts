@@ -8,7 +8,7 @@
 // once done, data-distance (‖W_eff − W*‖_F / ‖W*‖_F) or data-weights-gap (the largest |ω − ω*|).
 
 import { configLink } from '../../wasm/link.js';
-import { panelJobs, resolvePanel, type Panel } from '../../run/sweep.js';
+import { presetJobs, resolvePreset, type Preset } from '../../run/preset.js';
 import type { FromWorker, ModelReadout, ToWorker } from './protocol.ts';
 import { renderFormulas } from './formula.ts';
 import { renderReadout } from './readouts.ts';
@@ -41,14 +41,14 @@ export class TourReadout {
   #readout: ModelReadout | null = null;
   #requested = false;
 
-  constructor(host: HTMLElement, panel: Panel, spec: ReadoutSpec, queue: RunQueue, playground: string) {
+  constructor(host: HTMLElement, preset: Preset, spec: ReadoutSpec, queue: RunQueue, playground: string) {
     this.host = host;
     this.#spec = spec;
     this.#queue = queue;
     this.#playground = playground;
-    const resolved = resolvePanel(panel, { quick: true });
-    const job = panelJobs(resolved).find((candidate) => candidate.curveIndex === spec.curve && candidate.seed === resolved.seeds[0]);
-    if (!job) throw new Error(`${panel.id} has no curve ${spec.curve}`);
+    const resolved = resolvePreset(preset, { quick: true });
+    const job = presetJobs(resolved).find((candidate) => candidate.curveIndex === spec.curve && candidate.seed === resolved.seeds[0]);
+    if (!job) throw new Error(`${preset.id} has no curve ${spec.curve}`);
     this.#config = job.config;
     const curveLabel = resolved.curves[spec.curve]?.label ?? '';
 

@@ -1,10 +1,10 @@
-// The article's "try this" variations: each a patch of a preset's quick panel (run/sweep.js merge:
+// The article's "try this" variations: each a patch of a preset's quick version (run/preset.js merge:
 // objects merge key by key, arrays replace), labelled, run by the same preset runner as the figure. A
-// variation is not a preset: a panel link cannot carry a patch (wasm/link.js), so a variation's link
+// variation is not a preset: a preset link cannot carry a patch (wasm/link.js), so a variation's link
 // and embed open the preset it varies, and the figure says so. Pure data and logic (no DOM), so tests
 // can check every variation against the core in Node (tests/js/tour.test.ts).
 
-import { merge, resolvePanel, type Panel, type ResolvedPanel } from '../../run/sweep.js';
+import { merge, resolvePreset, type Preset, type ResolvedPreset } from '../../run/preset.js';
 
 export interface Variation {
   /** Unique within its preset; used in the page's data attributes. */
@@ -15,7 +15,7 @@ export interface Variation {
   change: string;
   /** What to look for: how the result tests the section's claim. */
   expect: string;
-  /** A patch of the resolved quick panel. */
+  /** A patch of the resolved quick preset. */
   patch: Record<string, unknown>;
 }
 
@@ -195,9 +195,9 @@ export const VARIATIONS: Record<string, Variation[]> = {
   ],
 };
 
-/** The panel a variation runs: the preset's quick panel with the variation's patch. */
-export function variationPanel(panel: Panel, variation: Variation): ResolvedPanel {
-  return merge(resolvePanel(panel, { quick: true }), variation.patch);
+/** The preset a variation runs: the preset's quick version with the variation's patch. */
+export function variationPreset(preset: Preset, variation: Variation): ResolvedPreset {
+  return merge(resolvePreset(preset, { quick: true }), variation.patch);
 }
 
 /** A trained model of a figure whose read-out (W_eff beside W*, ω beside ω*) the article shows: the

@@ -3,7 +3,7 @@
 // take turns in one RunQueue, since each preset run already uses one worker per core. A figure asks
 // for its quick run when it scrolls into view and withdraws the request if it scrolls away first.
 
-import type { Panel } from '../../run/sweep.js';
+import type { Preset } from '../../run/preset.js';
 import type { FromJobWorker } from '../../run/job-protocol.js';
 import { renderFormulas } from './formula.ts';
 import { RunQueue } from './run-queue.ts';
@@ -13,8 +13,8 @@ import { READOUTS, VARIATIONS } from './tour-variations.ts';
 import './styles.css';
 import './tour.css';
 
-const modules = import.meta.glob<Panel>('../../wasm/presets/*.json', { eager: true, import: 'default' });
-const presets = new Map(Object.values(modules).map((panel) => [panel.id, panel]));
+const modules = import.meta.glob<Preset>('../../wasm/presets/*.json', { eager: true, import: 'default' });
+const presets = new Map(Object.values(modules).map((preset) => [preset.id, preset]));
 
 /** The playground's address beside this page (a static host serves it as index.html). */
 const playground = new URL('./index.html', location.href).href.split('#')[0] as string;
@@ -68,14 +68,14 @@ interface Wanted {
 const items = new Map<Element, Wanted>();
 
 for (const host of document.querySelectorAll<HTMLElement>('figure[data-preset]')) {
-  const panel = presets.get(host.dataset.preset ?? '');
-  if (!panel) continue;
-  items.set(host, new TourFigure(host, panel, VARIATIONS[panel.id] ?? [], { queue, buildId, playground }));
+  const preset = presets.get(host.dataset.preset ?? '');
+  if (!preset) continue;
+  items.set(host, new TourFigure(host, preset, VARIATIONS[preset.id] ?? [], { queue, buildId, playground }));
 }
 for (const host of document.querySelectorAll<HTMLElement>('figure[data-readout]')) {
   const spec = READOUTS.find((candidate) => candidate.preset === host.dataset.readout);
-  const panel = spec ? presets.get(spec.preset) : undefined;
-  if (spec && panel) items.set(host, new TourReadout(host, panel, spec, queue, playground));
+  const preset = spec ? presets.get(spec.preset) : undefined;
+  if (spec && preset) items.set(host, new TourReadout(host, preset, spec, queue, playground));
 }
 
 // In view (or about to be): run. The margin starts a figure a little before it shows.

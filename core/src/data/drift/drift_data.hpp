@@ -2,7 +2,7 @@
 // sqrt(1 - gamma^2) eps_t with stationary N(0, I) marginals, so E[beta_i beta_j^T] = gamma^|i-j| I.
 // x ~ N(0, I). The query's task is drawn first and the chain is walked backwards from it (a stationary
 // Gaussian AR(1) is reversible), token t at lag t + 1, so the n tokens before the query have the right
-// law for every n of a sweep.
+// law for every n of a bank.
 #pragma once
 
 #include "data_model.hpp"

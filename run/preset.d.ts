@@ -1,9 +1,9 @@
-// Typings of run/sweep.js (figure panels as sweeps); kept honest by tests/js/sweep.test.ts and tsc.
+// Typings of run/preset.js (a preset's jobs, theory and result); kept honest by tests/js/preset.test.ts and tsc.
 import type { Config, IclModule } from '../wasm/icl.js';
 import type { NamedRecipe } from './recipes.js';
 
-/** A figure panel (wasm/presets/*.json). */
-export interface Panel {
+/** A figure preset (wasm/presets/*.json). */
+export interface Preset {
   id: string;
   title: string;
   note?: string;
@@ -14,16 +14,16 @@ export interface Panel {
   /** Each curve patches the base config (deep merge; arrays replace). */
   curves: { label: string; patch?: Record<string, unknown> }[];
   seeds: number[];
-  /** Largest allowed |relative gap| of any point, and of the panel's median. */
+  /** Largest allowed |relative gap| of any point, and of the preset's median. */
   tolerance: { point: number; median: number };
-  /** The panel's training recipe by name (run/recipes.js; "paper" when absent), or resolved (resolvePanel). */
+  /** The preset's training recipe by name (run/recipes.js; "paper" when absent), or resolved (resolvePreset). */
   recipe?: string | NamedRecipe;
-  /** A patch of the whole panel for a reduced run (tests, previews). */
+  /** A patch of the whole preset for a reduced run (tests, previews). */
   quick?: Record<string, unknown>;
 }
 
-/** A panel as it runs (resolvePanel): its recipe resolved, its quick patch applied or dropped. */
-export type ResolvedPanel = Panel & { recipe: NamedRecipe };
+/** A preset as it runs (resolvePreset): its recipe resolved, its quick patch applied or dropped. */
+export type ResolvedPreset = Preset & { recipe: NamedRecipe };
 
 export interface Job {
   curveIndex: number;
@@ -74,9 +74,9 @@ export interface Fidelity {
   /** The largest standard error of a final point's gap (Point.gapStandardError), or null. */
   standardError: number | null;
   tolerance: { point: number; median: number };
-  /** Jobs that diverged; a panel with any does not pass. */
+  /** Jobs that diverged; a preset with any does not pass. */
   diverged: number;
-  /** Whether every job has finished; an incomplete panel does not pass. */
+  /** Whether every job has finished; an incomplete preset does not pass. */
   complete: boolean;
   jobsDone: number;
   jobs: number;
@@ -94,7 +94,7 @@ export interface JobEstimate {
 /** What a job has reported: its output, its live estimate, or nothing yet. */
 export type JobReport = JobOutput | JobEstimate | undefined;
 
-/** Per curve, the theory a panel needs before any job runs (panelTheory). */
+/** Per curve, the theory a preset needs before any job runs (presetTheory). */
 export interface CurveTheory {
   config: Config;
   /** The theory at each axis point. */
@@ -122,52 +122,52 @@ export interface CurveResult {
   config: Config;
 }
 
-export interface PanelResult {
+export interface PresetResult {
   id: string;
   title: string;
   note: string;
   quick: boolean;
   buildId: string;
-  axis: Panel['axis'];
-  panel: ResolvedPanel;
+  axis: Preset['axis'];
+  preset: ResolvedPreset;
   seconds: number;
   curves: CurveResult[];
   fidelity: Fidelity;
 }
 
 export function merge<T>(base: T, patch: unknown): T;
-/** Throws an Error naming the known recipes when `recipe` (or the panel's own) is unknown. */
-export function resolvePanel(panel: Panel, options?: { quick?: boolean; recipe?: string }): ResolvedPanel;
-export function panelJobs(panel: Pick<Panel, 'base' | 'axis' | 'curves' | 'seeds' | 'recipe'>): Job[];
+/** Throws an Error naming the known recipes when `recipe` (or the preset's own) is unknown. */
+export function resolvePreset(preset: Preset, options?: { quick?: boolean; recipe?: string }): ResolvedPreset;
+export function presetJobs(preset: Pick<Preset, 'base' | 'axis' | 'curves' | 'seeds' | 'recipe'>): Job[];
 /** Job indices by `costs` (the core's runPlan), costliest first, ties in job order: the order a pool starts them. */
 export function scheduleOrder(costs: readonly number[]): number[];
 export function jobOutput(experiment: import('../wasm/icl.js').Experiment): JobOutput;
 export function runJob(icl: IclModule, job: Job, onProgress?: (stepsDone: number, totalSteps: number) => void): Promise<JobOutput>;
 export function aggregate(
-  panel: Pick<Panel, 'axis' | 'curves' | 'tolerance'>,
+  preset: Pick<Preset, 'axis' | 'curves' | 'tolerance'>,
   jobs: Job[],
   reports: readonly JobReport[],
   theory: readonly (readonly number[])[],
 ): { curves: Omit<CurveResult, 'config'>[]; fidelity: Fidelity };
-export function panelTheory(icl: IclModule, resolved: Panel, jobs: Job[]): CurveTheory[];
-export function assemblePanel(
-  resolved: Panel,
+export function presetTheory(icl: IclModule, resolved: Preset, jobs: Job[]): CurveTheory[];
+export function assemblePreset(
+  resolved: Preset,
   jobs: Job[],
   reports: readonly JobReport[],
   theory: readonly CurveTheory[],
   options: { quick: boolean; seconds: number; buildId: string },
-): PanelResult;
-export function panelResult(
+): PresetResult;
+export function presetResult(
   icl: IclModule,
-  resolved: Panel,
+  resolved: Preset,
   jobs: Job[],
   outputs: JobOutput[],
   options: { quick: boolean; seconds: number },
-): PanelResult;
-export function runPanel(
+): PresetResult;
+export function runPreset(
   icl: IclModule,
-  panel: Panel,
+  preset: Preset,
   options?: { quick?: boolean; onProgress?: (job: number, jobs: number, stepsDone: number, totalSteps: number) => void },
-): Promise<PanelResult>;
+): Promise<PresetResult>;
 /** The result as one table: per curve and point a row per seed's final value and one for the mean (the CSV files hold it). */
-export function panelTable(result: PanelResult): { columns: string[]; rows: (string | number)[][] };
+export function presetTable(result: PresetResult): { columns: string[]; rows: (string | number)[][] };

@@ -1,5 +1,5 @@
-// Typings of wasm/panel-chart.js: the chart of a figure panel, shared by the page and the command line.
-import type { PanelResult } from '../run/sweep.js';
+// Typings of wasm/preset-chart.js: the chart of a figure preset, shared by the page and the command line.
+import type { PresetResult } from '../run/preset.js';
 
 export interface LegendEntry {
   key: string;
@@ -21,22 +21,22 @@ export interface GapPoint {
   final: boolean;
 }
 
-export interface GapPanelData {
+export interface GapPresetData {
   /** The per-point tolerance, in percent. */
   tolerance: number;
   points: GapPoint[];
   domain: [number, number];
 }
 
-export function panelChart(
-  result: PanelResult,
+export function presetChart(
+  result: PresetResult,
   options: { width: number; document?: Document; logX?: boolean; fitY?: boolean },
 ): SVGSVGElement;
-export function panelLegend(result: PanelResult): LegendEntry[];
-export function fidelityText(result: PanelResult): string;
-export function canUseLogX(result: PanelResult): boolean;
-export function gapPanelData(result: PanelResult): GapPanelData;
-export function sharedTheories(result: PanelResult): number[][];
-export function coincidentCurves(result: PanelResult): { curves: [number, number]; largest: number }[];
+export function presetLegend(result: PresetResult): LegendEntry[];
+export function fidelityText(result: PresetResult): string;
+export function canUseLogX(result: PresetResult): boolean;
+export function gapPlotData(result: PresetResult): GapPresetData;
+export function sharedTheories(result: PresetResult): number[][];
+export function coincidentCurves(result: PresetResult): { curves: [number, number]; largest: number }[];
 export function curveSwatch(curve: number): string;
 export function roleNamedParts(root: ParentNode): void;

@@ -1,7 +1,7 @@
-// A figure panel is a sweep: an axis (n, or a config field such as data.alpha, model.rank, data.gamma,
+// A preset runs along an axis (n, or a config field such as data.alpha, model.rank, data.gamma,
 // model.lora.rank) x curves (config patches, e.g. attention and H3) x seeds. This module expands a
-// panel (wasm/presets/*.json) into training jobs, runs them on the wasm module and aggregates the
-// results; it runs the same in Node and in a worker. A panel's result can be assembled at any time
+// preset (wasm/presets/*.json) into training jobs, runs them on the wasm module and aggregates the
+// results; it runs the same in Node and in a worker. A preset's result can be assembled at any time
 // from the jobs that have reported: finished jobs give final points, running ones live estimates
 // (their latest checkpoint), and the rest leave their points pending.
 //
@@ -23,35 +23,35 @@ function setPath(object, path, value) {
 }
 
 /**
- * The panel as it runs: its recipe (the panel's own, or `recipe` by name: run/recipes.js) resolved into
+ * The preset as it runs: its recipe (the preset's own, or `recipe` by name: run/recipes.js) resolved into
  * `recipe` ({ name, training, evaluation?, model? }), and with `quick` its quick patch applied (a reduced
  * run for tests and previews; it may patch the recipe too).
  */
-export function resolvePanel(panel, { quick = false, recipe } = {}) {
-  const { quick: quickPatch, recipe: own, ...rest } = panel;
+export function resolvePreset(preset, { quick = false, recipe } = {}) {
+  const { quick: quickPatch, recipe: own, ...rest } = preset;
   const name = recipe ?? (typeof own === 'object' ? own.name : own) ?? 'paper';
   const resolved = { ...structuredClone(rest), recipe: { name, ...recipeNamed(name) } };
   return quick && quickPatch ? merge(resolved, quickPatch) : resolved;
 }
 
 /**
- * The training jobs of a resolved panel: one config per curve x seed (x axis value, off the n axis), each
- * under the panel's recipe, resolved or by name (a panel without one runs its configs as they stand).
+ * The training jobs of a resolved preset: one config per curve x seed (x axis value, off the n axis), each
+ * under the preset's recipe, resolved or by name (a preset without one runs its configs as they stand).
  */
-export function panelJobs(panel) {
+export function presetJobs(preset) {
   const jobs = [];
-  const alongN = panel.axis.field === 'n';
-  const recipe = typeof panel.recipe === 'string' ? recipeNamed(panel.recipe) : panel.recipe;
-  panel.curves.forEach((curve, curveIndex) => {
-    for (const seed of panel.seeds) {
-      const curveConfig = merge(panel.base, curve.patch ?? {});
+  const alongN = preset.axis.field === 'n';
+  const recipe = typeof preset.recipe === 'string' ? recipeNamed(preset.recipe) : preset.recipe;
+  preset.curves.forEach((curve, curveIndex) => {
+    for (const seed of preset.seeds) {
+      const curveConfig = merge(preset.base, curve.patch ?? {});
       const config = merge(recipe ? applyRecipe(recipe, curveConfig) : curveConfig, { seed });
       if (alongN) {
-        jobs.push({ curveIndex, seed, axisValue: null, config: merge(config, { n: panel.axis.values }) });
+        jobs.push({ curveIndex, seed, axisValue: null, config: merge(config, { n: preset.axis.values }) });
       } else {
-        for (const value of panel.axis.values) {
+        for (const value of preset.axis.values) {
           const pointConfig = structuredClone(config);
-          setPath(pointConfig, panel.axis.field, value);
+          setPath(pointConfig, preset.axis.field, value);
           jobs.push({ curveIndex, seed, axisValue: value, config: pointConfig });
         }
       }
@@ -107,18 +107,18 @@ function median(values) {
 }
 
 /**
- * Aggregates what the jobs (in panelJobs order) have reported into curves of points. `reports[j]` is
+ * Aggregates what the jobs (in presetJobs order) have reported into curves of points. `reports[j]` is
  * job j's output when it has finished (jobOutput), its live estimate while it trains
  * ({ estimate: true, step, empirical }: the latest checkpoint's risk on the live evaluation set), or
  * undefined before it reports. Per axis value a point holds the value of each seed that reported, their
- * mean, min and max, the theory (`theory[c][i]` of panelTheory), the relative gap mean / theory - 1,
- * whether any value is an estimate, and how many seeds are still pending. The panel's fidelity is the
+ * mean, min and max, the theory (`theory[c][i]` of presetTheory), the relative gap mean / theory - 1,
+ * whether any value is an estimate, and how many seeds are still pending. The preset's fidelity is the
  * median and largest |gap| over the final points against its tolerance; it passes only when every job
  * has finished, none diverged and both are within tolerance.
  */
-export function aggregate(panel, jobs, reports, theory) {
-  const xs = panel.axis.values;
-  const curves = panel.curves.map((curve, c) => ({
+export function aggregate(preset, jobs, reports, theory) {
+  const xs = preset.axis.values;
+  const curves = preset.curves.map((curve, c) => ({
     label: curve.label,
     points: xs.map((x, i) => ({ x, values: [], empirical: [], standardErrors: [], theory: theory[c][i], pending: 0, estimate: false })),
   }));
@@ -175,7 +175,7 @@ export function aggregate(panel, jobs, reports, theory) {
       }
     }
   }
-  const tolerance = panel.tolerance;
+  const tolerance = preset.tolerance;
   const complete = finished === jobs.length;
   const fidelity = {
     medianGap: gaps.length ? median(gaps) : null,
@@ -192,26 +192,26 @@ export function aggregate(panel, jobs, reports, theory) {
   return { curves, fidelity };
 }
 
-/** Expands, runs and aggregates a panel, one job after another. onProgress(jobIndex, jobCount, stepsDone, totalSteps). */
-export async function runPanel(icl, panel, { quick = false, onProgress = () => {} } = {}) {
-  const resolved = resolvePanel(panel, { quick });
-  const jobs = panelJobs(resolved);
-  const theory = panelTheory(icl, resolved, jobs);
+/** Expands, runs and aggregates a preset, one job after another. onProgress(jobIndex, jobCount, stepsDone, totalSteps). */
+export async function runPreset(icl, preset, { quick = false, onProgress = () => {} } = {}) {
+  const resolved = resolvePreset(preset, { quick });
+  const jobs = presetJobs(resolved);
+  const theory = presetTheory(icl, resolved, jobs);
   const started = performance.now();
   const outputs = [];
   for (const [j, job] of jobs.entries()) outputs.push(await runJob(icl, job, (done, total) => onProgress(j, jobs.length, done, total)));
-  return assemblePanel(resolved, jobs, outputs, theory, { quick, seconds: (performance.now() - started) / 1000, buildId: icl.buildId });
+  return assemblePreset(resolved, jobs, outputs, theory, { quick, seconds: (performance.now() - started) / 1000, buildId: icl.buildId });
 }
 
 /**
- * What a resolved panel's chart and fidelity need of the theory, computed once when it starts, before
+ * What a resolved preset's chart and fidelity need of the theory, computed once when it starts, before
  * any job has run: per curve its dotted line (along n at every integer n, so it is smooth; else at the
  * axis points), the asymptotic approximation where the data model has one (drawn, never scored), the
  * theory at each axis point, and the curve's first job normalised, for the provenance of exports (a
  * config that `train` runs as it stands; the curve's other jobs differ from it only in seed and, off
  * the n axis, in axis.field).
  */
-export function panelTheory(icl, resolved, jobs) {
+export function presetTheory(icl, resolved, jobs) {
   const xs = resolved.axis.values;
   return resolved.curves.map((curve, c) => {
     const first = jobs.find((job) => job.curveIndex === c);
@@ -240,10 +240,10 @@ export function panelTheory(icl, resolved, jobs) {
 }
 
 /**
- * The result of a resolved panel from what its jobs have reported so far (see aggregate), however they
+ * The result of a resolved preset from what its jobs have reported so far (see aggregate), however they
  * were run; complete once every job has its output (fidelity.complete).
  */
-export function assemblePanel(resolved, jobs, reports, theory, { quick, seconds, buildId }) {
+export function assemblePreset(resolved, jobs, reports, theory, { quick, seconds, buildId }) {
   const aggregated = aggregate(
     resolved,
     jobs,
@@ -261,23 +261,23 @@ export function assemblePanel(resolved, jobs, reports, theory, { quick, seconds,
     quick,
     buildId,
     axis: resolved.axis,
-    panel: resolved,
+    preset: resolved,
     seconds,
     ...aggregated,
   };
 }
 
-/** The finished result of a resolved panel from every job's output. */
-export function panelResult(icl, resolved, jobs, outputs, { quick, seconds }) {
-  return assemblePanel(resolved, jobs, outputs, panelTheory(icl, resolved, jobs), { quick, seconds, buildId: icl.buildId });
+/** The finished result of a resolved preset from every job's output. */
+export function presetResult(icl, resolved, jobs, outputs, { quick, seconds }) {
+  return assemblePreset(resolved, jobs, outputs, presetTheory(icl, resolved, jobs), { quick, seconds, buildId: icl.buildId });
 }
 
 /**
- * A panel's result as one table: per curve and point a row for each seed and one for the seed mean
+ * A preset's result as one table: per curve and point a row for each seed and one for the seed mean
  * (seed "mean"). The command line's <id>.csv and the page's CSV export are this table.
  */
-export function panelTable(result) {
-  const columns = ['panel', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap'];
+export function presetTable(result) {
+  const columns = ['preset', 'curve', 'axis', 'x', 'seed', 'empirical', 'theory', 'relative_gap'];
   const rows = [];
   // Final values only: a live estimate or a pending seed has no row (and its point no mean row).
   for (const curve of result.curves) {

@@ -1,4 +1,4 @@
-// The sweep engine (run/sweep.js): config merging, how a panel expands into jobs, aggregation, and
+// The presets (run/preset.js): config merging, how a preset expands into jobs, aggregation, and
 // the quick version of every preset reproduced through the command line within its stated tolerance.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadIcl } from '../../wasm/icl.js';
 import { describeRecipe, recipeNames, recipes } from '../../run/recipes.js';
-import { aggregate, merge, panelJobs, panelTheory, resolvePanel, runJob, scheduleOrder } from '../../run/sweep.js';
+import { aggregate, merge, presetJobs, presetTheory, resolvePreset, runJob, scheduleOrder } from '../../run/preset.js';
 
 const presetDir = fileURLToPath(new URL('../../wasm/presets/', import.meta.url));
 const presets = readdirSync(presetDir)
   .filter((name) => name.endsWith('.json'))
   .map((name) => JSON.parse(readFileSync(join(presetDir, name), 'utf8')));
 
-describe('sweep engine', () => {
+describe('presets', () => {
   it('merges configs key by key, with arrays replaced', () => {
     const base = { d: 20, n: [1, 2], data: { kind: 'iid', noise_variance: 0.5 } };
     expect(merge(base, { n: [3], data: { noise_variance: 1 } })).toEqual({ d: 20, n: [3], data: { kind: 'iid', noise_variance: 1 } });
@@ -32,7 +32,7 @@ describe('sweep engine', () => {
       ],
       seeds: [1, 2],
     };
-    const jobs = panelJobs(alongN);
+    const jobs = presetJobs(alongN);
     expect(jobs).toHaveLength(4);
     expect(jobs[3]).toMatchObject({ curveIndex: 1, seed: 2, axisValue: null, config: { d: 4, n: [2, 4], seed: 2, model: { kind: 'h3' } } });
     const alongGamma = {
@@ -41,16 +41,16 @@ describe('sweep engine', () => {
       curves: [{ label: 'a' }],
       seeds: [5],
     };
-    expect(panelJobs(alongGamma).map((job) => (job.config.data as { gamma: number }).gamma)).toEqual([0.8, 0.9]);
+    expect(presetJobs(alongGamma).map((job) => (job.config.data as { gamma: number }).gamma)).toEqual([0.8, 0.9]);
   });
 
   it("starts the costliest jobs first by the core's run plan: H3 banks before attention banks, long contexts before short", async () => {
     const icl = await loadIcl();
     const cost = (config: unknown) => icl.runPlan(config).runMultiplyAdds;
     const fig2 = presets.find((p) => p.id === 'fig2a-noiseless-iid');
-    const jobs = panelJobs(resolvePanel(fig2));
+    const jobs = presetJobs(resolvePreset(fig2));
     const costs = jobs.map((job) => cost(job.config));
-    // panelJobs lists attention seeds 1-3, then H3 seeds 1-3; an H3 bank of 12 n costs several attention banks.
+    // presetJobs lists attention seeds 1-3, then H3 seeds 1-3; an H3 bank of 12 n costs several attention banks.
     expect(scheduleOrder(costs)).toEqual([3, 4, 5, 0, 1, 2]);
     expect((costs[3] as number) / (costs[0] as number)).toBeGreaterThan(2);
     const single = (n: number, kind: string) => cost({ d: 20, n: [n], model: { kind } });
@@ -60,15 +60,15 @@ describe('sweep engine', () => {
   });
 
   it('aggregates seeds into mean, spread and gap, and judges fidelity', () => {
-    const panel = {
+    const preset = {
       axis: { field: 'n', values: [1, 2] },
       curves: [{ label: 'a' }],
       seeds: [1, 2],
       tolerance: { point: 0.03, median: 0.01 },
     };
-    const jobs = panelJobs({ ...panel, base: {} });
+    const jobs = presetJobs({ ...preset, base: {} });
     const { curves, fidelity } = aggregate(
-      panel,
+      preset,
       jobs,
       [
         { empirical: [10.2, 5.0], theory: [10, 5], divergence: null },
@@ -83,16 +83,16 @@ describe('sweep engine', () => {
     expect(fidelity.pass).toBe(true);
   });
 
-  it('marks the points of a diverged job instead of averaging them, and fails the panel', () => {
-    const panel = {
+  it('marks the points of a diverged job instead of averaging them, and fails the preset', () => {
+    const preset = {
       axis: { field: 'n', values: [1, 2] },
       curves: [{ label: 'a' }],
       seeds: [1, 2],
       tolerance: { point: 0.03, median: 0.01 },
     };
-    const jobs = panelJobs({ ...panel, base: {} });
+    const jobs = presetJobs({ ...preset, base: {} });
     const { curves, fidelity } = aggregate(
-      panel,
+      preset,
       jobs,
       [
         { empirical: [10.0, 5.0], theory: [10, 5], divergence: null },
@@ -110,16 +110,16 @@ describe('sweep engine', () => {
     expect(JSON.stringify(curves)).not.toMatch(/NaN/);
   });
 
-  it('assembles a panel in progress: estimates and pending seeds are shown, never scored', () => {
-    const panel = {
+  it('assembles a preset in progress: estimates and pending seeds are shown, never scored', () => {
+    const preset = {
       axis: { field: 'n', values: [1, 2] },
       curves: [{ label: 'a' }],
       seeds: [1, 2, 3],
       tolerance: { point: 0.03, median: 0.01 },
     };
-    const jobs = panelJobs({ ...panel, base: {} });
+    const jobs = presetJobs({ ...preset, base: {} });
     const { curves, fidelity } = aggregate(
-      panel,
+      preset,
       jobs,
       [{ empirical: [10.1, 5.05], theory: [10, 5], divergence: null }, { estimate: true, step: 250, empirical: [12, 6] }, undefined],
       [[10, 5]],
@@ -130,10 +130,10 @@ describe('sweep engine', () => {
       { seed: 1, risk: 10.1, estimate: false },
       { seed: 2, risk: 12, estimate: true, step: 250 },
     ]);
-    // Nothing is final at every seed: no gap is scored, and an incomplete panel never passes.
+    // Nothing is final at every seed: no gap is scored, and an incomplete preset never passes.
     expect(fidelity).toMatchObject({ complete: false, jobsDone: 1, medianGap: null, maxGap: null, pass: false });
     const done = aggregate(
-      panel,
+      preset,
       jobs,
       [0, 1, 2].map(() => ({ empirical: [10.05, 5.02], theory: [10, 5], divergence: null })),
       [[10, 5]],
@@ -142,12 +142,12 @@ describe('sweep engine', () => {
     expect(done.curves[0].points[0]).toMatchObject({ estimate: false, pending: 0 });
   });
 
-  it('knows a panel’s theory before any job runs, equal to what each job reports', async () => {
+  it('knows a preset’s theory before any job runs, equal to what each job reports', async () => {
     const icl = await loadIcl();
     for (const preset of presets) {
-      const resolved = resolvePanel(preset, { quick: true });
-      const jobs = panelJobs(resolved);
-      const theory = panelTheory(icl, resolved, jobs);
+      const resolved = resolvePreset(preset, { quick: true });
+      const jobs = presetJobs(resolved);
+      const theory = presetTheory(icl, resolved, jobs);
       for (const job of jobs.filter((candidate) => candidate.seed === resolved.seeds[0])) {
         const experiment = icl.createExperiment(job.config);
         const reported = Array.from(experiment.theory());
@@ -172,14 +172,14 @@ describe('sweep engine', () => {
 
   it('applies a preset quick patch only when asked', () => {
     const preset = presets.find((p) => p.id === 'fig2a-noiseless-iid');
-    expect(resolvePanel(preset).base.d).toBe(20);
-    expect(resolvePanel(preset, { quick: true }).base.d).toBe(8);
-    expect(resolvePanel(preset, { quick: true }).quick).toBeUndefined();
+    expect(resolvePreset(preset).base.d).toBe(20);
+    expect(resolvePreset(preset, { quick: true }).base.d).toBe(8);
+    expect(resolvePreset(preset, { quick: true }).quick).toBeUndefined();
   });
 });
 
 describe('presets', () => {
-  it('cover every figure panel, each with a named recipe that owns its training', () => {
+  it('cover every figure preset, each with a named recipe that owns its training', () => {
     expect(presets.map((p) => p.id).sort()).toEqual([
       'drift-h3-vs-attention',
       'fig2a-noiseless-iid',
@@ -202,27 +202,27 @@ describe('presets', () => {
 
   it('lays the recipe under every job, the config over it, and can swap it by name', () => {
     const preset = presets.find((p) => p.id === 'fig2a-noiseless-iid')!;
-    const [attention, h3] = [0, 1].map((curve) => panelJobs(resolvePanel(preset)).find((job) => job.curveIndex === curve)!.config);
+    const [attention, h3] = [0, 1].map((curve) => presetJobs(resolvePreset(preset)).find((job) => job.curveIndex === curve)!.config);
     expect(attention?.training).toEqual(recipes.fast?.training);
     expect(attention?.model).toEqual({ kind: 'attention', init: 'symmetric', init_std: 0.03 });
     expect(h3?.model).toEqual({ kind: 'h3' }); // the recipe's attention patch is for attention only
-    const paper = panelJobs(resolvePanel(preset, { recipe: 'paper' }))[0]!.config;
+    const paper = presetJobs(resolvePreset(preset, { recipe: 'paper' }))[0]!.config;
     expect(paper.training).toEqual(recipes.paper?.training);
     expect(paper.model).toEqual({ kind: 'attention' });
     // The quick patch's steps and batch lie over the recipe's; the rest of the recipe stays.
-    const quick = panelJobs(resolvePanel(preset, { quick: true }))[0]!.config as { training: Record<string, unknown> };
+    const quick = presetJobs(resolvePreset(preset, { quick: true }))[0]!.config as { training: Record<string, unknown> };
     expect(quick.training).toEqual({ ...recipes.fast?.training, steps: 1500, batch_size: 512 });
     // LoRA pretrains as many steps as it trains, unless its config says otherwise.
     const lora = presets.find((p) => p.id === 'fig3-lora')!;
-    const loraConfig = panelJobs(resolvePanel(lora))[0]!.config as { model: { lora: { pretrain_steps: number } } };
+    const loraConfig = presetJobs(resolvePreset(lora))[0]!.config as { model: { lora: { pretrain_steps: number } } };
     expect(loraConfig.model.lora.pretrain_steps).toBe(recipes.lora?.training.steps);
-    expect(() => resolvePanel(preset, { recipe: 'slow' })).toThrow(/unknown recipe 'slow' \(known: paper, fast, low-rank, lora\)/);
+    expect(() => resolvePreset(preset, { recipe: 'slow' })).toThrow(/unknown recipe 'slow' \(known: paper, fast, low-rank, lora\)/);
     expect(describeRecipe('paper', recipes.paper!)).toBe(
       'paper: 4000 steps of 1024 prompts; rate 0.003, × 0.1 at 75 %; evaluated on 100000 prompts (live 4096)',
     );
   });
 
-  it('reproduce --quick writes CSV, JSON and SVG per panel and every panel is within tolerance', () => {
+  it('reproduce --quick writes CSV, JSON and SVG per preset and every preset is within tolerance', () => {
     const out = mkdtempSync(join(tmpdir(), 'icl-reproduce-'));
     const cli = fileURLToPath(new URL('../../wasm/cli.mjs', import.meta.url));
     const run = spawnSync(process.execPath, [cli, 'reproduce', 'all', '--quick', '--out', out], { encoding: 'utf8' });
@@ -237,7 +237,7 @@ describe('presets', () => {
         .trim()
         .split('\n')
         .filter((line) => !line.startsWith('# '));
-      expect(csv[0]).toBe('panel,curve,axis,x,seed,empirical,theory,relative_gap');
+      expect(csv[0]).toBe('preset,curve,axis,x,seed,empirical,theory,relative_gap');
       const points = json.curves.reduce((sum: number, curve: { points: unknown[] }) => sum + curve.points.length, 0);
       expect(csv).toHaveLength(1 + 2 * points); // one seed and its mean per point
       const svg = readFileSync(join(out, `${preset.id}.svg`), 'utf8');
@@ -248,7 +248,7 @@ describe('presets', () => {
     }
     expect(existsSync(join(out, 'fidelity.txt'))).toBe(true);
 
-    // All panels shared one pool above; a panel run alone, on one thread, gives the same numbers.
+    // All presets shared one pool above; a preset run alone, on one thread, gives the same numbers.
     const alone = mkdtempSync(join(tmpdir(), 'icl-reproduce-alone-'));
     const single = spawnSync(process.execPath, [cli, 'reproduce', 'fig2a-noiseless-iid', '--quick', '--threads', '1', '--out', alone], {
       encoding: 'utf8',

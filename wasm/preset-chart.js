@@ -1,9 +1,9 @@
-// The chart of a figure panel's result (Observable Plot, SVG), drawn by the same code on the page
+// The chart of a figure preset's result (Observable Plot, SVG), drawn by the same code on the page
 // (web/src/preset-chart.ts, the article's figures) and in the command line's <id>.svg (report.js, on a
-// linkedom document), so all look alike. Two panels share one x axis: the risk, and under it the
+// linkedom document), so all look alike. Two plots share one x axis: the risk, and under it the
 // relative gap of each curve to its own theory.
 //
-// Risk panel, per curve in the curve's style (palette.js panelCurveStyle: a colour, a marker shape and a
+// Risk plot, per curve in the curve's style (palette.js presetCurveStyle: a colour, a marker shape and a
 // dash pattern, so that curves drawn over each other stay visible): the empirical mean (a line and a
 // marker per point), the spread of the seeds (min..max, a band, when there are several seeds), the
 // theory (dotted, drawn over the empirical line with a white halo so that it shows where the two
@@ -11,22 +11,22 @@
 // field also a ring at each scored point, since the line between them is only a guide) and, in grey,
 // the asymptotic approximation where the data model has one (drawn, never scored).
 //
-// Gap panel: (empirical / theory − 1) in percent per point, the band of the panel's per-point
-// tolerance shaded, the seeds' spread as a bar; its data is gapPanelData's, which tests can check.
+// Gap plot: (empirical / theory − 1) in percent per point, the band of the preset's per-point
+// tolerance shaded, the seeds' spread as a bar; its data is gapPlotData's, which tests can check.
 //
-// While the panel trains, a point that is not final yet (a live estimate of a running job, or a mean
+// While the preset trains, a point that is not final yet (a live estimate of a running job, or a mean
 // over the seeds that have finished while others are pending) is a hollow marker, off the solid line. A
 // value far above the theory is drawn as a triangle on the top edge (risk-axis.js).
 //
 // Each mark's <g> carries data-curve (the curve's index), data-series (empirical-line, empirical-dots,
 // provisional-dots, outliers, spread, theory, theory-halo, theory-points, asymptotic; in the gap
-// panel gap-tolerance, gap-line, gap-dots, gap-provisional, gap-spread) and an aria-label naming the
+// plot gap-tolerance, gap-line, gap-dots, gap-provisional, gap-spread) and an aria-label naming the
 // curve and the series, so tests and assistive technology can find them; the classes are
-// preset-<series>. The two panels are <g data-panel="risk"> and <g data-panel="gap"> of one <svg>.
+// preset-<series>. The two plots are <g data-plot="risk"> and <g data-plot="gap"> of one <svg>.
 
 import * as Plot from '@observablehq/plot';
 import { displayLabel, RISK_AXIS_LABEL } from './labels.js';
-import { ASYMPTOTIC, FRAME, NEUTRAL, TOLERANCE_BAND, panelCurveStyle } from './palette.js';
+import { ASYMPTOTIC, FRAME, NEUTRAL, TOLERANCE_BAND, presetCurveStyle } from './palette.js';
 import { riskAxis } from './risk-axis.js';
 
 const HEIGHT = 400;
@@ -98,7 +98,7 @@ function xTicks(xs, axisValues, log) {
   return high - low <= 12 ? Array.from({ length: high - low + 1 }, (_, i) => low + i) : undefined;
 }
 
-/** The x scale both panels share. */
+/** The x scale both plots share. */
 function xScale(result, logX) {
   const xs = result.curves.flatMap((curve) => [...finitePoints(curve).map((p) => p.x), ...linePoints(curve.theoryLine).map((p) => p.x)]);
   const log = logX && canUseLogX(result);
@@ -152,7 +152,7 @@ function sameLine(a, b) {
 }
 
 /**
- * Curves whose theory is the same line (the IID panels: attention and H3 share L*(n)): per curve, the
+ * Curves whose theory is the same line (the IID presets: attention and H3 share L*(n)): per curve, the
  * indices of the curves drawn on its line, itself included, in curve order. Their dots are interleaved,
  * so the shared line shows every curve's colour in turn instead of the last one drawn.
  */
@@ -161,12 +161,12 @@ export function sharedTheories(result) {
 }
 
 /**
- * Pairs of curves whose final empirical means agree within the panel's per-point tolerance at every
+ * Pairs of curves whose final empirical means agree within the preset's per-point tolerance at every
  * point both have: [{ curves: [a, b], largest: the largest |mean_a / mean_b − 1| }]. Drawn over each
  * other, such curves look like one; the legend says that they coincide.
  */
 export function coincidentCurves(result) {
-  const tolerance = result.panel.tolerance.point;
+  const tolerance = result.preset.tolerance.point;
   const pairs = [];
   result.curves.forEach((a, i) => {
     result.curves.forEach((b, j) => {
@@ -187,12 +187,12 @@ export function coincidentCurves(result) {
 }
 
 /**
- * The gap panel's data: per curve and point with a value, the relative gap to the theory in percent
+ * The gap plot's data: per curve and point with a value, the relative gap to the theory in percent
  * (mean / theory − 1), the seeds' lowest and highest gap, and whether the point is final; the per-point
  * tolerance in percent; and a y domain that holds the tolerance band and every gap.
  */
-export function gapPanelData(result) {
-  const tolerance = 100 * result.panel.tolerance.point;
+export function gapPlotData(result) {
+  const tolerance = 100 * result.preset.tolerance.point;
   const points = [];
   result.curves.forEach((curve, c) => {
     for (const p of curve.points) {
@@ -210,10 +210,10 @@ export function gapPanelData(result) {
 }
 
 function curveMarks(result, curve, c, axis, shared) {
-  const style = panelCurveStyle(c);
+  const style = presetCurveStyle(c);
   const color = style.color;
   const label = displayLabel(curve.label);
-  const seeds = result.panel.seeds.length;
+  const seeds = result.preset.seeds.length;
   const shown = finitePoints(curve).filter((p) => !axis.isOutlier(p.mean));
   const points = shown.filter(isFinal);
   const provisional = shown.filter((p) => !isFinal(p));
@@ -371,7 +371,7 @@ function fittedDomain(result, axis) {
   return [Math.max(0, lowest - pad), highest + pad];
 }
 
-function riskPanel(result, { width, document, logX, fitY }) {
+function riskPlot(result, { width, document, logX, fitY }) {
   const full = yAxis(result);
   const domain = fitY ? fittedDomain(result, full) : [0, full.top];
   // Outliers sit on the top edge of the axis as drawn.
@@ -396,9 +396,9 @@ function riskPanel(result, { width, document, logX, fitY }) {
 
 const signed = (value) => `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value)}`;
 
-function gapPanel(result, { width, document, logX }) {
-  const data = gapPanelData(result);
-  const seeds = result.panel.seeds.length;
+function gapPlot(result, { width, document, logX }) {
+  const data = gapPlotData(result);
+  const seeds = result.preset.seeds.length;
   const scale = xScale(result, logX);
   const band = scale.domain.map((x) => ({ x, low: -data.tolerance, high: data.tolerance }));
   const marks = [
@@ -415,7 +415,7 @@ function gapPanel(result, { width, document, logX }) {
     Plot.frame({ stroke: FRAME }),
   ];
   result.curves.forEach((curve, c) => {
-    const style = panelCurveStyle(c);
+    const style = presetCurveStyle(c);
     const label = displayLabel(curve.label);
     const mine = data.points.filter((p) => p.curve === c);
     const finals = mine.filter((p) => p.final);
@@ -496,15 +496,15 @@ export function roleNamedParts(root) {
   }
 }
 
-/** Moves a Plot <svg>'s content into a <g> at (0, y) of `target`: one SVG viewport for both panels,
+/** Moves a Plot <svg>'s content into a <g> at (0, y) of `target`: one SVG viewport for both plots,
  *  so neither nests another's (a nested <svg> takes the page's CSS sizing rules). */
-function appendPanel(doc, target, plotSvg, y, name) {
+function appendPlot(doc, target, plotSvg, y, name) {
   const group = doc.createElementNS(SVG_NS, 'g');
   for (const attribute of [...plotSvg.attributes]) {
     if (!['width', 'height', 'viewBox', 'xmlns', 'style'].includes(attribute.name)) group.setAttribute(attribute.name, attribute.value);
   }
   group.setAttribute('font-size', '13');
-  group.setAttribute('data-panel', name);
+  group.setAttribute('data-plot', name);
   group.setAttribute('role', 'graphics-object');
   group.setAttribute('aria-label', name === 'risk' ? 'test risk' : 'relative gap to the theory, in percent');
   if (y) group.setAttribute('transform', `translate(0 ${y})`);
@@ -514,14 +514,14 @@ function appendPanel(doc, target, plotSvg, y, name) {
 }
 
 /**
- * The panel's chart as one <svg> element of `width` pixels: the risk against the axis and, under it,
+ * The preset's chart as one <svg> element of `width` pixels: the risk against the axis and, under it,
  * the relative gap to the theory. `logX` puts an n axis on a log scale; `fitY` starts the risk axis
  * just below the lowest value instead of at 0. `document` is Plot's (Node: linkedom's).
  */
-export function panelChart(result, { width, document, logX = false, fitY = false } = {}) {
+export function presetChart(result, { width, document, logX = false, fitY = false } = {}) {
   const doc = document ?? globalThis.document;
-  const risk = riskPanel(result, { width, document, logX, fitY });
-  const gap = gapPanel(result, { width, document, logX });
+  const risk = riskPlot(result, { width, document, logX, fitY });
+  const gap = gapPlot(result, { width, document, logX });
   const height = HEIGHT + GAP_HEIGHT;
   const svg = doc.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('xmlns', SVG_NS);
@@ -529,14 +529,14 @@ export function panelChart(result, { width, document, logX = false, fitY = false
   svg.setAttribute('height', String(height));
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('role', 'graphics-document');
-  svg.setAttribute('class', 'panel-chart');
+  svg.setAttribute('class', 'preset-chart');
   const axisLabel = displayLabel(result.axis.label ?? result.axis.field);
   svg.setAttribute(
     'aria-label',
     `${displayLabel(result.title)}: test risk against ${axisLabel}, and below it the relative gap to the theory`,
   );
-  appendPanel(doc, svg, risk, 0, 'risk');
-  appendPanel(doc, svg, gap, HEIGHT, 'gap');
+  appendPlot(doc, svg, risk, 0, 'risk');
+  appendPlot(doc, svg, gap, HEIGHT, 'gap');
   return svg;
 }
 
@@ -602,7 +602,7 @@ const swatch = (inner) =>
 
 /** A curve's swatch: its line (dash pattern) and its marker. */
 export function curveSwatch(c) {
-  const style = panelCurveStyle(c);
+  const style = presetCurveStyle(c);
   const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
   return swatch(
     `<line x1="1" y1="7" x2="33" y2="7" stroke="${style.color}" stroke-width="2"${dash}/>` +
@@ -613,12 +613,12 @@ export function curveSwatch(c) {
 const names = (labels) => (labels.length <= 2 ? labels.join(' and ') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`);
 
 /**
- * The legend of a panel's chart, as data both the page's HTML legend and standalone SVG files draw:
+ * The legend of a preset's chart, as data both the page's HTML legend and standalone SVG files draw:
  * one entry per curve (its colour, dash pattern and marker), then what the line styles mean, and a
  * note for curves that coincide. Each entry has a key, the curve's index where it is one, its text and
  * its swatch as SVG markup (34 x 14).
  */
-export function panelLegend(result) {
+export function presetLegend(result) {
   const entries = result.curves.map((curve, c) => ({
     key: `curve-${c}`,
     curve: c,
@@ -638,7 +638,7 @@ export function panelLegend(result) {
       `<line x1="3" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-width="3" stroke-dasharray="0.1 5" stroke-linecap="round"/>`,
     ),
   });
-  const seeds = result.panel.seeds.length;
+  const seeds = result.preset.seeds.length;
   if (seeds > 1) {
     entries.push({
       key: 'spread',
@@ -672,7 +672,7 @@ export function panelLegend(result) {
   }
   entries.push({
     key: 'gap',
-    label: `lower panel: gap to the theory in %, shaded band ±${(100 * result.panel.tolerance.point).toFixed(1)} % (the per-point tolerance)`,
+    label: `lower plot: gap to the theory in %, shaded band ±${(100 * result.preset.tolerance.point).toFixed(1)} % (the per-point tolerance)`,
     swatch: swatch(
       `<rect x="2" y="3" width="30" height="8" fill="${TOLERANCE_BAND}" fill-opacity="0.12"/><line x1="2" y1="7" x2="32" y2="7" stroke="${NEUTRAL}" stroke-opacity="0.6"/>`,
     ),
@@ -682,9 +682,9 @@ export function panelLegend(result) {
       key: `coincide-${curves.join('-')}`,
       label:
         `${names(curves.map((c) => displayLabel(result.curves[c].label)))} coincide within ${(100 * largest).toFixed(2)} % at every point ` +
-        `(tolerance ${(100 * result.panel.tolerance.point).toFixed(0)} %): their lines and markers lie on each other`,
+        `(tolerance ${(100 * result.preset.tolerance.point).toFixed(0)} %): their lines and markers lie on each other`,
       swatch: swatch(
-        `${markerMarkup(panelCurveStyle(curves[0]).symbol, 17, 7, 5.2, `fill="${panelCurveStyle(curves[0]).color}" stroke="white"`)}${markerMarkup(panelCurveStyle(curves[1]).symbol, 17, 7, 3.3, `fill="${panelCurveStyle(curves[1]).color}" stroke="white"`)}`,
+        `${markerMarkup(presetCurveStyle(curves[0]).symbol, 17, 7, 5.2, `fill="${presetCurveStyle(curves[0]).color}" stroke="white"`)}${markerMarkup(presetCurveStyle(curves[1]).symbol, 17, 7, 3.3, `fill="${presetCurveStyle(curves[1]).color}" stroke="white"`)}`,
       ),
     });
   }
@@ -693,7 +693,7 @@ export function panelLegend(result) {
 
 const percent = (x) => `${(100 * x).toFixed(2)} %`;
 
-/** The fidelity of a panel in one sentence, worded as the page's verdict (preset-table.ts). */
+/** The fidelity of a preset in one sentence, worded as the page's verdict (preset-table.ts). */
 export function fidelityText(result) {
   const { medianGap, maxGap, tolerance, pass, complete, jobsDone, jobs } = result.fidelity;
   const points = result.curves.reduce((sum, curve) => sum + curve.points.length, 0);
