@@ -32,14 +32,4 @@ std::vector<BankModel> make_bank(const Config& config) {
   return bank;
 }
 
-void begin_lora_adaptation(const Config& config, BankModel& model) {
-  const LoraConfig& lora = *config.model.lora();
-  model.parameterisation->materialise(model.parameters, model.weights);
-  auto adapter =
-      std::make_unique<LoraParameterisation>(config.d, lora.rank, lora.adapt == LoraTarget::KeyAndQuery, model.weights);
-  const std::vector<float> draws = gaussian_draws(config, 1, adapter->parameter_count());
-  std::vector<float> parameters = adapter->initial_parameters(draws, static_cast<float>(config.model.init_std));
-  set_parameters(model, std::move(adapter), std::move(parameters), config.training);
-}
-
 }  // namespace icl

@@ -43,7 +43,4 @@ void set_parameters(BankModel& model, std::unique_ptr<Parameterisation> paramete
  *  the config's architecture. */
 std::vector<BankModel> make_bank(const Config& config);
 
-/** LoRA: freezes the model's current weights and makes a fresh rank-r adapter the trainable parameters. */
-void begin_lora_adaptation(const Config& config, BankModel& model);
-
 }  // namespace icl

@@ -310,25 +310,11 @@ std::string read_evaluation(ObjectReader& parent, EvaluationConfig& evaluation) 
 
 // Combinations the playground has no theory curve for are refused rather than trained without one.
 std::string check_theory_exists(const Config& config) {
-  const ModelConfig& model = config.model;
-  const TheoryScope scope = visit_data_kind(config.data, [](auto kind, const auto&) { return kind.kTheory; });
-  std::string factored, online;  // the kinds whose theory covers them, as "\"iid\""
-  for_each_data_kind([&](auto kind) {
-    const std::string name = std::string("\"") + kind.kName + "\"";
-    if (kind.kTheory.factored_attention) factored += (factored.empty() ? "" : " or ") + name;
-    if (kind.kTheory.all_positions) online += (online.empty() ? "" : " or ") + name;
-  });
-  if (config.attention_rank() < config.d + 1 && !scope.factored_attention) {  // only attention has a rank
-    return "model.rank below d + 1 needs data.kind " + factored + " (low-rank theory is for IID data)";
-  }
-  if (model.lora() != nullptr && !scope.factored_attention) {
-    return "model.lora needs data.kind " + factored + " (LoRA adapts between task covariances)";
-  }
-  if (config.objective == Objective::AllPositions && !scope.all_positions) {
-    return "objective \"all_positions\" needs data.kind " + online;
+  if (config.objective == Objective::AllPositions && !theory_scope(config.data).all_positions) {
+    return "objective \"all_positions\" needs data.kind " + data_kinds_covering(&TheoryScope::all_positions);
   }
   ICL_CHECK(visit_data_kind(config.data, [&](auto kind, const auto& section) { return kind.check(section, config); }));
-  return architecture_for(model).check(config);
+  return architecture_for(config.model).check(config);
 }
 
 std::string read_config(const Json& root, Config& config) {

@@ -140,28 +140,19 @@ std::vector<int> make_checkpoint_schedule(int total_steps) {
   return steps;
 }
 
-// LoRA pretrains on the old task covariance: the same IID data with the pretraining task spectrum (the
-// validator allows LoRA on IID data only).
-std::unique_ptr<DataModel> make_pretraining_data(const Config& config) {
-  Config pretraining = config;
-  data::Iid section = std::get<data::Iid>(config.data.section);
-  section.task_spectrum = config.model.lora()->pretrain_task_spectrum;
-  pretraining.data.section = section;
-  return make_data_model(pretraining);
-}
-
 }  // namespace
 
 Experiment::Experiment(const Config& config, Backend backend)
     : config_(config),
-      pretrain_steps_(config.model.pretrain_steps()),
+      pretrain_steps_(architecture_for(config.model).pretrain_steps(config)),
       data_(make_data_model(config_)),
       last_train_loss_(config.n.size(), std::numeric_limits<double>::quiet_NaN()),
       first_averaged_step_(config.training.average == Averaging::None ? config.training.steps
                                                                       : config.training.first_averaged_step()),
       averages_(config.n.size()),
       averaged_parameters_(config.n.size()) {
-  if (pretrain_steps_ > 0) pretraining_data_ = make_pretraining_data(config_);
+  if (pretrain_steps_ > 0)
+    pretraining_data_ = make_data_model(architecture_for(config_.model).pretraining_config(config_));
   if (backend == Backend::Simd) {
     engine_ = std::make_unique<LaneEngine<FloatBatch>>(config_);
   } else {
@@ -219,7 +210,7 @@ int Experiment::live_prompts() const { return std::min(config_.evaluation.prompt
 void Experiment::begin_training_phase() {
   std::vector<BankModel>& bank = engine_->bank();
   if (pretrain_steps_ > 0) {
-    for (BankModel& model : bank) begin_lora_adaptation(config_, model);
+    for (BankModel& model : bank) architecture_for(config_.model).begin_training_phase(config_, model);
   }
   for (std::size_t m = 0; m < bank.size(); ++m) {
     averages_[m].reset(bank[m].parameters.size(), config_.training.average, config_.training.ema_decay);

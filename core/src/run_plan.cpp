@@ -34,16 +34,17 @@ std::string seconds(double multiply_adds) {
 
 RunPlan plan_run(const Config& config) {
   RunPlan plan;
-  plan.total_steps = config.training.steps + config.model.pretrain_steps();
+  const Architecture& architecture = architecture_for(config.model);
+  const int pretrain_steps = architecture.pretrain_steps(config);
+  plan.total_steps = config.training.steps + pretrain_steps;
   double per_prompt = draw_multiply_adds(config);
-  for (int n : config.n) per_prompt += architecture_for(config.model).multiply_adds(config, n);
+  for (int n : config.n) per_prompt += architecture.multiply_adds(config, n);
   plan.step_multiply_adds = per_prompt * config.training.batch_size;
   plan.evaluation_multiply_adds = per_prompt * config.evaluation.prompts;
   const double live = per_prompt * std::min(config.evaluation.prompts, config.evaluation.live_prompts);
   const TrainingConfig& training = config.training;
-  const double training_prompts =
-      training.prompts_in_phase(training.steps) +
-      (config.model.pretrain_steps() > 0 ? training.prompts_in_phase(config.model.pretrain_steps()) : 0.0);
+  const double training_prompts = training.prompts_in_phase(training.steps) +
+                                  (pretrain_steps > 0 ? training.prompts_in_phase(pretrain_steps) : 0.0);
   // About 45 checkpoints (Experiment's schedule), each on the live set.
   plan.run_multiply_adds = per_prompt * training_prompts + 45 * live + plan.evaluation_multiply_adds;
   return plan;

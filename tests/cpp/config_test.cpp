@@ -256,8 +256,10 @@ TEST(Config, EveryArchitectureOwnsTheSectionAtItsRow) {
   ASSERT_TRUE(h3.ok()) << h3.error();
   ASSERT_NE(h3.value().model.as<arch::H3>(), nullptr);
   EXPECT_EQ(h3.value().model.as<arch::H3>()->ssm_states, 3);
-  EXPECT_EQ(h3.value().model.lora(), nullptr);
-  EXPECT_EQ(h3.value().model.pretrain_steps(), 0);
+  EXPECT_EQ(architecture_for(h3.value().model).pretrain_steps(h3.value()), 0);
+  const auto lora = parse_config(R"({"model": {"lora": {"pretrain_steps": 30}}})");
+  ASSERT_TRUE(lora.ok()) << lora.error();
+  EXPECT_EQ(architecture_for(lora.value().model).pretrain_steps(lora.value()), 30);
 }
 
 // What the bindings need of every message: valid UTF-8 on one line, short, and serialisable by nlohmann's

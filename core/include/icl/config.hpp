@@ -52,13 +52,6 @@ struct ModelConfig {
   bool is() const {
     return std::holds_alternative<S>(section);
   }
-  /** Attention's LoRA when it is on, else null. */
-  const LoraConfig* lora() const {
-    const arch::Attention* attention = as<arch::Attention>();
-    return attention != nullptr && attention->lora.enabled ? &attention->lora : nullptr;
-  }
-  /** Steps of the phase before the training proper (LoRA's pretraining), 0 without one. */
-  int pretrain_steps() const { return lora() != nullptr ? lora()->pretrain_steps : 0; }
 };
 
 /** How the learning rate falls from its peak: cut once (step), or smoothly to the end (cosine, linear). */

@@ -63,6 +63,14 @@ class Architecture {
 
   /** Shapes, parameterises and initialises the bank's models (their n already set). */
   virtual void make_models(const Config& config, std::vector<BankModel>& bank) const = 0;
+  // A phase before the training proper, on other data (LoRA's pretraining); none by default.
+  /** Its steps, 0 without one. */
+  virtual int pretrain_steps(const Config&) const { return 0; }
+  /** The config whose data it trains on (called only when it has steps). */
+  virtual Config pretraining_config(const Config& config) const { return config; }
+  /** Turns a model trained by it into the model the training proper trains (LoRA: freezes its weights
+   *  and makes a fresh adapter the parameters); called only when it has steps. */
+  virtual void begin_training_phase(const Config&, BankModel&) const {}
   /** The bank's training code for the SIMD lanes and for the scalar twin; `online`: objective all_positions. */
   virtual std::unique_ptr<LaneArchitecture<FloatBatch>> lanes(const std::vector<BankModel>& bank,
                                                               const PromptLayout& layout, bool online,

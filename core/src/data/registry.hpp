@@ -60,4 +60,18 @@ void for_each_data_kind(F&& f) {
   std::apply([&](auto... kinds) { (f(kinds), ...); }, DataKinds{});
 }
 
+/** Which model variants the theory of the data's kind covers. */
+inline TheoryScope theory_scope(const DataConfig& data) {
+  return visit_data_kind(data, [](auto kind, const auto&) { return kind.kTheory; });
+}
+
+/** The kinds whose theory covers `covered`, for a message: "\"iid\"" or "\"iid\" or \"rag\"". */
+inline std::string data_kinds_covering(bool TheoryScope::*covered) {
+  std::string names;
+  for_each_data_kind([&](auto kind) {
+    if (kind.kTheory.*covered) names += (names.empty() ? "\"" : " or \"") + std::string(kind.kName) + "\"";
+  });
+  return names;
+}
+
 }  // namespace icl

@@ -40,6 +40,17 @@ std::vector<float> initial_attention_weights(const Config& config, const Attenti
   return weights;
 }
 
+// LoRA (paper-spec §2, §3.8): the frozen model's weights, and a fresh adapter (its own initialisation stream)
+// as the trainable parameters.
+void begin_lora_adaptation(const Config& config, const LoraConfig& lora, BankModel& model) {
+  model.parameterisation->materialise(model.parameters, model.weights);
+  auto adapter =
+      std::make_unique<LoraParameterisation>(config.d, lora.rank, lora.adapt == LoraTarget::KeyAndQuery, model.weights);
+  const std::vector<float> draws = gaussian_draws(config, 1, adapter->parameter_count());
+  std::vector<float> parameters = adapter->initial_parameters(draws, static_cast<float>(config.model.init_std));
+  set_parameters(model, std::move(adapter), std::move(parameters), config.training);
+}
+
 template <class V>
 class AttentionLanes final : public LaneArchitecture<V> {
   using Traits = LaneTraits<V>;
@@ -137,6 +148,22 @@ class AttentionArchitecture final : public Architecture {
       set_parameters(model, std::make_unique<DirectParameterisation>(shape.parameter_count()), initial,
                      config.training);
     }
+  }
+  // LoRA pretrains full-rank attention on the old task covariance: the same IID data with the
+  // pretraining task spectrum (the validator allows LoRA on IID data only).
+  int pretrain_steps(const Config& config) const override {
+    const LoraConfig* lora = lora_of(config.model);
+    return lora != nullptr ? lora->pretrain_steps : 0;
+  }
+  Config pretraining_config(const Config& config) const override {
+    Config pretraining = config;
+    data::Iid section = std::get<data::Iid>(config.data.section);
+    section.task_spectrum = lora_of(config.model)->pretrain_task_spectrum;
+    pretraining.data.section = section;
+    return pretraining;
+  }
+  void begin_training_phase(const Config& config, BankModel& model) const override {
+    begin_lora_adaptation(config, *lora_of(config.model), model);
   }
   std::unique_ptr<LaneArchitecture<FloatBatch>> lanes(const std::vector<BankModel>& bank, const PromptLayout& layout,
                                                       bool online, FloatBatch) const override {

@@ -1,5 +1,16 @@
 #include "arch/attention/attention_config.hpp"
 
+#include "data/registry.hpp"
+
+namespace icl {
+
+const LoraConfig* lora_of(const ModelConfig& model) {
+  const arch::Attention* attention = model.as<arch::Attention>();
+  return attention != nullptr && attention->lora.enabled ? &attention->lora : nullptr;
+}
+
+}  // namespace icl
+
 namespace icl::attention_config {
 namespace {
 
@@ -86,9 +97,18 @@ void write(const Config& config, OrderedJson& json) {
 std::vector<schema::Condition> all_positions_when() { return {{"model.rank", {kAbsent}}, {"model.lora", {kAbsent}}}; }
 
 std::string check(const Config& config) {
+  // Factored attention has its theory only for some data kinds; it is refused rather than trained
+  // without one.
+  if (!theory_scope(config.data).factored_attention) {
+    const std::string kinds = data_kinds_covering(&TheoryScope::factored_attention);
+    if (config.attention_rank() < config.d + 1)
+      return "model.rank below d + 1 needs data.kind " + kinds + " (low-rank theory is for IID data)";
+    if (lora_of(config.model) != nullptr)
+      return "model.lora needs data.kind " + kinds + " (LoRA adapts between task covariances)";
+  }
   // The online theory (paper-spec §3.4) is for W = cI, which factored attention cannot reach in general.
   if (config.objective == Objective::AllPositions &&
-      (config.model.lora() != nullptr || config.attention_rank() < config.d + 1)) {
+      (lora_of(config.model) != nullptr || config.attention_rank() < config.d + 1)) {
     return "objective \"all_positions\" needs full-rank attention without LoRA";
   }
   return {};

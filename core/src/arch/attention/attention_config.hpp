@@ -8,6 +8,13 @@
 #include "icl/config.hpp"
 #include "schema_field.hpp"
 
+namespace icl {
+
+/** Attention's LoRA when the model is attention with LoRA on, else null. */
+const LoraConfig* lora_of(const ModelConfig& model);
+
+}  // namespace icl
+
 namespace icl::attention_config {
 
 schema::Choice choice();

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "arch/attention/attention_config.hpp"
 #include "data/iid/iid_kind.hpp"
 #include "theory.hpp"
 #include "theory_bayes.hpp"
@@ -89,7 +90,7 @@ void IidKind::add_curves(const Section& section, const Config& config, const std
   const int d = config.d;
   const std::vector<double> signal = signal_spectrum(section, d);
   const auto full_rank = [&](int length) { return theory::optimal_pgd_risk_from_spectrum(signal, noise, length); };
-  if (const LoraConfig* lora = config.model.lora()) {
+  if (const LoraConfig* lora = lora_of(config.model)) {
     const int rank = lora_update_rank(*lora, d);
     const Eigen::MatrixXd sigma_x = diagonal(section.x_spectrum.eigenvalues(d));
     const Eigen::MatrixXd old_task = diagonal(lora->pretrain_task_spectrum.eigenvalues(d));
@@ -122,7 +123,7 @@ Result<OptimalWeights> IidKind::optimal_weights(const Section& section, const Co
   const auto weights = [&](const auto& optimum) {
     return optimum.ok() ? Out::success(preconditioner_only(optimum.value().W, n)) : Out::failure(optimum.error());
   };
-  if (const LoraConfig* lora = config.model.lora()) {
+  if (const LoraConfig* lora = lora_of(config.model)) {
     return weights(theory::lora_optimum(sigma_x, diagonal(lora->pretrain_task_spectrum.eigenvalues(d)), task, noise, n,
                                         lora_update_rank(*lora, d)));
   }
