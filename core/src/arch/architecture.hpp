@@ -93,7 +93,4 @@ const Architecture& architecture_for(const ModelConfig& model);
 /** Every architecture, in ModelSection's order. */
 const std::vector<const Architecture*>& architectures();
 
-const Architecture& attention_architecture();
-const Architecture& h3_architecture();
-
 }  // namespace icl
