@@ -16,15 +16,13 @@
 
 namespace icl {
 
-/** The data a model is trained and evaluated on (paper-spec §1): the label noise every kind has, and the
- * chosen kind's own section. */
-struct DataConfig {
-  double noise_variance = 0.0;
-  DataSection section;
+/** A part of the config with a kind (the data, the model): the chosen kind's own section, a variant of
+ * every kind's, and typed access to it. */
+template <class Sections>
+struct WithSection {
+  Sections section;
 
-  /** The kind's name in the config ("iid", "rag", ...). */
-  const char* kind_name() const;
-  /** The section when the data is of kind S, else null. */
+  /** The section when the kind is the one of section type S, else null. */
   template <class S>
   const S* as() const {
     return std::get_if<S>(&section);
@@ -35,23 +33,22 @@ struct DataConfig {
   }
 };
 
+/** The data a model is trained and evaluated on (paper-spec §1): the label noise every kind has, and the
+ * chosen kind's own section. */
+struct DataConfig : WithSection<DataSection> {
+  double noise_variance = 0.0;
+
+  /** The kind's name in the config ("iid", "rag", ...). */
+  const char* kind_name() const;
+};
+
 /** The model that is trained (paper-spec §2): the initialisation scale every architecture has, and the
  * chosen architecture's own section. */
-struct ModelConfig {
+struct ModelConfig : WithSection<ModelSection> {
   double init_std = 0.1;
-  ModelSection section;
 
   /** The architecture's name in the config ("attention", "h3"). */
   const char* kind_name() const;
-  /** The section when the model is of architecture S, else null. */
-  template <class S>
-  const S* as() const {
-    return std::get_if<S>(&section);
-  }
-  template <class S>
-  bool is() const {
-    return std::holds_alternative<S>(section);
-  }
 };
 
 /** How the learning rate falls from its peak: cut once (step), or smoothly to the end (cosine, linear). */
