@@ -59,13 +59,16 @@ describe('presets', () => {
     expect(icl.runPlan({ d: 20, n: [10], model: { lora: { pretrain_steps: 100 } } }).totalSteps).toBe(4100);
   });
 
+  // One curve along n = 1, 2 with two seeds: the aggregation tests' preset.
+  const TWO_SEEDS_ALONG_N = {
+    axis: { field: 'n', values: [1, 2] },
+    curves: [{ label: 'a' }],
+    seeds: [1, 2],
+    tolerance: { point: 0.03, median: 0.01 },
+  };
+
   it('aggregates seeds into mean, spread and gap, and judges fidelity', () => {
-    const preset = {
-      axis: { field: 'n', values: [1, 2] },
-      curves: [{ label: 'a' }],
-      seeds: [1, 2],
-      tolerance: { point: 0.03, median: 0.01 },
-    };
+    const preset = TWO_SEEDS_ALONG_N;
     const jobs = presetJobs({ ...preset, base: {} });
     const { curves, fidelity } = aggregate(
       preset,
@@ -84,12 +87,7 @@ describe('presets', () => {
   });
 
   it('marks the points of a diverged job instead of averaging them, and fails the preset', () => {
-    const preset = {
-      axis: { field: 'n', values: [1, 2] },
-      curves: [{ label: 'a' }],
-      seeds: [1, 2],
-      tolerance: { point: 0.03, median: 0.01 },
-    };
+    const preset = TWO_SEEDS_ALONG_N;
     const jobs = presetJobs({ ...preset, base: {} });
     const { curves, fidelity } = aggregate(
       preset,
