@@ -117,6 +117,9 @@ describe('the article', () => {
       const result = await tourResult(page, id, 'quick');
       expect(result?.fidelity.pass, `${id}: ${JSON.stringify(result?.fidelity)}`).toBe(true);
       expect(await page.locator(`${figure(id)} .verdict`).getAttribute('data-verdict')).toBe('pass');
+      // A finished run's bar is full.
+      const bar = await page.locator(`${figure(id)} progress`).evaluate((element: HTMLProgressElement) => [element.value, element.max]);
+      expect(bar[0], id).toBe(bar[1]);
       // The chart: a marker per curve and point, the theory, the gap plot with its tolerance band.
       const chart = page.locator(`${figure(id)} .chart svg.preset-chart`);
       for (const [c, curve] of (result?.curves ?? []).entries()) {
