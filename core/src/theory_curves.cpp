@@ -91,13 +91,13 @@ Result<OptimalWeights> optimal_weights(const Config& config, int n) {
   if (config.objective == Objective::AllPositions) {
     const int d = config.d;
     const double noise = config.data.noise_variance;
-    const bool h3 = architecture_for(config.model).weighs_samples();
+    const bool weighted = architecture_for(config.model).weighs_samples();
     const auto optimum =
-        h3 ? theory::online_weighted_optimum(d, noise, n + 1) : theory::online_uniform_optimum(d, noise, n + 1);
+        weighted ? theory::online_weighted_optimum(d, noise, n + 1) : theory::online_uniform_optimum(d, noise, n + 1);
     if (!optimum.ok()) return Out::failure(optimum.error());
     OptimalWeights out = scaled_identity(optimum.value().c, d, n);
     // f_1..f_n: the weight of the token at lag t + 1, so token order here.
-    if (h3) {
+    if (weighted) {
       for (int t = 0; t < n; ++t) out.sample_weights[static_cast<std::size_t>(t)] = optimum.value().lag_filter(t);
     }
     return Out::success(std::move(out));
