@@ -106,6 +106,9 @@ export class PresetRun {
           this.#reported = true;
         },
         done: (outputs) => {
+          // The pool ends the run before its phase changes: the finished progress is drawn first, so a
+          // listener that stops listening on done still shows every step done.
+          listener.update(this.#pool.snapshot());
           if (this.#theory) listener.done(this.#assemble(outputs));
           else listener.failed('the preset’s theory never arrived');
         },

@@ -370,8 +370,6 @@ export class TourFigure {
           this.#results.set(key, result);
           const store = (window.__iclTour ??= {});
           (store[this.preset.id] ??= {})[key] = result;
-          // The pool ends the run before its last redraw, which would no longer reach this figure.
-          this.#progress.value = this.#progress.max;
           this.#run = null;
           this.#runKey = null;
           this.#showResult(result);
